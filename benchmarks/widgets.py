@@ -1,0 +1,101 @@
+"""Benchmark: kernel-side latency from a slider move to the figure being updated.
+
+Every explorer exported by :mod:`nagviz.explorers` is built in widget mode (no browser
+needed), then each of its controls is swept over a spread of values; for each move
+the time from ``control.value = v`` to the end of the in-place ``FigureWidget`` update
+is recorded (the update runs synchronously in the observer).
+
+    python benchmarks/widgets.py          # table of median / 95th percentile per explorer
+    python benchmarks/widgets.py --json   # [{"explorer": ..., "median_ms": ..., "p95_ms": ...}]
+
+Targets (issue 6): median < 50 ms and 95th percentile < 150 ms for every explorer.
+Explorers marked ``slow`` update on release only (``continuous_update=False``); they
+are listed too, with their numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import statistics
+import sys
+import time
+
+import numpy as np
+
+MEDIAN_TARGET_MS, P95_TARGET_MS = 50.0, 150.0
+
+
+def _values(control, n):
+    options = getattr(control, "options", None)
+    if options:
+        values = [o[1] if isinstance(o, tuple) else o for o in options]
+        return values[:n]
+    lo, hi = control.min, control.max
+    if isinstance(control.value, int):
+        return sorted(set(np.linspace(lo, hi, n).round().astype(int).tolist()))
+    return np.linspace(lo, hi, n).tolist()
+
+
+def explorer_classes():
+    import nagviz.explorers as ex
+
+    out = []
+    for name in getattr(ex, "__all__", dir(ex)):
+        obj = getattr(ex, name)
+        if inspect.isclass(obj) and issubclass(obj, ex.Explorer) and obj is not ex.Explorer:
+            out.append(obj)
+    return out
+
+
+def measure(cls, positions=6):
+    explorer = cls()
+    explorer.widget()
+    times = []
+    for name, control in explorer.controls.items():
+        if not hasattr(control, "value") or getattr(control, "disabled", False):
+            continue
+        try:
+            values = _values(control, positions)
+        except AttributeError:
+            continue  # text boxes, buttons: not sliders
+        start_value = control.value
+        for v in values + [start_value]:
+            if v == control.value:
+                continue
+            t0 = time.perf_counter()
+            control.value = v
+            times.append(1000 * (time.perf_counter() - t0))
+    if not times:
+        return None
+    times.sort()
+    return {"explorer": cls.__name__, "median_ms": round(statistics.median(times), 2),
+            "p95_ms": round(float(np.percentile(times, 95)), 2), "moves": len(times),
+            "slow": bool(cls.slow)}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="slider-to-figure latency per explorer")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--positions", type=int, default=6, help="values per control")
+    args = parser.parse_args(argv)
+    rows = [r for r in (measure(cls, args.positions) for cls in explorer_classes()) if r]
+    ok = all(r["median_ms"] < MEDIAN_TARGET_MS and r["p95_ms"] < P95_TARGET_MS for r in rows)
+    if args.json:
+        print(json.dumps([{k: r[k] for k in ("explorer", "median_ms", "p95_ms")} for r in rows]))
+    else:
+        print(f"{'explorer':<34}{'moves':>6}{'median ms':>11}{'p95 ms':>9}")
+        for r in rows:
+            flag = "" if r["median_ms"] < MEDIAN_TARGET_MS and r["p95_ms"] < P95_TARGET_MS \
+                else "  <-- over target"
+            slow = " (updates on release)" if r["slow"] else ""
+            print(f"{r['explorer']:<34}{r['moves']:>6}{r['median_ms']:>11.1f}{r['p95_ms']:>9.1f}"
+                  f"{flag}{slow}")
+        print(f"\ntargets: median < {MEDIAN_TARGET_MS:.0f} ms, p95 < {P95_TARGET_MS:.0f} ms: "
+              + ("all met" if ok else "NOT all met"))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

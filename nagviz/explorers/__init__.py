@@ -1,0 +1,14 @@
+"""Interactive explorers: sliders -> a pure function -> a figure updated in place.
+
+Every explorer works in a live kernel (ipywidgets + plotly ``FigureWidget``) and falls
+back to a static plotly figure elsewhere; see :mod:`nagviz.explorers._base`.
+
+>>> from nagviz.explorers import ArchitectureExplorer
+>>> ArchitectureExplorer().compute(d0=3, width=5, hidden_layers=1, outputs=1, r=4)["dimension"]
+14
+"""
+
+from ._base import Explorer, display_mode, set_display_mode
+from .architecture import ArchitectureExplorer
+
+__all__ = ["Explorer", "ArchitectureExplorer", "display_mode", "set_display_mode"]

@@ -1,0 +1,314 @@
+"""The machinery every explorer shares.
+
+An explorer is three small pieces, kept apart so that each can be tested alone:
+
+1. **controls** -- ipywidgets sliders and dropdowns whose names are the keyword
+   arguments of ``compute``;
+2. **compute(**values)** -- a *pure* function from control values to plain data
+   (numbers, numpy arrays, strings), unit-tested without a kernel;
+3. **figure(data)** -- a plotly figure built from that data, and nothing else.
+
+In a live kernel :meth:`Explorer.show` displays the controls above a plotly
+``FigureWidget``; moving a control recomputes the data and updates the existing
+figure in place (``batch_update``), so the camera and zoom stay where the reader put
+them. Where widgets cannot render (Colab, VS Code without the widget renderer, a
+rendered HTML page, a missing ``anywidget``) the same explorer shows a plain plotly
+figure instead, with plotly's own slider over a few precomputed values of its main
+control, which works without any kernel. The output of the widget view carries this
+static figure as an HTML fallback too, so a page rendered from an executed notebook
+still shows it.
+
+Choose the mode by hand with ``explorer.show("static")``, :func:`set_display_mode`, or
+the environment variable ``NAGVIZ_DISPLAY=static`` (or ``widget``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import Any
+
+__all__ = ["Explorer", "display_mode", "set_display_mode"]
+
+_MODE_OVERRIDE: str | None = None
+_MODES = ("widget", "static")
+
+
+def set_display_mode(mode: str | None) -> None:
+    """Force ``"widget"`` or ``"static"`` for every explorer; ``None`` goes back to automatic.
+
+    Examples
+    --------
+    >>> set_display_mode("static"); display_mode()
+    'static'
+    >>> set_display_mode(None)
+    """
+    global _MODE_OVERRIDE
+    if mode is not None and mode not in _MODES:
+        raise ValueError(f"display mode must be 'widget', 'static' or None, got {mode!r}")
+    _MODE_OVERRIDE = mode
+
+
+def display_mode() -> str:
+    """``"widget"`` where interactive widgets can render, ``"static"`` otherwise.
+
+    Order of precedence: :func:`set_display_mode`, the ``NAGVIZ_DISPLAY`` environment
+    variable, then detection: static in Google Colab, without ``ipywidgets`` or
+    ``anywidget``, or outside a Jupyter kernel.
+    """
+    if _MODE_OVERRIDE is not None:
+        return _MODE_OVERRIDE
+    env = os.environ.get("NAGVIZ_DISPLAY", "").strip().lower()
+    if env in _MODES:
+        return env
+    if "google.colab" in sys.modules:
+        return "static"
+    try:
+        import anywidget  # noqa: F401
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        return "static"
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+        return "static"
+    shell = get_ipython()
+    if shell is None or type(shell).__name__ != "ZMQInteractiveShell":
+        return "static"
+    return "widget"
+
+
+class Explorer:
+    """Base class: subclasses define :meth:`make_controls`, :meth:`compute`, :meth:`figure`.
+
+    Class attributes
+    ----------------
+    title : str
+        Shown above the controls.
+    question : str
+        The prediction to make *before* touching the controls ("What happens to ... if
+        ...?"). Shown in italics above the controls.
+    static_control : str or None
+        The control that plotly's own slider steps through in static mode.
+    static_values : sequence or None
+        Its values there (default: up to 8 values from the control's range).
+    slow : bool
+        Set for explorers whose ``compute`` takes more than ~50 ms: sliders then update
+        on release only and a busy message is shown while computing.
+
+    Parameters
+    ----------
+    **values
+        Initial control values (defaults come from :meth:`make_controls`).
+    """
+
+    title = ""
+    question = ""
+    static_control: str | None = None
+    static_values = None
+    slow = False
+
+    def __init__(self, **values):
+        defaults = self.defaults()
+        unknown = set(values) - set(defaults)
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no control(s) {sorted(unknown)}; "
+                            f"its controls are {sorted(defaults)}")
+        self.values: dict[str, Any] = {**defaults, **values}
+        self._controls = None
+        self.figure_widget = None
+        self._info = None
+        self._status = None
+        self.last_update_seconds: float | None = None
+
+    # -- to be written by each explorer -------------------------------------------------
+    def make_controls(self) -> dict:
+        """``{name: ipywidgets control}``; names are ``compute``'s keyword arguments."""
+        raise NotImplementedError
+
+    def defaults(self) -> dict:
+        """Default control values (pure, no widgets): override for speed if needed."""
+        return {name: w.value for name, w in self.make_controls().items()}
+
+    def compute(self, **values) -> dict:
+        """Pure function: control values -> plain data for :meth:`figure`."""
+        raise NotImplementedError
+
+    def figure(self, data):
+        """A ``plotly.graph_objects.Figure`` drawn from ``data``; no mathematics here."""
+        raise NotImplementedError
+
+    def info(self, data) -> str | None:
+        """Optional HTML (may contain LaTeX between ``$``) shown under the figure."""
+        return None
+
+    # -- shared behaviour ------------------------------------------------------------------
+    @property
+    def controls(self) -> dict:
+        """The control widgets (built on first use and wired to the figure)."""
+        if self._controls is None:
+            self._controls = self.make_controls()
+            for name, control in self._controls.items():
+                if name in self.values:
+                    control.value = self.values[name]
+                if self.slow and hasattr(control, "continuous_update"):
+                    control.continuous_update = False
+                control.observe(self._on_change, names="value")
+        return self._controls
+
+    def data(self) -> dict:
+        """``compute`` at the current control values."""
+        return self.compute(**self.values)
+
+    def static_figure(self):
+        """A plain plotly figure at the current values, with plotly's own slider over
+        :attr:`static_control` when the explorer declares one (works without a kernel)."""
+        from ..theme import apply
+
+        apply()
+        fig = self.figure(self.data())
+        if self.static_control is None:
+            return fig
+        values = list(self._static_values())
+        if len(values) < 2:
+            return fig
+        frames = [self.figure(self.compute(**{**self.values, self.static_control: v}))
+                  for v in values]
+        n = len(fig.data)
+        if any(len(f.data) != n for f in frames):
+            return fig  # trace structure changes with the control: one figure only
+        keys = ("x", "y", "z", "text", "customdata", "i", "j", "k", "visible", "name")
+        steps = []
+        for v, f in zip(values, frames):
+            restyle = {}
+            for key in keys:
+                column = [getattr(t, key, None) if key in t else None for t in f.data]
+                if any(c is not None for c in column):
+                    restyle[key] = [list(c) if hasattr(c, "__len__") and not isinstance(c, str)
+                                    else c for c in column]
+            relayout = {"title.text": f.layout.title.text} if f.layout.title.text else {}
+            steps.append(dict(method="update", label=str(v), args=[restyle, relayout]))
+        current = values.index(self.values[self.static_control]) \
+            if self.values[self.static_control] in values else 0
+        fig = frames[current]
+        bottom = max(fig.layout.margin.b or 0, 150)
+        fig.update_layout(
+            height=(fig.layout.height or 560) + 90, margin=dict(b=bottom),
+            sliders=[dict(active=current, steps=steps, pad=dict(t=75), len=0.9, x=0.05,
+                          currentvalue=dict(prefix=f"{self.static_control} = "))])
+        return fig
+
+    def _static_values(self):
+        if self.static_values is not None:
+            return self.static_values
+        control = self.make_controls()[self.static_control]
+        options = getattr(control, "options", None)
+        if options:
+            return [o[1] if isinstance(o, tuple) else o for o in options][:8]
+        lo, hi = control.min, control.max
+        step = getattr(control, "step", 1) or 1
+        n = int(round((hi - lo) / step)) + 1
+        stride = max(1, -(-n // 8))
+        return [type(control.value)(lo + i * step) for i in range(0, n, stride)]
+
+    def widget(self):
+        """The interactive view: question, controls, ``FigureWidget``, info line."""
+        import ipywidgets as widgets
+        import plotly.graph_objects as go
+
+        from ..theme import apply
+
+        apply()
+        controls = self.controls
+        if self.figure_widget is None:
+            data = self.data()
+            self.figure_widget = go.FigureWidget(self.figure(data))
+            self._info = widgets.HTMLMath(self.info(data) or "")
+            self._status = widgets.HTML("")
+        head = []
+        if self.title:
+            head.append(widgets.HTML(f"<h3 style='margin:4px 0'>{self.title}</h3>"))
+        if self.question:
+            head.append(widgets.HTML(
+                f"<p style='font-size:1.1em'><b>Predict first:</b> <i>{self.question}</i></p>"))
+        for control in controls.values():
+            control.layout.margin = "2px 24px 2px 0"
+        box = widgets.Box(list(controls.values()),
+                          layout=widgets.Layout(display="flex", flex_flow="row wrap"))
+        return widgets.VBox(head + [box, self._status, self.figure_widget, self._info],
+                            layout=widgets.Layout(width="100%"))
+
+    def _on_change(self, change):
+        owner = change["owner"]
+        for name, control in self._controls.items():
+            if control is owner:
+                self.values[name] = change["new"]
+        self.refresh()
+
+    def refresh(self):
+        """Recompute and update the figure in place (called when a control moves)."""
+        start = time.perf_counter()
+        if self._status is not None and self.slow:
+            self._status.value = "<i>computing…</i>"
+        data = self.data()
+        if self.figure_widget is not None:
+            self._update(self.figure_widget, self.figure(data))
+            self._info.value = self.info(data) or ""
+        if self._status is not None:
+            self._status.value = ""
+        self.last_update_seconds = time.perf_counter() - start
+        return data
+
+    @staticmethod
+    def _update(target, new):
+        """Copy the traces and layout of ``new`` into the live figure ``target``."""
+        with target.batch_update():
+            if len(target.data) == len(new.data) and all(
+                    a.type == b.type for a, b in zip(target.data, new.data)):
+                for old, fresh in zip(target.data, new.data):
+                    old.update(fresh.to_plotly_json(), overwrite=True)
+            else:
+                target.data = []
+                target.add_traces(list(new.data))
+            layout = new.layout.to_plotly_json()
+            for key in ("template", "scene", "scene2", "scene3"):
+                layout.pop(key, None)  # keep the reader's camera; the template is unchanged
+            target.layout.update(layout)
+
+    def show(self, mode: str | None = None):
+        """Display the explorer: ``mode`` is ``"widget"``, ``"static"`` or automatic."""
+        from IPython.display import display
+
+        mode = mode or display_mode()
+        if mode not in _MODES:
+            raise ValueError(f"mode must be 'widget' or 'static', got {mode!r}")
+        if mode == "static":
+            fig = self.static_figure()
+            if self.question:
+                display(_Html(f"<p><b>Predict first:</b> <i>{self.question}</i></p>"))
+            display(fig)
+            info = self.info(self.data())
+            if info:
+                display(_Html(info))
+            return fig
+        view = self.widget()
+        bundle = view._repr_mimebundle_()
+        try:  # static fallback for front ends without the widget renderer
+            bundle["text/html"] = self.static_figure().to_html(full_html=False,
+                                                               include_plotlyjs="cdn")
+        except Exception:  # pragma: no cover - the fallback must never break the widget
+            pass
+        display(bundle, raw=True)
+        return view
+
+    def _ipython_display_(self):
+        self.show()
+
+
+class _Html:
+    def __init__(self, html):
+        self.html = html
+
+    def _repr_html_(self):
+        return self.html

@@ -1,0 +1,71 @@
+"""Explorers without a kernel: pure functions, slider moves, static fallbacks."""
+
+import pytest
+
+from nagviz.explorers import ArchitectureExplorer, display_mode, set_display_mode
+
+
+def test_architecture_compute_is_pure_and_exact():
+    e = ArchitectureExplorer()
+    data = e.compute(d0=3, width=5, hidden_layers=1, outputs=1, r=4)
+    assert (data["parameters"], data["expected"], data["dimension"], data["ambient"]) == (20, 15, 14, 15)
+    lin = e.compute(d0=3, width=1, hidden_layers=1, outputs=2, r=1)
+    assert lin["dimension"] == 4 and lin["expected"] == 4
+
+
+def test_slider_move_updates_the_existing_figure():
+    e = ArchitectureExplorer()
+    e.widget()
+    fig = e.figure_widget
+    assert list(fig.data[0].x) == [8, 6, 5, 6]  # (3, 2, 1), r = 2: defective
+    e.controls["r"].value = 4
+    e.controls["width"].value = 5
+    assert e.figure_widget is fig
+    assert list(fig.data[0].x) == [20, 15, 14, 15]
+    assert "defect 1" in fig.layout.title.text
+    assert "20 parameters" in e._info.value
+
+
+def test_small_networks_show_their_polynomial():
+    e = ArchitectureExplorer(d0=2, width=1, r=2)
+    e.widget()
+    assert "W^{(1)}_{11}" in e._info.value
+    e.controls["width"].value = 8  # too long to typeset
+    assert "W^{(1)}" not in e._info.value
+
+
+def test_too_large_architecture_is_reported_not_computed():
+    data = ArchitectureExplorer().compute(d0=6, width=8, hidden_layers=3, outputs=3, r=5)
+    assert data["dimension"] is None and "too large" in data["error"]
+
+
+def test_static_fallback_has_a_plotly_slider():
+    fig = ArchitectureExplorer(width=5, r=4).static_figure()
+    steps = fig.layout.sliders[0].steps
+    assert [s.label for s in steps] == [str(w) for w in range(1, 9)]
+    # step for width 5 carries the bar lengths of (3, 5, 1) with r = 4
+    assert steps[4].args[0]["x"][0] == [20, 15, 14, 15]
+
+
+def test_display_mode_switches(monkeypatch):
+    monkeypatch.setenv("NAGVIZ_DISPLAY", "static")
+    assert display_mode() == "static"
+    monkeypatch.setenv("NAGVIZ_DISPLAY", "")
+    assert display_mode() == "static"  # no kernel here
+    set_display_mode("widget")
+    try:
+        assert display_mode() == "widget"
+    finally:
+        set_display_mode(None)
+    with pytest.raises(ValueError):
+        set_display_mode("colab")
+
+
+def test_forced_static_show_returns_a_figure(monkeypatch):
+    fig = ArchitectureExplorer().show("static")
+    assert len(fig.data) == 1 and fig.layout.sliders
+
+
+def test_unknown_control_is_a_clear_error():
+    with pytest.raises(TypeError, match="controls are"):
+        ArchitectureExplorer(depth=3)
