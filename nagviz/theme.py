@@ -108,6 +108,12 @@ def apply() -> None:
     """Make the nagviz look the default for plotly and matplotlib in this session.
 
     The explorers call it; notebooks may call it once at the top.
+
+    Examples
+    --------
+    >>> import plotly.io as pio
+    >>> apply(); pio.templates.default
+    'nagviz'
     """
     global _registered
     import plotly.io as pio

@@ -56,6 +56,11 @@ def display_mode() -> str:
     Order of precedence: :func:`set_display_mode`, the ``NAGVIZ_DISPLAY`` environment
     variable, then detection: static in Google Colab, without ``ipywidgets`` or
     ``anywidget``, or outside a Jupyter kernel.
+
+    Examples
+    --------
+    >>> display_mode()          # a doctest runs outside a Jupyter kernel
+    'static'
     """
     if _MODE_OVERRIDE is not None:
         return _MODE_OVERRIDE

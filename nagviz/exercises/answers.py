@@ -1,0 +1,962 @@
+"""Answer kinds: how a student's answer is read and compared with the expected one.
+
+An *answer kind* knows three things about one sort of answer (a whole number, a
+formula, a set of numbers, ...):
+
+* how to **read** whatever the student typed into a canonical value
+  (:meth:`AnswerKind.normalize`), so that ``6``, ``6.0``, ``numpy.int64(6)`` and
+  ``"6"`` all become ``6``;
+* when two canonical values are **the same answer** (:meth:`AnswerKind.equal`);
+* optionally, a **generic diagnosis** of a wrong answer that does not give the
+  answer away (:meth:`AnswerKind.diagnose`), e.g. "right entries, wrong order".
+
+Reading never crashes on a surprising value: it raises :class:`AnswerFormatError`
+whose message is meant for the student, and :meth:`AnswerKind.equivalent` turns
+that into ``False``.
+
+Nothing here imports sympy until a formula has to be read, so importing this
+module stays cheap.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import random
+import re
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, ClassVar
+
+import numpy as np
+
+__all__ = [
+    "AnswerFormatError",
+    "AnswerKind",
+    "Array",
+    "Boolean",
+    "Choice",
+    "Collection",
+    "Expression",
+    "Function",
+    "Integer",
+    "Real",
+    "Tuple",
+    "describe",
+    "has_ellipsis",
+    "parse_formula",
+]
+
+
+class AnswerFormatError(ValueError):
+    """An answer cannot be read as the sort of object the exercise asks for.
+
+    The message is written for the student and is shown to them verbatim.
+
+    Examples
+    --------
+    >>> Integer().normalize("seven")
+    Traceback (most recent call last):
+    ...
+    nagviz.exercises.answers.AnswerFormatError: could not read 'seven' as a number.
+    """
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def describe(value: Any, limit: int = 40) -> str:
+    """Describe a value in a few words, for messages to the student.
+
+    Parameters
+    ----------
+    value
+        Anything a student may pass as an answer.
+    limit
+        Longest representation quoted before it is shortened.
+
+    Returns
+    -------
+    str
+        A short phrase such as ``"the string 'abc'"`` or ``"a list of 3 entries"``.
+
+    Examples
+    --------
+    >>> describe("abc")
+    "the string 'abc'"
+    >>> describe([1, 2, 3])
+    'a list of 3 entries'
+    >>> describe(None)
+    'None'
+    """
+    if value is None:
+        return "None"
+    if value is Ellipsis:
+        return "`...`"
+    if isinstance(value, str):
+        text = value if len(value) <= limit else value[: limit - 3] + "..."
+        return f"the string {text!r}"
+    if isinstance(value, list | tuple | set | frozenset):
+        return f"a {type(value).__name__} of {_entries(len(value))}"
+    if isinstance(value, np.ndarray):
+        return f"a numpy array of shape {value.shape}"
+    text = " ".join(repr(value).split())
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return f"{text} (of type {type(value).__name__})"
+
+
+def has_ellipsis(value: Any) -> bool:
+    """Whether ``...`` (Ellipsis) occurs in a value, looking inside containers.
+
+    A stub in a student notebook reads ``answer = ...``; a value that still holds
+    an Ellipsis anywhere has not been fully answered yet.
+
+    Examples
+    --------
+    >>> has_ellipsis(...)
+    True
+    >>> has_ellipsis((3, ..., 5))
+    True
+    >>> has_ellipsis([1, 2])
+    False
+    """
+    if value is Ellipsis:
+        return True
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(has_ellipsis(item) for item in value)
+    if isinstance(value, dict):
+        return any(has_ellipsis(item) for item in value.values())
+    if isinstance(value, np.ndarray) and value.dtype == object:
+        return any(has_ellipsis(item) for item in value.ravel())
+    return False
+
+
+def _is_sympy(value: Any) -> bool:
+    """True for sympy objects, without importing sympy when nobody else has."""
+    sympy = sys.modules.get("sympy")
+    return sympy is not None and isinstance(value, sympy.Basic | sympy.MatrixBase | sympy.Poly)
+
+
+_FORBIDDEN = re.compile(r"__|\bimport\b|\blambda\b|;")
+
+
+def parse_formula(text: str, names: Iterable[str] = ()) -> Any:
+    """Read a formula typed as a string into a sympy object.
+
+    The text is parsed with sympy's parser (``^`` means power, ``2x`` means
+    ``2*x``) with Python builtins switched off. Dunder names, ``import``,
+    ``lambda`` and ``;`` are refused, as are very long strings.
+
+    Parameters
+    ----------
+    text
+        The formula, e.g. ``"(a*x + b*y)^2"``.
+    names
+        Symbol names that must be read as plain symbols even if sympy knows them
+        as something else (``"N"``, ``"E"``, ``"S"``, ...).
+
+    Returns
+    -------
+    sympy.Basic
+        The parsed formula.
+
+    Raises
+    ------
+    AnswerFormatError
+        With a student-facing message when the text is not a formula.
+
+    Examples
+    --------
+    >>> parse_formula("(x + y)^2")
+    (x + y)**2
+    >>> parse_formula("2x y")
+    2*x*y
+    >>> parse_formula("N + 1", names=["N"])
+    N + 1
+    >>> parse_formula("x +")
+    Traceback (most recent call last):
+    ...
+    nagviz.exercises.answers.AnswerFormatError: could not read 'x +' as a formula. ...
+    """
+    import sympy
+    from sympy.parsing.sympy_parser import (
+        convert_xor,
+        implicit_multiplication,
+        parse_expr,
+        standard_transformations,
+    )
+
+    text = text.strip()
+    example = "write it in Python syntax, for example '3*x**2 + x*y'"
+    if not text:
+        raise AnswerFormatError(f"the answer is an empty string; {example}.")
+    if len(text) > 2000:
+        raise AnswerFormatError("the formula is too long to read (over 2000 characters).")
+    if _FORBIDDEN.search(text):
+        raise AnswerFormatError(f"could not read {text!r} as a formula; {example}.")
+    global_dict: dict[str, Any] = {name: getattr(sympy, name) for name in sympy.__all__}
+    global_dict["__builtins__"] = {}
+    local_dict = {name: sympy.Symbol(name) for name in names}
+    try:
+        value = parse_expr(
+            text,
+            local_dict=local_dict,
+            global_dict=global_dict,
+            transformations=standard_transformations + (implicit_multiplication, convert_xor),
+        )
+    except Exception as err:  # the parser raises many different types
+        raise AnswerFormatError(f"could not read {text!r} as a formula. Please {example}.") from err
+    if not isinstance(value, sympy.Basic | sympy.MatrixBase):
+        raise AnswerFormatError(f"could not read {text!r} as a formula; {example}.")
+    return value
+
+
+def _read_number(value: Any, allow_complex: bool = False) -> int | Fraction | float | complex:
+    """Read one number from a Python, numpy, sympy or string value."""
+    if value is None or value is Ellipsis:
+        raise AnswerFormatError(f"expected a number, got {describe(value)}.")
+    if isinstance(value, bool | np.bool_):
+        raise AnswerFormatError(f"expected a number, got the truth value {bool(value)}.")
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, float | np.floating | Decimal):
+        number = float(value)
+        if not math.isfinite(number):
+            raise AnswerFormatError(f"expected a finite number, got {number}.")
+        return number
+    if isinstance(value, numbers.Rational):
+        return Fraction(int(value.numerator), int(value.denominator))
+    if isinstance(value, numbers.Real):
+        return _read_number(float(value))
+    if isinstance(value, complex | np.complexfloating):
+        number = complex(value)
+        if number.imag == 0:
+            return _read_number(number.real)
+        if allow_complex:
+            return number
+        raise AnswerFormatError(f"expected a real number, got the complex number {number}.")
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return _read_number(value.item(), allow_complex)
+        raise AnswerFormatError(f"expected a single number, got {describe(value)}.")
+    if isinstance(value, str):
+        try:
+            formula = parse_formula(value)
+            return _read_number(formula, allow_complex)
+        except AnswerFormatError:
+            raise AnswerFormatError(f"could not read {value!r} as a number.") from None
+    if _is_sympy(value):
+        import sympy
+
+        if isinstance(value, sympy.Basic) and value.is_Integer:
+            return int(value)
+        if isinstance(value, sympy.Basic) and value.is_Rational:
+            return Fraction(int(value.p), int(value.q))
+        if isinstance(value, sympy.Basic) and value.is_number:
+            try:
+                number = complex(value.evalf())
+            except (TypeError, ValueError):
+                raise AnswerFormatError(f"could not evaluate {value} to a number.") from None
+            return _read_number(number, allow_complex)
+        if isinstance(value, sympy.Basic) and value.free_symbols:
+            names = ", ".join(sorted(str(s) for s in value.free_symbols))
+            raise AnswerFormatError(
+                f"expected a number, but your answer still contains the symbol(s) {names}."
+            )
+    raise AnswerFormatError(f"expected a number, got {describe(value)}.")
+
+
+def _sequence_items(value: Any, what: str) -> list[Any]:
+    """The items of a list-like answer (list, tuple, set, array, sympy set/tuple)."""
+    if isinstance(value, str | bytes):
+        raise AnswerFormatError(f"expected {what}, got {describe(value)}.")
+    if isinstance(value, dict):
+        raise AnswerFormatError(f"expected {what}, got a dict; use a list or a tuple.")
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            raise AnswerFormatError(f"expected {what}, got a single number.")
+        return list(value)
+    if _is_sympy(value):
+        import sympy
+
+        if isinstance(value, sympy.FiniteSet | sympy.Tuple):
+            return list(value.args)
+        if isinstance(value, sympy.MatrixBase) and 1 in value.shape:
+            return list(value)
+        raise AnswerFormatError(f"expected {what}, got {describe(value)}.")
+    if isinstance(value, Iterable):
+        return list(value)
+    raise AnswerFormatError(f"expected {what}, got {describe(value)}.")
+
+
+def _perfect_matching(left: Sequence[Any], right: Sequence[Any], same: Callable[[Any, Any], bool]) -> int:
+    """Size of a maximum matching between two lists, matching items that are ``same``."""
+    adjacency = [[j for j, b in enumerate(right) if _safe(same, a, b)] for a in left]
+    match_of_right: dict[int, int] = {}
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j in adjacency[i]:
+            if j in seen:
+                continue
+            seen.add(j)
+            if j not in match_of_right or augment(match_of_right[j], seen):
+                match_of_right[j] = i
+                return True
+        return False
+
+    return sum(augment(i, set()) for i in range(len(left)))
+
+
+def _safe(predicate: Callable[..., Any], *args: Any) -> bool:
+    """Call a predicate, treating any exception as ``False``."""
+    try:
+        return bool(predicate(*args))
+    except Exception:
+        return False
+
+
+def _entries(n: int) -> str:
+    return f"{n} entry" if n == 1 else f"{n} entries"
+
+
+# --------------------------------------------------------------------------- kinds
+
+
+class AnswerKind:
+    """Base class of answer kinds.
+
+    Subclasses implement :meth:`normalize` and :meth:`equal`, and may refine
+    :meth:`diagnose` and :meth:`is_unanswered`.
+
+    Examples
+    --------
+    >>> Integer().equivalent(6.0, 6)
+    True
+    >>> Integer().equivalent("not a number", 6)
+    False
+    """
+
+    #: What the kind reads, for messages ("a whole number").
+    description: ClassVar[str] = "an answer"
+
+    def normalize(self, value: Any, like: Any = None) -> Any:
+        """Read ``value`` into canonical form.
+
+        Parameters
+        ----------
+        value
+            The raw answer.
+        like
+            The (already normalized) expected answer, when reading a student's
+            answer; ``None`` when reading the expected answer itself. Kinds use it
+            for context only (e.g. which names are symbols), never to accept.
+
+        Raises
+        ------
+        AnswerFormatError
+            When ``value`` is not of this kind.
+        """
+        raise NotImplementedError
+
+    def equal(self, answer: Any, expected: Any) -> bool:
+        """Whether two normalized values are the same answer."""
+        raise NotImplementedError
+
+    def diagnose(self, answer: Any, expected: Any) -> str | None:
+        """A generic, non-revealing remark on a wrong normalized answer, or ``None``."""
+        return None
+
+    def is_unanswered(self, value: Any) -> bool:
+        """Whether a raw answer is still (partly) the ``...`` stub."""
+        return has_ellipsis(value)
+
+    def equivalent(self, answer: Any, expected: Any) -> bool:
+        """Read both values and compare them; ``False`` when ``answer`` cannot be read.
+
+        Examples
+        --------
+        >>> Collection(Integer()).equivalent((3, 1, 2.0), {1, 2, 3})
+        True
+        """
+        expected = self.normalize(expected)
+        try:
+            answer = self.normalize(answer, like=expected)
+        except AnswerFormatError:
+            return False
+        return _safe(self.equal, answer, expected)
+
+
+@dataclass(frozen=True)
+class Integer(AnswerKind):
+    """A whole number.
+
+    Accepts Python and numpy integers, floats that are whole numbers (``6.0``),
+    integral fractions and sympy numbers, and strings such as ``"6"`` or
+    ``"binomial(4, 2)"``. Refuses ``True``/``False``.
+
+    Examples
+    --------
+    >>> kind = Integer()
+    >>> kind.normalize(6.0), kind.normalize("binomial(4, 2)")
+    (6, 6)
+    >>> kind.normalize(5.5)
+    Traceback (most recent call last):
+    ...
+    nagviz.exercises.answers.AnswerFormatError: 5.5 is not a whole number.
+    """
+
+    description: ClassVar[str] = "a whole number"
+
+    def normalize(self, value: Any, like: Any = None) -> int:
+        number = _read_number(value)
+        if isinstance(number, int):
+            return number
+        if isinstance(number, Fraction) and number.denominator == 1:
+            return int(number)
+        if isinstance(number, float) and abs(number - round(number)) <= 1e-9 * max(1.0, abs(number)):
+            return int(round(number))
+        shown = str(number) if isinstance(number, Fraction) else f"{number:g}"
+        raise AnswerFormatError(f"{shown} is not a whole number.")
+
+    def equal(self, answer: int, expected: int) -> bool:
+        return answer == expected
+
+    def diagnose(self, answer: int, expected: int) -> str | None:
+        if answer == -expected:
+            return "Check the sign of your answer."
+        return None
+
+
+@dataclass(frozen=True)
+class Real(AnswerKind):
+    """A real number, compared within a tolerance.
+
+    Parameters
+    ----------
+    rtol, atol
+        Relative and absolute tolerance, as in :func:`math.isclose`.
+
+    Examples
+    --------
+    >>> Real(rtol=1e-3).equivalent(3.1416, "pi")
+    True
+    >>> Real().equivalent(0.5, "1/3")
+    False
+    """
+
+    rtol: float = 1e-6
+    atol: float = 1e-9
+    description: ClassVar[str] = "a real number"
+
+    def normalize(self, value: Any, like: Any = None) -> float:
+        return float(_read_number(value))
+
+    def equal(self, answer: float, expected: float) -> bool:
+        return math.isclose(answer, expected, rel_tol=self.rtol, abs_tol=self.atol)
+
+    def diagnose(self, answer: float, expected: float) -> str | None:
+        if expected != 0 and self.equal(-answer, expected):
+            return "Check the sign of your answer."
+        return None
+
+
+def _symbol_names(value: Any) -> set[str]:
+    """Names of the free symbols in a sympy object or a (nested) container of them."""
+    if value is None:
+        return set()
+    if _is_sympy(value):
+        return {str(s) for s in getattr(value, "free_symbols", ())}
+    if isinstance(value, list | tuple | set | frozenset):
+        return set().union(*(_symbol_names(v) for v in value)) if value else set()
+    return set()
+
+
+def _is_zero(difference: Any) -> bool:
+    """Whether a sympy expression is identically zero (symbolically, else numerically)."""
+    import sympy
+
+    if sympy.expand(difference) == 0:
+        return True
+    try:
+        if sympy.simplify(difference) == 0:
+            return True
+    except Exception:
+        pass
+    if not difference.atoms(sympy.Float):
+        return False
+    # Floating-point coefficients: compare values at a few random points instead.
+    rng = random.Random(20250118)
+    symbols = sorted(difference.free_symbols, key=str)
+    for _ in range(4):
+        point = {s: sympy.Rational(rng.randint(-97, 97), rng.randint(1, 13)) for s in symbols}
+        value = complex(difference.subs(point).evalf())
+        scale = max(1.0, max((abs(complex(v)) for v in point.values()), default=1.0))
+        if abs(value) > 1e-8 * scale:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class Expression(AnswerKind):
+    """A sympy expression (or matrix), compared symbolically.
+
+    Accepts sympy expressions, polynomials and matrices, plain numbers, and
+    strings such as ``"(a*x + b*y)^2"``. Symbols are matched by *name*, so a
+    student's ``Symbol("x", real=True)`` counts as the ``x`` of the exercise.
+
+    Parameters
+    ----------
+    up_to_constant
+        Accept any nonzero constant multiple of the expected expression (for
+        implicit equations, which are only defined up to scale). Equations
+        ``Eq(lhs, rhs)`` and strings ``"lhs = rhs"`` are then read as
+        ``lhs - rhs``.
+    symbols
+        Extra names that must be read as symbols in string answers (the
+        names occurring in the expected expression always are).
+
+    Examples
+    --------
+    >>> import sympy
+    >>> x, y = sympy.symbols("x y")
+    >>> Expression().equivalent("(x + y)^2", x**2 + 2*x*y + y**2)
+    True
+    >>> Expression(up_to_constant=True).equivalent("b^2 = 4 a c", sympy.sympify("4*a*c - b**2"))
+    True
+    """
+
+    up_to_constant: bool = False
+    symbols: tuple[str, ...] = ()
+    description: ClassVar[str] = "a formula"
+
+    def normalize(self, value: Any, like: Any = None) -> Any:
+        import sympy
+
+        names = _symbol_names(like) | set(self.symbols)
+        if isinstance(value, str):
+            text = value
+            if self.up_to_constant and text.count("=") == 1 and "==" not in text:
+                lhs, rhs = text.split("=")
+                value = parse_formula(lhs, names) - parse_formula(rhs, names)
+            else:
+                value = parse_formula(text, names)
+        elif isinstance(value, bool | np.bool_) or value is None:
+            raise AnswerFormatError(f"expected a formula, got {describe(value)}.")
+        elif isinstance(value, int | float | Fraction | np.integer | np.floating):
+            value = sympy.nsimplify(value) if isinstance(value, Fraction) else sympy.sympify(value)
+        elif isinstance(value, sympy.Poly):
+            value = value.as_expr()
+        if isinstance(value, sympy.Equality):
+            if not self.up_to_constant:
+                raise AnswerFormatError("expected an expression, got an equation.")
+            value = value.lhs - value.rhs
+        if like is not None and _is_sympy(like) and isinstance(value, sympy.MatrixBase) != isinstance(like, sympy.MatrixBase):
+            wanted = "a matrix" if isinstance(like, sympy.MatrixBase) else "a single formula"
+            raise AnswerFormatError(f"expected {wanted}, got {describe(value)}.")
+        if isinstance(value, sympy.MatrixBase):
+            value = sympy.ImmutableMatrix(value)
+        elif not isinstance(value, sympy.Expr):
+            raise AnswerFormatError(f"expected a formula, got {describe(value)}.")
+        by_name = {}
+        if like is not None and _is_sympy(like):
+            by_name = {str(s): s for s in like.free_symbols}
+        renames = {s: by_name[str(s)] for s in value.free_symbols if str(s) in by_name and s != by_name[str(s)]}
+        return value.xreplace(renames) if renames else value
+
+    def equal(self, answer: Any, expected: Any) -> bool:
+        import sympy
+
+        answer_is_matrix = isinstance(answer, sympy.MatrixBase)
+        if answer_is_matrix != isinstance(expected, sympy.MatrixBase):
+            return False
+        if answer_is_matrix:
+            return answer.shape == expected.shape and all(
+                _is_zero(a - e) for a, e in zip(answer, expected, strict=True)
+            )
+        if not self.up_to_constant:
+            return _is_zero(answer - expected)
+        if _is_zero(expected):
+            return _is_zero(answer)
+        if _is_zero(answer):
+            return False
+        ratio = sympy.simplify(answer / expected)
+        return bool(ratio.is_number) and ratio != 0 and bool(ratio.is_finite)
+
+    def diagnose(self, answer: Any, expected: Any) -> str | None:
+        import sympy
+
+        if isinstance(answer, sympy.MatrixBase) or isinstance(expected, sympy.MatrixBase):
+            if isinstance(answer, sympy.MatrixBase) and isinstance(expected, sympy.MatrixBase):
+                if answer.shape != expected.shape:
+                    return f"Your matrix has shape {answer.shape}, which is not the shape asked for."
+            return None
+        allowed = _symbol_names(expected) | set(self.symbols)
+        extra = sorted(_symbol_names(answer) - allowed)
+        if extra:
+            return (
+                f"Your formula contains {'the symbol' if len(extra) == 1 else 'the symbols'} "
+                f"{', '.join(extra)}, which {'does' if len(extra) == 1 else 'do'} not occur in this exercise."
+            )
+        if self.up_to_constant or _is_zero(expected):
+            return None
+        ratio = sympy.simplify(answer / expected)
+        if ratio == -1:
+            return "Your formula has the wrong sign."
+        if ratio.is_number and ratio != 0:
+            return "Your formula is off by a constant factor."
+        if sympy.simplify(answer - expected).is_number:
+            return "Your formula is off by an additive constant."
+        return None
+
+
+@dataclass(frozen=True, init=False)
+class Collection(AnswerKind):
+    """A list of answers of one kind, in a fixed order or in any order.
+
+    Accepts lists, tuples, sets, numpy arrays and sympy sets/tuples alike.
+    Without order, the entries are compared as a multiset (the same entries,
+    counted with multiplicity).
+
+    Parameters
+    ----------
+    element
+        The kind of every entry.
+    ordered
+        Whether the order of the entries matters.
+
+    Examples
+    --------
+    >>> Collection(Integer()).equivalent([3, 1, 2], {1, 2, 3})
+    True
+    >>> Collection(Integer(), ordered=True).equivalent([3, 1, 2], (1, 2, 3))
+    False
+    >>> kind = Collection(Integer(), ordered=True)
+    >>> kind.diagnose(kind.normalize([3, 1, 2]), kind.normalize([1, 2, 3]))
+    'You have the right entries, but in the wrong order.'
+    """
+
+    element: AnswerKind
+    ordered: bool
+
+    def __init__(self, element: AnswerKind, ordered: bool = False) -> None:
+        object.__setattr__(self, "element", element)
+        object.__setattr__(self, "ordered", ordered)
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return f"a {'list' if self.ordered else 'collection'} of {self.element.description}s"
+
+    def normalize(self, value: Any, like: Any = None) -> tuple[Any, ...]:
+        items = _sequence_items(value, self.description)
+        read = []
+        for position, item in enumerate(items, start=1):
+            try:
+                read.append(self.element.normalize(item, like=like))
+            except AnswerFormatError as err:
+                where = f"entry {position}" if self.ordered else "one of the entries"
+                raise AnswerFormatError(f"{where}: {err}") from None
+        return tuple(read)
+
+    def equal(self, answer: tuple[Any, ...], expected: tuple[Any, ...]) -> bool:
+        if len(answer) != len(expected):
+            return False
+        if self.ordered:
+            return all(_safe(self.element.equal, a, e) for a, e in zip(answer, expected, strict=True))
+        return _perfect_matching(answer, expected, self.element.equal) == len(expected)
+
+    def diagnose(self, answer: tuple[Any, ...], expected: tuple[Any, ...]) -> str | None:
+        if len(answer) != len(expected):
+            return f"Your answer has {_entries(len(answer))}, which is not the right number."
+        matched = _perfect_matching(answer, expected, self.element.equal)
+        if self.ordered:
+            if matched == len(expected):
+                return "You have the right entries, but in the wrong order."
+            wrong = [i for i, (a, e) in enumerate(zip(answer, expected, strict=True), 1) if not _safe(self.element.equal, a, e)]
+            places = ", ".join(str(i) for i in wrong)
+            return f"Check {'entry' if len(wrong) == 1 else 'entries'} {places} (counting from 1)."
+        if 0 < matched < len(expected):
+            return f"{matched} of your {len(answer)} entries are right."
+        return None
+
+
+@dataclass(frozen=True, init=False)
+class Tuple(AnswerKind):
+    """A fixed number of answers, each of its own kind, in order.
+
+    Parameters
+    ----------
+    *kinds
+        The kind of each entry.
+    names
+        Optional names of the entries, used in messages ("check the ambient
+        dimension").
+
+    Examples
+    --------
+    >>> kind = Tuple(Integer(), Integer(), Integer(), names=("ambient", "expected", "true"))
+    >>> kind.equivalent([6, 6.0, "5"], (6, 6, 5))
+    True
+    >>> kind.diagnose(kind.normalize((6, 6, 6)), kind.normalize((6, 6, 5)))
+    'Check the true.'
+    """
+
+    kinds: tuple[AnswerKind, ...]
+    names: tuple[str, ...] | None
+
+    def __init__(self, *kinds: AnswerKind, names: Sequence[str] | None = None) -> None:
+        if names is not None and len(names) != len(kinds):
+            raise ValueError("give one name per entry")
+        object.__setattr__(self, "kinds", tuple(kinds))
+        object.__setattr__(self, "names", None if names is None else tuple(names))
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return f"a tuple of {len(self.kinds)} entries"
+
+    def _name(self, i: int) -> str:
+        return self.names[i] if self.names else f"entry {i + 1}"
+
+    def normalize(self, value: Any, like: Any = None) -> tuple[Any, ...]:
+        items = _sequence_items(value, self.description)
+        if len(items) != len(self.kinds):
+            wanted = f" ({', '.join(self.names)})" if self.names else ""
+            raise AnswerFormatError(
+                f"expected {len(self.kinds)} entries{wanted}, got {len(items)}."
+            )
+        read = []
+        for i, (kind, item) in enumerate(zip(self.kinds, items, strict=True)):
+            context = like[i] if isinstance(like, tuple) and len(like) == len(self.kinds) else None
+            try:
+                read.append(kind.normalize(item, like=context))
+            except AnswerFormatError as err:
+                raise AnswerFormatError(f"{self._name(i)}: {err}") from None
+        return tuple(read)
+
+    def equal(self, answer: tuple[Any, ...], expected: tuple[Any, ...]) -> bool:
+        return all(_safe(k.equal, a, e) for k, a, e in zip(self.kinds, answer, expected, strict=True))
+
+    def diagnose(self, answer: tuple[Any, ...], expected: tuple[Any, ...]) -> str | None:
+        wrong = [self._name(i) for i, (k, a, e) in enumerate(zip(self.kinds, answer, expected, strict=True)) if not _safe(k.equal, a, e)]
+        if not wrong:
+            return None
+        return "Check the " + " and the ".join(wrong) + "."
+
+
+@dataclass(frozen=True)
+class Array(AnswerKind):
+    """A numeric array (vector or matrix), compared entrywise within a tolerance.
+
+    Accepts numpy arrays, nested lists and tuples, and numeric sympy matrices.
+
+    Parameters
+    ----------
+    rtol, atol
+        Tolerances, as in :func:`numpy.allclose`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Array().equivalent([[1, 0], [0, 1]], np.eye(2))
+    True
+    >>> kind = Array()
+    >>> kind.diagnose(kind.normalize([[1, 2, 3]]), kind.normalize([[1], [2], [3]]))
+    'Your array is the transpose of the one asked for.'
+    """
+
+    rtol: float = 1e-6
+    atol: float = 1e-9
+    description: ClassVar[str] = "an array of numbers"
+
+    def normalize(self, value: Any, like: Any = None) -> np.ndarray:
+        if value is None or isinstance(value, str | bytes | dict):
+            raise AnswerFormatError(f"expected an array of numbers, got {describe(value)}.")
+        if _is_sympy(value):
+            import sympy
+
+            if isinstance(value, sympy.MatrixBase):
+                value = value.tolist()
+        try:
+            array = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            raise AnswerFormatError(
+                f"could not read {describe(value)} as an array of numbers "
+                "(are all rows the same length, and all entries numbers?)."
+            ) from None
+        if not np.all(np.isfinite(array)):
+            raise AnswerFormatError("your array contains nan or infinite entries.")
+        return array
+
+    def equal(self, answer: np.ndarray, expected: np.ndarray) -> bool:
+        return answer.shape == expected.shape and bool(np.allclose(answer, expected, rtol=self.rtol, atol=self.atol))
+
+    def diagnose(self, answer: np.ndarray, expected: np.ndarray) -> str | None:
+        if answer.shape != expected.shape:
+            if answer.ndim == 2 and answer.T.shape == expected.shape and self.equal(answer.T, expected):
+                return "Your array is the transpose of the one asked for."
+            return f"Your array has shape {answer.shape}, which is not the shape asked for."
+        if self.equal(-answer, expected):
+            return "Your array has the wrong sign."
+        return None
+
+
+_TRUE_WORDS = {"true", "yes", "y", "t"}
+_FALSE_WORDS = {"false", "no", "n", "f"}
+
+
+@dataclass(frozen=True)
+class Boolean(AnswerKind):
+    """A yes/no answer: ``True``/``False`` (also ``"yes"``/``"no"``).
+
+    Examples
+    --------
+    >>> Boolean().equivalent("yes", True)
+    True
+    >>> Boolean().normalize(1)
+    Traceback (most recent call last):
+    ...
+    nagviz.exercises.answers.AnswerFormatError: expected True or False, got 1 (of type int).
+    """
+
+    description: ClassVar[str] = "True or False"
+
+    def normalize(self, value: Any, like: Any = None) -> bool:
+        if isinstance(value, bool | np.bool_):
+            return bool(value)
+        if isinstance(value, str):
+            word = value.strip().lower()
+            if word in _TRUE_WORDS:
+                return True
+            if word in _FALSE_WORDS:
+                return False
+        if _is_sympy(value):
+            import sympy
+
+            if value in (sympy.true, sympy.false):
+                return bool(value)
+        raise AnswerFormatError(f"expected True or False, got {describe(value)}.")
+
+    def equal(self, answer: bool, expected: bool) -> bool:
+        return answer == expected
+
+
+@dataclass(frozen=True, init=False)
+class Choice(AnswerKind):
+    """One option out of a fixed list of words (case and spaces do not matter).
+
+    Examples
+    --------
+    >>> kind = Choice("filling", "defective")
+    >>> kind.equivalent("  Filling ", "filling")
+    True
+    >>> kind.normalize("full")
+    Traceback (most recent call last):
+    ...
+    nagviz.exercises.answers.AnswerFormatError: 'full' is not one of the options: 'filling', 'defective'.
+    """
+
+    options: tuple[str, ...]
+
+    def __init__(self, *options: str) -> None:
+        if not options:
+            raise ValueError("give at least one option")
+        object.__setattr__(self, "options", tuple(options))
+
+    description: ClassVar[str] = "one of the options"
+
+    def normalize(self, value: Any, like: Any = None) -> str:
+        listed = ", ".join(repr(o) for o in self.options)
+        if not isinstance(value, str):
+            raise AnswerFormatError(f"expected one of {listed}, got {describe(value)}.")
+        word = " ".join(value.split()).lower()
+        for option in self.options:
+            if word == option.lower():
+                return option
+        raise AnswerFormatError(f"{value.strip()!r} is not one of the options: {listed}.")
+
+    def equal(self, answer: str, expected: str) -> bool:
+        return answer == expected
+
+
+@dataclass(frozen=True, init=False)
+class Function(AnswerKind):
+    """A Python function, compared with a reference function on test inputs.
+
+    The expected answer is the reference function. Each entry of ``cases`` is a
+    tuple of positional arguments; both functions are called on it and the
+    results are compared as answers of kind ``result``. A function whose body is
+    still the stub (returns ``...`` or raises :class:`NotImplementedError`)
+    counts as not answered yet.
+
+    Parameters
+    ----------
+    cases
+        The argument tuples to try.
+    result
+        The kind of the function's return value.
+
+    Examples
+    --------
+    >>> from math import comb
+    >>> kind = Function([(2, 2), (3, 2), (3, 4)], result=Integer())
+    >>> kind.equivalent(lambda n, d: comb(n + d - 1, d), lambda n, d: comb(n + d - 1, n - 1))
+    True
+    >>> kind.diagnose(kind.normalize(lambda n, d: n**d), kind.normalize(lambda n, d: comb(n + d - 1, d)))
+    'For the input (2, 2) your function returns 4, which is not right.'
+    """
+
+    cases: tuple[tuple[Any, ...], ...]
+    result: AnswerKind
+
+    def __init__(self, cases: Iterable[tuple[Any, ...]], result: AnswerKind) -> None:
+        cases = tuple(tuple(case) for case in cases)
+        if not cases:
+            raise ValueError("give at least one test input")
+        object.__setattr__(self, "cases", cases)
+        object.__setattr__(self, "result", result)
+
+    description: ClassVar[str] = "a function"
+
+    def normalize(self, value: Any, like: Any = None) -> Callable[..., Any]:
+        if not callable(value) or isinstance(value, type):
+            raise AnswerFormatError(f"expected a function (def ...), got {describe(value)}.")
+        return value
+
+    def is_unanswered(self, value: Any) -> bool:
+        if value is Ellipsis:
+            return True
+        if not callable(value):
+            return False
+        try:
+            return value(*self.cases[0]) is Ellipsis
+        except NotImplementedError:
+            return True
+        except Exception:
+            return False
+
+    def _first_failure(self, answer: Callable[..., Any], expected: Callable[..., Any]) -> str | None:
+        for case in self.cases:
+            shown = f"({', '.join(repr(a) for a in case)})" if len(case) != 1 else f"{case[0]!r}"
+            target = self.result.normalize(expected(*case))
+            try:
+                raw = answer(*case)
+            except Exception as err:
+                return f"For the input {shown} your function raised {type(err).__name__}: {err}"
+            try:
+                got = self.result.normalize(raw, like=target)
+            except AnswerFormatError as err:
+                return f"For the input {shown} your function returns {describe(raw)}: {err}"
+            if not _safe(self.result.equal, got, target):
+                return f"For the input {shown} your function returns {raw!r}, which is not right."
+        return None
+
+    def equal(self, answer: Callable[..., Any], expected: Callable[..., Any]) -> bool:
+        return self._first_failure(answer, expected) is None
+
+    def diagnose(self, answer: Callable[..., Any], expected: Callable[..., Any]) -> str | None:
+        return self._first_failure(answer, expected)
