@@ -16,9 +16,18 @@ Quick start
 Modules
 -------
 activation, architecture, parameterization, dimension
-    Pure mathematics (numpy, sympy, python-flint); no plotting.
+    The core: architectures, the parameterization, the exact dimension engine.
+atlas, sample_complexity, degree
+    Dimension sweeps with caches, the recovery experiment, degrees and covering numbers.
+singularities, training, cnn
+    Tangent ranks along paths to subnetworks, Voronoi cells, gradient descent and
+    Levenberg-Marquardt runs, and small convolutional networks.
+explorers, theme
+    Interactive views (ipywidgets + plotly) and the shared look; loaded on first use.
 exercises
     Answer checks and hints for the exercise notebooks.
+
+All modules except explorers and theme are pure mathematics: no plotting imports.
 
 ``import nagviz`` stays fast and never imports matplotlib, plotly or ipywidgets; the
 submodules that need them load on first use.
@@ -70,8 +79,8 @@ __all__ = [
 ]
 
 # Submodules that import heavier libraries are loaded on first attribute access.
-_LAZY_SUBMODULES = {"exercises", "explorers", "plotting", "theme", "training", "singularities",
-                    "atlas", "sample_complexity", "degree"}
+_LAZY_SUBMODULES = {"exercises", "explorers", "theme", "training", "singularities", "cnn",
+                    "atlas", "sample_complexity", "degree", "neuromanifolds"}
 
 
 def __getattr__(name):

@@ -1,0 +1,135 @@
+"""1-D polynomial CNNs: parameterization, exact Jacobians, dimensions (nagviz.cnn)."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from nagviz.architecture import InvalidArchitectureError
+from nagviz.cnn import (CNNArchitecture, cnn_coefficients, cnn_dimension, cnn_evaluate,
+                        cnn_jacobian_float, cnn_jacobian_mod_p, end_to_end_filter,
+                        lcn_jacobian_mod_p, split_filters)
+from nagviz.dimension import rank_mod_p
+from nagviz.training import _model
+
+P = 2_147_483_647
+
+
+def test_math_md_lcn_fact():
+    """MATH.md: the stride-one LCN with filter sizes (3, 2, 4) has dimension 7."""
+    r = cnn_dimension((3, 2, 4))
+    assert r.dimension == 7 == sum((3, 2, 4)) - (3 - 1)
+    assert r.ambient_dimension == 7  # filling: every degree-6 filter over C factors
+    assert "polynomial-product" in r.method
+
+
+def test_lcn_dimension_agrees_between_product_and_evaluation_routes():
+    # a longer input forces the evaluation-based Jacobian instead of the product one
+    long = CNNArchitecture((3, 2, 4), 1, input_length=9)
+    r = cnn_dimension(long)
+    assert "polynomial-product" not in r.method
+    assert r.dimension == 7
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.lists(st.integers(1, 4), min_size=1, max_size=4))
+def test_lcn_dimension_is_sum_minus_layers_plus_one(sizes):
+    assert cnn_dimension(tuple(sizes)).dimension == sum(sizes) - len(sizes) + 1
+
+
+def test_end_to_end_filter_is_the_polynomial_product():
+    rng = np.random.default_rng(0)
+    filters = [rng.standard_normal(k) for k in (3, 2, 4)]
+    # numpy's polymul wants the highest power first
+    want = np.polymul(np.polymul(filters[0][::-1], filters[1][::-1]), filters[2][::-1])[::-1]
+    np.testing.assert_allclose(end_to_end_filter(filters), want)
+    cnn = CNNArchitecture((3, 2, 4))
+    theta = np.concatenate(filters)
+    np.testing.assert_allclose(cnn_coefficients(cnn, theta)[0], want, atol=1e-12)
+
+
+def test_lcn_jacobian_is_exact():
+    theta = [2, -1, 3, 1, 1, 5, 0, 2, -4]
+    J = lcn_jacobian_mod_p((3, 2, 4), theta, p=P)
+    # compare with the derivative of the integer product, computed by hand
+    filters = split_filters(CNNArchitecture((3, 2, 4)), np.array(theta))
+    for col in range(9):
+        e = np.zeros(9, dtype=int)
+        e[col] = 1
+        bumped = split_filters(CNNArchitecture((3, 2, 4)), np.array(theta) + e)
+        diff = end_to_end_filter([f.astype(object) for f in bumped]) - \
+            end_to_end_filter([f.astype(object) for f in filters])
+        # the product is linear in each filter, so a unit step is the exact derivative
+        assert [int(x) % P for x in diff] == J[:, col].tolist()
+
+
+def test_lcn_rank_drops_when_filters_share_a_root():
+    # (1 - t)(1 + t) and (1 + t): the factors share the root -1
+    J = lcn_jacobian_mod_p((3, 2), [1, 0, -1, 1, 1], p=P)
+    assert rank_mod_p(J, P) == 3
+    J = lcn_jacobian_mod_p((3, 2), [1, 0, -1, 2, 1], p=P)  # coprime factors
+    assert rank_mod_p(J, P) == 4
+
+
+@pytest.mark.parametrize("sizes, act, want", [
+    ((3, 3), 2, 5),             # z^2: one rescaling lost
+    ((3, 3), "z^3 + z^2", 6),   # generic polynomial: one-to-one, dim = #params
+    ((2, 2, 2), 2, 4),
+    ((2, 3), "z^3 + z^2", 5),
+])
+def test_polynomial_cnn_dimensions(sizes, act, want):
+    assert cnn_dimension(CNNArchitecture(sizes, act)).dimension == want
+
+
+def test_coefficients_reproduce_evaluation():
+    cnn = CNNArchitecture((3, 2), "z^3 + z^2")
+    rng = np.random.default_rng(1)
+    theta = rng.standard_normal(cnn.n_parameters)
+    X = rng.standard_normal((6, cnn.input_length))
+    coeffs = cnn_coefficients(cnn, theta)[0]
+    mons = np.array(cnn.monomials())
+    values = np.prod(X[:, None, :] ** mons[None], axis=-1) @ coeffs
+    np.testing.assert_allclose(values, cnn_evaluate(cnn, theta, X)[:, 0], rtol=1e-10)
+
+
+def test_evaluation_by_hand():
+    # u0 s(a x0 + b x1) + u1 s(a x1 + b x2) with s = z^2
+    cnn = CNNArchitecture((2, 2), 2)
+    a, b, u0, u1 = 1.0, -2.0, 3.0, 0.5
+    x = np.array([[0.3, -1.1, 2.0]])
+    want = u0 * (a * x[0, 0] + b * x[0, 1]) ** 2 + u1 * (a * x[0, 1] + b * x[0, 2]) ** 2
+    assert cnn_evaluate(cnn, [a, b, u0, u1], x)[0, 0] == pytest.approx(want)
+
+
+def test_jacobians_float_and_mod_p_agree_with_finite_differences():
+    cnn = CNNArchitecture((2, 3), "z^3 + z^2")
+    rng = np.random.default_rng(2)
+    theta = rng.standard_normal(cnn.n_parameters)
+    X = rng.standard_normal((5, cnn.input_length))
+    J = cnn_jacobian_float(cnn, theta, X)
+    h = 1e-6
+    fd = np.stack([(cnn_evaluate(cnn, theta + h * e, X) - cnn_evaluate(cnn, theta - h * e, X))
+                   .ravel() / (2 * h) for e in np.eye(cnn.n_parameters)], axis=1)
+    np.testing.assert_allclose(J, fd, atol=1e-6)
+    # integer points: the float Jacobian is an exact integer matrix, so it must agree mod p
+    ti = rng.integers(-3, 4, cnn.n_parameters)
+    Xi = rng.integers(-3, 4, (4, cnn.input_length))
+    Jf = np.rint(cnn_jacobian_float(cnn, ti.astype(float), Xi.astype(float))).astype(np.int64)
+    assert (Jf % P == cnn_jacobian_mod_p(cnn, ti, Xi, P)).all()
+
+
+def test_two_layer_cnn_is_a_tied_mlp():
+    cnn = CNNArchitecture((3, 2), "z^3 + z^2")
+    model = _model(cnn)
+    assert model._tie is not None
+    theta = np.random.default_rng(3).standard_normal((4, cnn.n_parameters))
+    np.testing.assert_allclose(model.coefficients(theta),
+                               cnn_coefficients(cnn, theta).reshape(4, -1), atol=1e-12)
+
+
+def test_invalid_architectures_explain_themselves():
+    with pytest.raises(InvalidArchitectureError, match="positive integers"):
+        CNNArchitecture((3, 0))
+    with pytest.raises(InvalidArchitectureError, match="at least 4"):
+        CNNArchitecture((3, 2), input_length=3)
+    with pytest.raises(ValueError, match="parameters"):
+        split_filters(CNNArchitecture((3, 2)), [1.0, 2.0])
