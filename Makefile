@@ -1,0 +1,86 @@
+# nagviz developer and reader entry points (GNU make).
+#
+#   make lab    set up .venv if needed and open JupyterLab on the first notebook
+#   make test   set up .venv if needed and run the whole test suite
+#
+# Every target works from a clean clone: the virtual environment in .venv is
+# created on first use and reinstalled only when pyproject.toml changes.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Where we are, so the targets also work with `make -C path/to/nagviz`.
+ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+
+# The interpreter used once, to create .venv (override: make lab PYTHON3=python3.12).
+PYTHON3 ?= python3
+VENV    := $(ROOT)/.venv
+PYTHON  := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+EXTRAS  := test,present
+
+# Knobs for the individual targets.
+START_NOTEBOOK := notebooks/00_start_here.ipynb
+LAB_ARGS     ?=
+PYTEST_ARGS  ?=
+NB           ?= $(START_NOTEBOOK)
+PRESENT_PORT ?= 8866
+VOILA_ARGS   ?= --theme=light --template=lab
+ARTIFACTS    := $(ROOT)/test-artifacts
+
+# Jupyter refuses to run as root unless told (containers, CI machines).
+ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# Run tools from the environment without asking anybody to activate it.
+RUN := cd "$(ROOT)" && PATH="$(VENV)/bin:$$PATH"
+
+.PHONY: help venv lab test bench present clean-notebooks
+
+help: ## list the targets (this is the default)
+	@echo "nagviz: make targets"
+	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | \
+	  awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
+	@echo
+	@echo "Options: LAB_ARGS=--no-browser, PYTEST_ARGS='-m \"not browser\"',"
+	@echo "         NB=notebooks/<name>.ipynb PRESENT_PORT=$(PRESENT_PORT), PYTHON3=python3.12"
+
+venv: $(STAMP) ## create .venv and install nagviz with its extras (only if needed)
+
+$(PYTHON):
+	@$(PYTHON3) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "nagviz needs Python 3.11 or newer, but '$(PYTHON3)' is not." >&2; \
+	  echo "Install one, then run e.g.: make $(or $(MAKECMDGOALS),lab) PYTHON3=python3.12" >&2; \
+	  exit 1; }
+	$(PYTHON3) -m venv "$(VENV)"
+
+# The stamp records a successful install; it is redone only when pyproject.toml
+# is newer than it, so repeated `make test` runs do not reinstall anything.
+$(STAMP): $(ROOT)/pyproject.toml | $(PYTHON)
+	cd "$(ROOT)" && "$(PYTHON)" -m pip install --disable-pip-version-check -e ".[$(EXTRAS)]"
+	@touch "$@"
+
+lab: $(STAMP) ## open JupyterLab on notebooks/00_start_here.ipynb
+	$(RUN) "$(PYTHON)" -m jupyter lab $(if $(wildcard $(ROOT)/$(START_NOTEBOOK)),"$(START_NOTEBOOK)") \
+	  --ServerApp.root_dir="$(ROOT)" $(ROOT_ARGS) $(LAB_ARGS)
+
+test: $(STAMP) ## run unit tests, doctests, notebooks and browser tests
+	@mkdir -p "$(ARTIFACTS)"
+	@$(RUN) "$(PYTHON)" -m pytest $(PYTEST_ARGS); status=$$?; \
+	  shots=$$(find "$(ARTIFACTS)" -name '*.png' 2>/dev/null | wc -l); \
+	  echo; echo "Browser screenshots ($$shots PNG files): $(ARTIFACTS)/"; \
+	  exit $$status
+
+bench: $(STAMP) ## run every benchmarks/*.py
+	@$(RUN) shopt -s nullglob; files=(benchmarks/*.py); \
+	  if [ $${#files[@]} -eq 0 ]; then echo "no benchmarks/*.py yet"; exit 0; fi; \
+	  failed=(); for f in "$${files[@]}"; do \
+	    echo "== $$f"; "$(PYTHON)" "$$f" || failed+=("$$f"); echo; \
+	  done; \
+	  if [ $${#failed[@]} -gt 0 ]; then echo "failed: $${failed[*]}" >&2; exit 1; fi
+
+present: $(STAMP) ## serve a notebook with Voila (NB=notebooks/...)
+	@test -f "$(ROOT)/$(NB)" || { echo "no such notebook: $(NB) (use NB=notebooks/<name>.ipynb)" >&2; exit 1; }
+	$(RUN) "$(PYTHON)" -m voila "$(NB)" --port=$(PRESENT_PORT) $(VOILA_ARGS)
+
+clean-notebooks: $(STAMP) ## strip outputs and execution counts from all notebooks
+	$(RUN) "$(PYTHON)" tools/strip_notebooks.py notebooks exercises
