@@ -8,18 +8,22 @@ Floating-point ranks of that Jacobian are unreliable for deep or high-degree net
 1. pick a random parameter point ``w`` and ``N`` random input points ``x_1..x_N`` in
    the field ``F_p`` (``p = 2^31 - 1`` by default);
 2. compute the Jacobian of ``w -> (f_w(x_1), ..., f_w(x_N))`` exactly in ``F_p`` by
-   forward-mode differentiation (int64 arithmetic, reduced after every product, so
-   nothing overflows);
-3. take its rank over ``F_p`` with FLINT (``python-flint``).
+   backpropagation (int64 arithmetic, reduced after every product, so nothing
+   overflows), for all trials in one batch;
+3. multiply it by random matrices on both sides down to a small square sketch (exactly,
+   with float64 BLAS on 16-bit halves) and take the sketch's rank over ``F_p`` with
+   FLINT (``python-flint``).
 
 Why this is right. The rank at any point, modulo any prime, is at most the rank over
 the rationals, which is at most the generic rank: every trial gives a **lower bound**.
 ``N = min(#params, monomials per output) + 3`` generic points make evaluation injective
 on the column space of the Jacobian, so sampling does not cap the rank. The
 :attr:`Architecture.expected_dimension` is a proven **upper bound**. When a trial meets
-it the answer is certain (``certified=True``); otherwise nagviz runs several trials
-with independent points and keeps the largest rank, which is the generic rank with
-probability at least ``1 - trials * deg/p`` (tiny for ``p ~ 2^31``).
+it the answer is certain (``certified=True``) and further trials are skipped;
+otherwise nagviz runs all trials, with independent points, and keeps the largest
+rank, which fails to be the generic rank only with a probability of the order of
+``deg/p`` per trial, where ``deg`` is the degree of the Jacobian's minors (tiny for
+``p ~ 2^31``).
 
 A floating-point SVD of the same Jacobian is available as a cross-check
 (:func:`float_rank`); its disagreement is reported, never hidden.
