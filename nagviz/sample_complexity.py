@@ -53,6 +53,8 @@ __all__ = [
     "regression_error",
     "monomial_features",
     "sample_inputs",
+    "InterpolantsAtDimension",
+    "interpolants_at_dimension",
 ]
 
 _RECOVERY_DISK = _DiskCache("recovery")
@@ -614,3 +616,125 @@ def recovery_experiment(arch, sample_sizes=None, activation=None, *, restarts: i
         _RECOVERY_MEMORY[key] = result
         _RECOVERY_DISK.put(folder, key, result.to_dict())
     return result
+
+
+# ----------------------------------------------------------------------------------
+# N = dim: finitely many interpolants, counted by the degree
+# ----------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class InterpolantsAtDimension:
+    """Every function of a hypersurface neurovariety that fits ``N = dim`` teacher samples.
+
+    The polynomials of the ambient space that take the teacher's values at ``N = dim``
+    generic points form an affine line; it meets the neurovariety ``V`` (a hypersurface)
+    in exactly ``deg V`` complex points, the teacher among them.
+
+    Attributes
+    ----------
+    architecture : Architecture
+    n_samples : int
+        ``N = dim V = ambient - 1``.
+    degree : int
+        The degree of ``V``: the number of complex interpolants.
+    parameters : numpy.ndarray of complex
+        Where the line ``c_0 + t v`` of interpolating polynomials meets ``V``.
+    coefficients : numpy.ndarray of complex, shape (degree, ambient)
+        The interpolants, in the coordinates of :meth:`Architecture.monomials`.
+    is_real : numpy.ndarray of bool
+    errors : numpy.ndarray of float
+        Relative L2 distance of each real interpolant to the teacher on the fresh test
+        inputs of :func:`recovery_experiment` with the same seed (NaN for complex ones).
+    teacher_index : int
+        The interpolant that is the teacher.
+    seed : int
+    method : str
+    """
+
+    architecture: Architecture
+    n_samples: int
+    degree: int
+    parameters: np.ndarray
+    coefficients: np.ndarray
+    is_real: np.ndarray
+    errors: np.ndarray
+    teacher_index: int
+    seed: int
+    method: str = ("the line of interpolating polynomials cut with the equation of V "
+                   "(found by interpolation); roots by numpy.roots")
+
+    @property
+    def n_real(self) -> int:
+        """How many interpolants are real (the others come in conjugate pairs)."""
+        return int(np.sum(self.is_real))
+
+    @property
+    def real_errors(self) -> np.ndarray:
+        """The errors of the real interpolants, sorted (the teacher's is ~0)."""
+        return np.sort(self.errors[self.is_real])
+
+    def __repr__(self) -> str:
+        errs = ", ".join(f"{e:.3g}" for e in self.real_errors)
+        a = self.architecture
+        return (f"InterpolantsAtDimension for widths {a.widths}, activation {a.activation}: "
+                f"N = {self.n_samples} samples are fitted by {self.degree} functions of V over "
+                f"C ({self.n_real} real; errors against the teacher {errs}); seed = "
+                f"{self.seed}; {self.method}")
+
+
+def interpolants_at_dimension(arch, activation=None, *, seed: int = 0, inputs: str = "sphere",
+                              n_test: int = 1000) -> InterpolantsAtDimension:
+    """All functions of ``V`` through ``N = dim V`` samples of the teacher, exactly.
+
+    Uses the teacher, the samples and the test inputs of :func:`recovery_experiment`
+    with the same ``seed`` (its first ``N`` samples), so the students fitted there at
+    ``N = dim`` can be compared with this list. Needs one output, no biases, and a
+    neurovariety that is a hypersurface (``dim = ambient - 1``): then the polynomials
+    taking the sampled values form a line, and :func:`nagviz.degree.line_slice` finds
+    where it meets the equation of ``V`` from :func:`nagviz.degree.implicit_equation`.
+    A real interpolant can be reached by a real student only if it lies on the real
+    neuromanifold (true for shallow networks with ``z^2``: every real quadric of rank
+    ``<= k`` is a signed sum of ``k`` squares).
+
+    Examples
+    --------
+    ``(3, 2, 1)`` with ``z^2``: ternary quadrics of rank two, the cubic hypersurface
+    ``det = 0``. Five samples leave three candidate functions, the teacher among them.
+
+    >>> r = interpolants_at_dimension((3, 2, 1), 2, seed=0)
+    >>> r.n_samples, r.degree, r.n_real
+    (5, 3, 3)
+    >>> float(r.errors[r.teacher_index]) < 1e-8
+    True
+    """
+    from .degree import implicit_equation, line_slice
+    from .parameterization import coefficients
+
+    arch = _as_arch(arch, activation)
+    if arch.widths[-1] != 1 or arch.bias:
+        raise ValueError(f"{arch!r}: needs one output and no biases")
+    if inputs not in _INPUTS:
+        raise ValueError(f"inputs must be one of {_INPUTS}, got {inputs!r}")
+    eq = implicit_equation(arch, seed=int(seed))  # refuses a non-hypersurface
+    n = arch.ambient_dimension - 1
+    teacher = teacher_parameters(arch, seed=seed)
+    X = sample_inputs(arch, n, seed=[int(seed), 1], inputs=inputs)
+    y = evaluate(arch, teacher, X).ravel()
+    Phi = monomial_features(arch, X)
+    c0 = np.linalg.lstsq(Phi, y, rcond=None)[0]
+    v = np.linalg.svd(Phi)[2][-1]  # the kernel of the N x (N + 1) interpolation matrix
+    t = line_slice(eq, c0, v, eq.degree)
+    real = np.abs(t.imag) <= 1e-8 * np.maximum(1.0, np.abs(t))
+    order = np.lexsort((t.real, ~real))  # real ones first, then by position on the line
+    t, real = t[order], real[order]
+    C = c0[None, :] + t[:, None] * v[None, :]
+    X_test = sample_inputs(arch, n_test, seed=[int(seed), 2], inputs="gaussian")
+    P = monomial_features(arch, X_test)
+    truth = evaluate(arch, teacher, X_test).ravel()
+    errors = np.array([np.linalg.norm(P @ c.real - truth) / np.linalg.norm(truth) if ok
+                       else np.nan for c, ok in zip(C, real)])
+    c_teacher = coefficients(arch, teacher).ravel()
+    teacher_index = int(np.argmin(np.linalg.norm(C - c_teacher[None, :], axis=1)))
+    return InterpolantsAtDimension(
+        architecture=arch, n_samples=n, degree=eq.degree, parameters=_ro(t),
+        coefficients=_ro(C), is_real=_ro(real), errors=_ro(errors),
+        teacher_index=teacher_index, seed=int(seed))

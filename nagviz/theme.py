@@ -24,7 +24,7 @@ Examples
 
 from __future__ import annotations
 
-__all__ = ["COLORS", "FONT_SIZE", "FIGURE_HEIGHT", "plotly_template", "apply", "mpl_rc"]
+__all__ = ["COLORS", "FONT_SIZE", "FIGURE_HEIGHT", "FIGURE_WIDTH", "plotly_template", "apply", "mpl_rc"]
 
 #: Okabe & Ito (2008) colour-blind-safe palette, one role per colour.
 COLORS = {
@@ -43,6 +43,8 @@ COLORSCALE = "Cividis"
 FONT_SIZE = 17
 #: Default figure height in pixels.
 FIGURE_HEIGHT = 560
+#: Width of live figures in pixels (plotly's widget would otherwise use 700 px).
+FIGURE_WIDTH = 980
 
 _registered = False
 

@@ -157,3 +157,30 @@ def test_bad_arguments():
         recovery_experiment((3, 2, 1), [3], method="sgd", cache=False)
     with pytest.raises(ValueError):
         local_rank((3, 2, 1), -1)
+
+
+# ----------------------------------------------------------------------------------
+# N = dim: the interpolants are finitely many, as many as the degree over C
+# ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("seed", [0, 1])
+def test_interpolants_at_dimension_are_the_students_at_n_equals_dim(seed):
+    """The students that fit N = dim samples are exactly the real interpolants found by
+    slicing V with the line of interpolating polynomials (degree 3 for (3, 2, 1), z^2)."""
+    exact = sc.interpolants_at_dimension((3, 2, 1), 2, seed=seed)
+    assert (exact.n_samples, exact.degree) == (5, 3)
+    assert exact.n_real in (1, 3)                      # complex roots come in pairs
+    assert exact.errors[exact.teacher_index] < 1e-8
+    students = recovery_experiment((3, 2, 1), [5], restarts=16, stop_after=16, seed=seed,
+                                   cache=False)
+    losses, errors = map(np.array, (students.restart_losses[0], students.restart_errors[0]))
+    found = errors[losses < 1e-20]
+    assert found.size >= 5
+    for e in found:  # every interpolating student is one of the exact real interpolants
+        assert np.min(np.abs(exact.real_errors - e)) < 1e-6 * max(1.0, e)
+
+
+def test_interpolants_need_a_hypersurface():
+    with pytest.raises(ValueError, match="hypersurface"):
+        sc.interpolants_at_dimension((3, 3, 1), 2)
+    with pytest.raises(ValueError, match="one output"):
+        sc.interpolants_at_dimension((2, 2, 2), 2)

@@ -12,3 +12,22 @@ from ._base import Explorer, display_mode, set_display_mode
 from .architecture import ArchitectureExplorer
 
 __all__ = ["Explorer", "ArchitectureExplorer", "display_mode", "set_display_mode"]
+
+from .neuromanifolds import (  # noqa: E402  (notebook 01)
+    ConeExplorer,
+    FiberExplorer,
+    LossLandscapeExplorer,
+    RankOneExplorer,
+    RealBoundaryExplorer,
+)
+
+__all__ += ["ConeExplorer", "RealBoundaryExplorer", "RankOneExplorer", "FiberExplorer",
+            "LossLandscapeExplorer"]
+
+from .dimension import (  # noqa: E402  (notebook 02)
+    AtlasExplorer,
+    DegreeThresholdExplorer,
+    RecoveryExplorer,
+)
+
+__all__ += ["AtlasExplorer", "DegreeThresholdExplorer", "RecoveryExplorer"]

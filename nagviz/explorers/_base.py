@@ -166,14 +166,15 @@ class Explorer:
         """``compute`` at the current control values."""
         return self.compute(**self.values)
 
-    def static_figure(self):
+    def static_figure(self, frames: bool = True):
         """A plain plotly figure at the current values, with plotly's own slider over
-        :attr:`static_control` when the explorer declares one (works without a kernel)."""
+        :attr:`static_control` when the explorer declares one and ``frames`` is true
+        (works without a kernel)."""
         from ..theme import apply
 
         apply()
         fig = self.figure(self.data())
-        if self.static_control is None:
+        if self.static_control is None or not frames:
             return fig
         values = list(self._static_values())
         if len(values) < 2:
@@ -222,13 +223,16 @@ class Explorer:
         import ipywidgets as widgets
         import plotly.graph_objects as go
 
-        from ..theme import apply
+        from ..theme import FIGURE_WIDTH, apply
 
         apply()
         controls = self.controls
         if self.figure_widget is None:
             data = self.data()
-            self.figure_widget = go.FigureWidget(self.figure(data))
+            fig = self.figure(data)
+            if fig.layout.width is None:  # plotly's widget would default to 700 px
+                fig.update_layout(width=FIGURE_WIDTH)
+            self.figure_widget = go.FigureWidget(fig)
             self._info = widgets.HTMLMath(self.info(data) or "")
             self._status = widgets.HTML("")
         head = []
@@ -300,8 +304,8 @@ class Explorer:
         view = self.widget()
         bundle = view._repr_mimebundle_()
         try:  # static fallback for front ends without the widget renderer
-            bundle["text/html"] = self.static_figure().to_html(full_html=False,
-                                                               include_plotlyjs="cdn")
+            fallback = self.static_figure(frames=False)  # one frame: cheap, and small
+            bundle["text/html"] = fallback.to_html(full_html=False, include_plotlyjs="cdn")
         except Exception:  # pragma: no cover - the fallback must never break the widget
             pass
         display(bundle, raw=True)
