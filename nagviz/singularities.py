@@ -1,6 +1,6 @@
 """Singular points of neuromanifolds: subnetworks, Voronoi cells, and critical exposure.
 
-Four pieces, each a small computation the notebook draws:
+Small computations the notebook draws:
 
 * **Tangent rank.** The rank of the Jacobian of the parameterization at a given
   parameter point (:func:`tangent_rank`), exactly (modulo a large prime, at rational
@@ -20,6 +20,13 @@ Four pieces, each a small computation the notebook draws:
 * **Critical is not best.** :func:`best_fit_is_subnetwork_fraction` samples targets and
   compares the best fit of the full network with the best fit of its subnetworks:
   how often a subnetwork is critical, a second-order local minimum, or the best fit.
+* **A singular neuromanifold to draw.** (2,2,1) with ``z^3 + z^2`` is the cubic
+  hypersurface ``det = 0`` of a 3 x 3 apolarity matrix (:func:`apolarity_matrix_221`),
+  singular where the matrix has rank one; :func:`singular_slice_221` meshes a 3-D slice
+  through a line of one-neuron networks, :func:`network_221_parameters` recovers weights.
+* **Where training stops.** :func:`rank_one_trap_experiment` trains the quadratic network
+  (2,2,1), which fits every target exactly, and classifies the runs that stop on the cone
+  of one-neuron networks (a neuron off, or two parallel neurons).
 
 Pure mathematics: no plotting or widget imports.
 """
@@ -37,9 +44,9 @@ from .architecture import Architecture
 from .cnn import CNNArchitecture, _to_residues, cnn_dimension, cnn_evaluate, cnn_jacobian_mod_p
 from .dimension import DEFAULT_PRIME, _check_prime, _Floats, _jacobian, dimension, jacobian_mod_p
 from .dimension import rank_mod_p
-from .parameterization import evaluate, flatten, unflatten
-from .training import (_best_fit, _coerce, _factor, _fmt_ip, _model, _problem, hidden_units,
-                       inner_product_matrix, sample_targets)
+from .parameterization import coefficients, evaluate, flatten, unflatten
+from .training import (_best_fit, _coerce, _fmt_ip, _model, _problem, hidden_units,
+                       inner_product_matrix, sample_targets, train)
 
 __all__ = [
     "TangentRankResult",
@@ -66,6 +73,20 @@ __all__ = [
     "escape_direction",
     "SubnetworkFitResult",
     "best_fit_is_subnetwork_fraction",
+    "CORNER",
+    "CUBIC_221",
+    "apolarity_matrix_221",
+    "neurovariety_221_equation",
+    "network_221_parameters",
+    "SingularSlice",
+    "singular_slice_221",
+    "slice_cross_section_221",
+    "QUADRATIC_221",
+    "TRAP_OUTCOMES",
+    "binary_quadratic_eigenvalues",
+    "cone_coordinates",
+    "RankOneTrapResult",
+    "rank_one_trap_experiment",
 ]
 
 
@@ -474,6 +495,12 @@ NODE = PlaneCurve("node", "y^2 = x^2 (x + 1)", (((-1, 0, 1), (0, -1, 0, 1)),), (
 CROSSING_LINES = PlaneCurve("crossing lines", "y^2 = x^2",
                             (((0, 1), (0, 1)), ((0, 1), (0, -1))), (0.0, 0.0),
                             ((0.0,), (0.0,)))
+#: Two half-axes meeting at a right angle, ``xy = 0`` with ``x, y >= 0``: the slice ``b = 0``
+#: of one nappe ``{v (p x + q y)^2 : v >= 0}`` of the (2,1,1) cone, in coordinates
+#: ``(a, c)`` (the diagonal forms ``a x^2 + c y^2``).
+CORNER = PlaneCurve("corner", "xy = 0, x >= 0, y >= 0",
+                    (((0, 0, 1), (0, 0)), ((0, 0), (0, 0, 1))), (0.0, 0.0),
+                    ((0.0,), (0.0,)))
 
 
 def _nearest_batch(curve: PlaneCurve, targets: np.ndarray):
@@ -1355,3 +1382,597 @@ def best_fit_is_subnetwork_fraction(arch, n_targets: int = 60, restarts: int = 2
 
 
 _FIT_CACHE: dict = {}
+
+
+# ==================================================================================
+# a singular neuromanifold you can draw: (2, 2, 1) with sigma = z^3 + z^2
+# ==================================================================================
+#: The network ``v1 sigma(l1) + v2 sigma(l2)``, ``sigma(z) = z^3 + z^2``, ``l_j`` linear forms
+#: in ``x, y``: a hypersurface of dimension 6 in the 7-dimensional space of
+#: ``Q + K`` (``Q`` a binary quadratic, ``K`` a binary cubic).
+CUBIC_221 = Architecture((2, 2, 1), "z^3 + z^2")
+
+
+def apolarity_matrix_221(coeffs) -> np.ndarray:
+    """The 3 x 3 matrix whose determinant cuts out the (2,2,1), ``z^3 + z^2`` neurovariety.
+
+    Write ``f = Q + K`` with ``Q = A x^2 + B xy + C y^2`` and
+    ``K = k0 x^3 + k1 x^2 y + k2 x y^2 + k3 y^3`` (nagviz's coefficient order). A network
+    computes ``Q = sum_j a_j m_j^2`` and ``K = sum_j b_j m_j^3`` for two directions
+    ``m_1, m_2``. A quadratic differential operator ``q(d) = q0 d_x^2 + q1 d_x d_y +
+    q2 d_y^2`` kills both exactly when its factors are the lines dual to ``m_1, m_2``
+    (apolarity), and ``q(d) Q = 0``, ``q(d) K = 0`` are three linear conditions on
+    ``(q0, q1, q2)``: the rows of this matrix. So ``det = 0`` on the neuromanifold (a
+    cubic equation), the matrix has rank at most 1 exactly at the singular points
+    (``Q = A m^2, K = B m^3``: every neuron along one direction, a subnetwork; or
+    ``K = 0``, reached only in the limit of unbounded weights), and the kernel gives the
+    hidden neurons (:func:`network_221_parameters`).
+
+    Parameters
+    ----------
+    coeffs : array_like, shape (..., 7)
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., 3, 3)
+
+    Examples
+    --------
+    One neuron ``sigma(x + y)``: rank one.
+
+    >>> f = coefficients(CUBIC_221, [1.0, 1.0, 0.0, 0.0, 1.0, 0.0])[0]
+    >>> int(np.linalg.matrix_rank(apolarity_matrix_221(f)))
+    1
+    >>> f = coefficients(CUBIC_221, [1.0, 2.0, -1.0, 0.5, 1.0, -2.0])[0]   # two neurons
+    >>> int(np.linalg.matrix_rank(apolarity_matrix_221(f)))
+    2
+    """
+    c = np.asarray(coeffs, dtype=float)
+    if c.shape[-1] != 7:
+        raise ValueError(f"coefficients of (2,2,1) with z^3 + z^2 have 7 entries, got {c.shape}")
+    A, B, C, k0, k1, k2, k3 = np.moveaxis(c, -1, 0)
+    rows = [np.stack([2 * A, B, 2 * C], axis=-1),
+            np.stack([6 * k0, 2 * k1, 2 * k2], axis=-1),
+            np.stack([2 * k1, 2 * k2, 6 * k3], axis=-1)]
+    return np.stack(rows, axis=-2)
+
+
+def neurovariety_221_equation(coeffs) -> np.ndarray:
+    """``det`` of :func:`apolarity_matrix_221`: zero exactly on the neurovariety.
+
+    A cubic polynomial in the 7 coefficients, linear in the quadratic part and quadratic
+    in the cubic part.
+
+    Examples
+    --------
+    >>> theta = np.random.default_rng(0).standard_normal(6)
+    >>> abs(float(neurovariety_221_equation(coefficients(CUBIC_221, theta)[0]))) < 1e-9
+    True
+    >>> round(float(neurovariety_221_equation([1, 0, 1, 0, 1, 0, 0])), 9)   # x^2 + y^2 + x^2 y
+    -8.0
+    """
+    return np.linalg.det(apolarity_matrix_221(coeffs))
+
+
+def network_221_parameters(coeffs, tolerance: float = 1e-9):
+    """Real weights of (2,2,1), ``z^3 + z^2`` computing ``coeffs``, or None.
+
+    The kernel ``q`` of :func:`apolarity_matrix_221` factors as
+    ``(b_1 d_x - a_1 d_y)(b_2 d_x - a_2 d_y)``; its real roots are the directions
+    ``m_j = a_j x + b_j y`` of the hidden neurons. Solving ``Q = sum a_j m_j^2`` and
+    ``K = sum b_j m_j^3`` gives each neuron's scale ``t_j = b_j / a_j`` and out-weight
+    ``v_j = a_j / t_j^2``. None when the roots are not real and distinct (only complex
+    weights reach the point), when the point is not on the neurovariety, or when some
+    ``a_j`` or ``b_j`` vanishes (a limit of networks, not a network).
+
+    Returns
+    -------
+    numpy.ndarray of shape (6,) or None
+        ``(w_11, w_12, w_21, w_22, v_1, v_2)``.
+
+    Examples
+    --------
+    >>> theta = [1.0, 2.0, -1.0, 0.5, 1.0, -2.0]
+    >>> f = coefficients(CUBIC_221, theta)[0]
+    >>> back = network_221_parameters(f)
+    >>> bool(np.allclose(coefficients(CUBIC_221, back)[0], f))
+    True
+    >>> network_221_parameters([1, 0, 1, 0, 1, 0, 0]) is None        # not on the variety
+    True
+    """
+    c = np.asarray(coeffs, dtype=float)
+    theta, ok = _decompose_221(c.reshape(1, 7), tolerance)
+    return theta[0] if ok[0] else None
+
+
+def _decompose_221(C, tolerance):
+    """Batched :func:`network_221_parameters`: ``(theta (N, 6), ok (N,))``."""
+    C = np.asarray(C, dtype=float)
+    N = C.shape[0]
+    M = apolarity_matrix_221(C)
+    scale = np.maximum(np.abs(M).reshape(N, -1).max(axis=1), 1e-300)
+    _, s, vt = np.linalg.svd(M)
+    ok = (s[:, 2] <= tolerance * scale) & (s[:, 1] > tolerance * scale)
+    q0, q1, q2 = vt[:, 2, 0], vt[:, 2, 1], vt[:, 2, 2]
+    disc = q1 * q1 - 4 * q0 * q2
+    ok &= disc > tolerance
+    root = np.sqrt(np.maximum(disc, 0.0))
+    first = np.abs(q0) >= np.abs(q2)  # directions (r, 1) from q0 r^2 + q1 r + q2 = 0
+    dirs = np.empty((N, 2, 2))
+    with np.errstate(all="ignore"):
+        for j, sign in enumerate((1.0, -1.0)):
+            r0 = (-q1 + sign * root) / (2 * q0)
+            r2 = (-q1 + sign * root) / (2 * q2)
+            dirs[:, j, 0] = np.where(first, r0, 1.0)
+            dirs[:, j, 1] = np.where(first, 1.0, r2)
+    finite = np.all(np.isfinite(dirs), axis=(1, 2))
+    ok &= finite
+    dirs = np.where(finite[:, None, None], dirs, 1.0)
+    dirs /= np.maximum(np.linalg.norm(dirs, axis=-1, keepdims=True), 1e-300)
+    p, q = dirs[..., 0], dirs[..., 1]  # (N, 2)
+    sq = np.stack([p * p, 2 * p * q, q * q], axis=1)                      # (N, 3, 2)
+    cu = np.stack([p ** 3, 3 * p * p * q, 3 * p * q * q, q ** 3], axis=1)  # (N, 4, 2)
+    a = np.einsum("nij,nj->ni", np.linalg.pinv(sq), C[:, :3])
+    b = np.einsum("nij,nj->ni", np.linalg.pinv(cu), C[:, 3:])
+    size = np.maximum(np.abs(C).max(axis=1), 1e-300)
+    ok &= np.all(np.abs(a) > tolerance * size[:, None], axis=1)
+    ok &= np.all(np.abs(b) > tolerance * size[:, None], axis=1)
+    with np.errstate(all="ignore"):
+        t = np.where(ok[:, None], b / a, 1.0)
+        v = np.where(ok[:, None], a / t ** 2, 0.0)
+    theta = np.concatenate([(t[:, :, None] * dirs).reshape(N, 4), v], axis=1)
+    back = coefficients(CUBIC_221, np.where(ok[:, None], theta, 0.0)).reshape(N, 7)
+    ok &= np.abs(back - C).max(axis=1) <= 1e-6 * size
+    theta[~ok] = np.nan
+    return theta, ok
+
+
+@dataclass(frozen=True)
+class SingularSlice:
+    """A 3-dimensional slice of the (2,2,1), ``z^3 + z^2`` neuromanifold through a line
+    of one-neuron networks.
+
+    The slice is the affine space of functions
+    ``x^2 + alpha x^3 + beta (y^2 + x y^2) + gamma (x y + y^3)``. Its points on the
+    neurovariety satisfy ``equation``; the ``alpha``-axis (``beta = gamma = 0``) is the
+    line of one-neuron networks ``v sigma(a x)`` (``a = alpha``, ``v = 1 / alpha^2``; at
+    ``alpha = 0`` two opposite neurons) and the surface is singular exactly there. Each
+    cross-section ``alpha = const`` is a pair of lines through the axis: two real lines
+    crossing (a node) for ``alpha < 0`` or ``alpha > 1/3``, only the point on the axis
+    (isolated) in between; ``alpha = 0`` and ``alpha = 1/3`` are pinch points.
+
+    Attributes
+    ----------
+    base, directions : tuple
+        The slice ``base + alpha d_1 + beta d_2 + gamma d_3`` in coefficient coordinates.
+    equation : str
+    alphas : numpy.ndarray
+    sheets : tuple of (X, Y, Z) arrays
+        Two sheets, meshes over (alpha, distance from the axis) with NaN where there is no
+        real point, clipped to ``|(beta, gamma)| <= radius``.
+    real : tuple of numpy.ndarray of bool
+        Per mesh point: computed by a real network (True) or only by complex weights.
+    pinch_points : tuple of float
+    radius : float
+    """
+
+    base: tuple
+    directions: tuple
+    equation: str
+    alphas: np.ndarray = field(repr=False)
+    sheets: tuple = field(repr=False)
+    real: tuple = field(repr=False)
+    pinch_points: tuple = (0.0, 1.0 / 3.0)
+    radius: float = 1.0
+
+    def coefficients(self, alpha, beta, gamma) -> np.ndarray:
+        """The coefficient vector (x^2, xy, y^2, x^3, x^2 y, x y^2, y^3) of a slice point.
+
+        Examples
+        --------
+        >>> singular_slice_221(n_alpha=5, n_radius=3).coefficients(2.0, 0.0, 0.0).tolist()
+        [1.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0]
+        """
+        b = np.asarray(self.base, dtype=float)
+        d1, d2, d3 = (np.asarray(d, dtype=float) for d in self.directions)
+        return (b + np.multiply.outer(alpha, d1) + np.multiply.outer(beta, d2)
+                + np.multiply.outer(gamma, d3))
+
+    def __repr__(self) -> str:
+        return (f"SingularSlice of {CUBIC_221!r}: {self.equation} in the slice "
+                "x^2 + alpha x^3 + beta (y^2 + x y^2) + gamma (x y + y^3); singular along "
+                f"the alpha-axis (one-neuron networks), pinch points alpha = 0 and 1/3")
+
+
+_SLICE_BASE = (1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)                 # x^2
+_SLICE_DIRECTIONS = ((0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0),          # x^3
+                     (0.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0),          # y^2 + x y^2
+                     (0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0))          # x y + y^3
+
+
+def slice_cross_section_221(alpha: float) -> dict:
+    """The cross-section ``alpha = const`` of :func:`singular_slice_221` in the
+    ``(beta, gamma)`` plane.
+
+    On the slice the equation is a quadratic form in ``(beta, gamma)`` whose coefficients
+    depend on ``alpha`` (read off from :func:`neurovariety_221_equation`), so the
+    section is two lines through the origin, one double line, or the origin alone.
+
+    Returns
+    -------
+    dict
+        ``kind`` ("node", "isolated point" or "double line"), ``directions`` (unit
+        vectors of the real lines), ``form`` (the 2 x 2 matrix of the quadratic form).
+
+    Examples
+    --------
+    >>> slice_cross_section_221(-1.0)["kind"], slice_cross_section_221(0.2)["kind"]
+    ('node', 'isolated point')
+    """
+    base, dirs = np.array(_SLICE_BASE), [np.array(d) for d in _SLICE_DIRECTIONS]
+
+    def F(beta, gamma):
+        return float(neurovariety_221_equation(base + alpha * dirs[0] + beta * dirs[1]
+                                               + gamma * dirs[2]))
+
+    h11, h22 = F(1.0, 0.0), F(0.0, 1.0)
+    h12 = (F(1.0, 1.0) - h11 - h22) / 2
+    H = np.array([[h11, h12], [h12, h22]])
+    det = h11 * h22 - h12 * h12
+    size = max(float(np.abs(H).max()), 1e-300)
+    if abs(det) <= 1e-12 * size * size:
+        w, V = np.linalg.eigh(H)
+        k = int(np.argmin(np.abs(w)))
+        return dict(kind="double line", directions=[V[:, k]], form=H)
+    if det > 0:
+        return dict(kind="isolated point", directions=[], form=H)
+    # null directions of an indefinite form
+    w, V = np.linalg.eigh(H)
+    # u = s V_0 + t V_1 is null when w_0 s^2 + w_1 t^2 = 0
+    lo, hi = V[:, 0] * math.sqrt(w[1]), V[:, 1] * math.sqrt(-w[0])
+    out = [u / np.linalg.norm(u) for u in (lo + hi, lo - hi)]
+    return dict(kind="node", directions=out, form=H)
+
+
+@lru_cache(maxsize=4)
+def singular_slice_221(alpha_range=(-1.0, 1.2), radius: float = 1.0, n_alpha: int = 89,
+                       n_radius: int = 25) -> SingularSlice:
+    """The surface ``V cap L`` of :class:`SingularSlice`, meshed for drawing.
+
+    Each real line of each cross-section (:func:`slice_cross_section_221`) is sampled at
+    ``n_radius`` distances in ``[-radius, radius]`` from the axis; every sample is
+    classified as computed by a real network (:func:`network_221_parameters`) or not.
+
+    Examples
+    --------
+    >>> s = singular_slice_221(n_alpha=21, n_radius=5)
+    >>> X, Y, Z = s.sheets[0]
+    >>> pts = s.coefficients(X, Y, Z)[np.isfinite(X)]
+    >>> bool(np.abs(neurovariety_221_equation(pts)).max() < 1e-9)
+    True
+    """
+    lo, hi = alpha_range
+    alphas = np.unique(np.concatenate([np.linspace(lo, hi, n_alpha),
+                                       [-1e-3, 1e-3, 1 / 3 - 1e-3, 1 / 3 + 1e-3]]))
+    alphas = alphas[(alphas >= lo) & (alphas <= hi)]
+    rho = np.linspace(-radius, radius, n_radius)
+    sheets, reals = [], []
+    meshes = [tuple(np.full((len(alphas), n_radius), np.nan) for _ in range(3)) for _ in range(2)]
+    for i, a in enumerate(alphas):
+        dirs = slice_cross_section_221(float(a))["directions"]
+        if not dirs:
+            continue
+        # orient each line with beta >= 0 and order the two by slope, so that each sheet
+        # varies continuously with alpha
+        dirs = [d if (d[0] > 0 or (d[0] == 0 and d[1] > 0)) else -d for d in dirs]
+        dirs = sorted(dirs, key=lambda d: -math.atan2(d[1], d[0]))
+        for k, (X, Y, Z) in enumerate(meshes):
+            d = dirs[min(k, len(dirs) - 1)]
+            X[i], Y[i], Z[i] = a, rho * d[0], rho * d[1]
+    sheets.extend(meshes)
+    base, dirs = np.array(_SLICE_BASE), np.array(_SLICE_DIRECTIONS)
+    for X, Y, Z in sheets:
+        R = np.zeros(X.shape, dtype=bool)
+        finite = np.isfinite(X)
+        pts = base + np.stack([X[finite], Y[finite], Z[finite]], axis=1) @ dirs
+        R[finite] = _decompose_221(pts, 1e-7)[1]
+        reals.append(R)
+    return SingularSlice(_SLICE_BASE, _SLICE_DIRECTIONS,
+                         "6 alpha beta^2 - 2 beta^2 - 9 alpha gamma^2 = 0", alphas,
+                         tuple(sheets), tuple(reals), (0.0, 1.0 / 3.0), float(radius))
+
+
+# ==================================================================================
+# the quadratic network (2, 2, 1): where training gets stuck, drawn in R^3
+# ==================================================================================
+#: ``v1 (w1 . x)^2 + v2 (w2 . x)^2``: it fills the space of binary quadratic forms, so
+#: every target is fitted exactly; its one-neuron networks form the cone ``b^2 = 4ac``.
+QUADRATIC_221 = Architecture((2, 2, 1), 2)
+
+#: Outcomes of a training run of :data:`QUADRATIC_221`.
+TRAP_OUTCOMES = ("fit", "one neuron off", "parallel neurons", "zero function",
+                 "still moving", "diverged")
+
+
+def binary_quadratic_eigenvalues(coeffs) -> np.ndarray:
+    """Eigenvalues ``l1 >= l2`` of ``[[a, b/2], [b/2, c]]`` for ``a x^2 + b xy + c y^2``.
+
+    The Bombieri norm of the form is the Frobenius norm of this matrix, so the distance
+    from the form to the cone ``b^2 = 4ac`` (rank at most one) is ``min |lambda_i|``.
+
+    Examples
+    --------
+    >>> binary_quadratic_eigenvalues([1.0, 0.0, -1.0]).tolist()     # x^2 - y^2
+    [1.0, -1.0]
+    """
+    c = np.asarray(coeffs, dtype=float)
+    a, b, cc = c[..., 0], c[..., 1], c[..., 2]
+    mid, rad = (a + cc) / 2, np.hypot((a - cc) / 2, b / 2)
+    return np.stack([mid + rad, mid - rad], axis=-1)
+
+
+def cone_coordinates(coeffs) -> np.ndarray:
+    """``(q, r, p) = ((a - c)/2, b/2, (a + c)/2)``: coordinates in which the cone
+    ``b^2 = 4ac`` is the round cone ``p^2 = q^2 + r^2`` around the ``p`` axis (the
+    trace), and the Bombieri distance is ``sqrt 2`` times the Euclidean one.
+
+    Examples
+    --------
+    >>> cone_coordinates([1.0, 2.0, 1.0]).tolist()                   # (x + y)^2
+    [0.0, 1.0, 1.0]
+    """
+    c = np.asarray(coeffs, dtype=float)
+    a, b, cc = c[..., 0], c[..., 1], c[..., 2]
+    return np.stack([(a - cc) / 2, b / 2, (a + cc) / 2], axis=-1)
+
+
+@dataclass(frozen=True)
+class RankOneTrapResult:
+    """Training runs of the quadratic network (2, 2, 1) and where they end.
+
+    The loss is the squared Bombieri distance ``||f - t||^2``. The network fills the
+    plane of binary quadratics, so the best fit is always exact; any run that stops
+    short of its target is stuck at a spurious critical point, and every such point
+    lies on the cone of one-neuron networks (if ``f != t``, the critical equations
+    ``v_j R w_j = 0`` and ``w_j^T R w_j = 0`` with residual ``R`` force both neurons into
+    the kernel of ``R``, or one neuron off).
+
+    Attributes
+    ----------
+    method : str
+    n_runs, steps, seed : int
+    init_scale : float
+    learning_rate : float or None
+    targets : numpy.ndarray, (n_runs, 3)
+    outcome : numpy.ndarray of str, (n_runs,)
+        One of :data:`TRAP_OUTCOMES`: ``"fit"`` (relative residual below
+        ``fit_tolerance``), ``"one neuron off"``, ``"parallel neurons"`` (two neurons
+        computing multiples of the same square: a merged network) or ``"zero function"``
+        (the three ways to stop on the cone), ``"still moving"`` (neither: not yet
+        converged), ``"diverged"``.
+    target_eigenvalues, final_eigenvalues : numpy.ndarray, (n_runs, 2)
+    relative_loss : numpy.ndarray, (n_runs,)
+        ``||f - t|| / ||t||`` at the end.
+    steps_recorded : numpy.ndarray, (K,)
+    loss_history : numpy.ndarray, (K, n_runs)
+    cone_distance : numpy.ndarray, (K, n_runs)
+        Distance from ``f`` to the cone over time, relative to ``||t||``.
+    in_norms, out_weights : numpy.ndarray, (K, n_runs, 2)
+        ``||w_j||`` and ``v_j`` over time.
+    trajectory : numpy.ndarray, (K, n_runs, 3)
+        ``f`` over time in :func:`cone_coordinates`.
+    conserved : numpy.ndarray, (n_runs, 2)
+        ``||w_j||^2 - 2 v_j^2`` at the start: constant along gradient flow. When it is
+        negative, ``v_j`` can never change sign.
+    fit_tolerance, cone_tolerance, dead_tolerance : float
+    """
+
+    method: str
+    n_runs: int
+    init_scale: float
+    learning_rate: float | None
+    steps: int
+    seed: int
+    targets: np.ndarray = field(repr=False)
+    outcome: np.ndarray = field(repr=False)
+    target_eigenvalues: np.ndarray = field(repr=False)
+    final_eigenvalues: np.ndarray = field(repr=False)
+    relative_loss: np.ndarray = field(repr=False)
+    steps_recorded: np.ndarray = field(repr=False)
+    loss_history: np.ndarray = field(repr=False)
+    cone_distance: np.ndarray = field(repr=False)
+    in_norms: np.ndarray = field(repr=False)
+    out_weights: np.ndarray = field(repr=False)
+    trajectory: np.ndarray = field(repr=False)
+    conserved: np.ndarray = field(repr=False)
+    fit_tolerance: float = 1e-3
+    cone_tolerance: float = 1e-3
+    dead_tolerance: float = 1e-3
+
+    @property
+    def counts(self) -> dict:
+        """``{outcome: number of runs}`` over :data:`TRAP_OUTCOMES`."""
+        return {k: int(np.sum(self.outcome == k)) for k in TRAP_OUTCOMES}
+
+    @property
+    def trapped(self) -> np.ndarray:
+        """Runs that stopped on the cone of one-neuron networks, short of the target."""
+        return np.isin(self.outcome, ("one neuron off", "parallel neurons", "zero function"))
+
+    @property
+    def sign_locked(self) -> np.ndarray:
+        """Runs that the conservation law alone condemns to stop on the cone.
+
+        A neuron with ``||w_j||^2 - 2 v_j^2 < 0`` at the start keeps the sign of ``v_j``
+        under gradient flow. When the locked signs cannot match the signs of the target's
+        eigenvalues (each neuron contributes ``v_j (w_j . x)^2``, a form of the sign of
+        ``v_j``), an exact fit is out of reach: a sufficient condition for being trapped,
+        not a necessary one.
+        """
+        v0, lam = self.out_weights[0], self.target_eigenvalues
+        out = np.zeros(self.n_runs, dtype=bool)
+        for i in range(self.n_runs):
+            need = sorted(np.sign(lam[i]))
+            signs = [np.sign(v0[i, j]) for j in range(2) if self.conserved[i, j] < 0]
+            if len(signs) == 2:
+                out[i] = sorted(signs) != need
+            elif len(signs) == 1:
+                out[i] = signs[0] not in need
+        return out
+
+    def steps_near_cone(self, near: float = 0.05) -> np.ndarray:
+        """Steps each run spent within ``near`` (relative) of the cone while its loss still
+        had to fall by more than 1%: time on plateaus near one-neuron networks.
+
+        Examples
+        --------
+        >>> r = rank_one_trap_experiment(n_runs=4, init_scale=0.1, steps=2000, seed=0)
+        >>> bool(r.steps_near_cone().max() > 0)          # small inits start at the vertex
+        True
+        """
+        steps = np.diff(self.steps_recorded, prepend=0)
+        final = self.loss_history[-1]
+        close = (self.cone_distance < near) & (self.loss_history > 1.01 * final + 1e-12)
+        return (close * steps[:, None]).sum(axis=0)
+
+    @property
+    def fraction_trapped(self) -> float:
+        """Trapped runs among those that did not diverge."""
+        valid = self.outcome != "diverged"
+        return float(self.trapped.sum() / max(int(valid.sum()), 1))
+
+    def _lines(self):
+        lr = f", learning rate {self.learning_rate:g}" if self.learning_rate is not None else ""
+        c = self.counts
+        return [
+            f"RankOneTrapResult: {self.method} on {QUADRATIC_221!r}, Bombieri loss",
+            f"  {self.n_runs} runs x {self.steps} steps{lr}, init scale {self.init_scale:g}, "
+            f"seed {self.seed}",
+            f"  fitted the target: {c['fit']}; stuck on the cone of one-neuron networks: "
+            f"{int(self.trapped.sum())} (one neuron off {c['one neuron off']}, parallel neurons "
+            f"{c['parallel neurons']}, zero function {c['zero function']}); still moving "
+            f"{c['still moving']}; diverged {c['diverged']}",
+            ("  condemned from the start by the conserved ||w_j||^2 - 2 v_j^2 (locked signs): "
+             if self.learning_rate is not None else
+             "  runs whose signs gradient flow would lock (Levenberg-Marquardt conserves "
+             "nothing): ")
+            + f"{int(self.sign_locked.sum())}, of which trapped: "
+            f"{int((self.sign_locked & self.trapped).sum())}",
+            f"  tolerances (relative to ||t||): fit {self.fit_tolerance:g}, cone "
+            f"{self.cone_tolerance:g}, neuron off {self.dead_tolerance:g}",
+        ]
+
+    def __repr__(self) -> str:
+        return "\n".join(self._lines())
+
+    def _repr_html_(self) -> str:
+        lines = self._lines()
+        return (f"<div class='nagviz-result'><b>{lines[0]}</b><br>"
+                + "<br>".join(x.strip() for x in lines[1:]) + "</div>")
+
+
+def _classify_quadratic(theta, coeffs, targets, diverged, fit_tol, cone_tol, dead_tol):
+    """Outcome per run and the quantities it is read from."""
+    G = inner_product_matrix(QUADRATIC_221, "bombieri")
+    t_norm = np.sqrt(np.einsum("na,ab,nb->n", targets, G, targets))
+    t_norm = np.maximum(t_norm, 1e-300)
+    r = coeffs - targets
+    rel = np.sqrt(np.einsum("na,ab,nb->n", r, G, r)) / t_norm
+    lam = binary_quadratic_eigenvalues(coeffs)
+    dist = np.abs(lam).min(axis=1) / t_norm
+    f_norm = np.linalg.norm(lam, axis=1) / t_norm
+    W = theta[:, :4].reshape(-1, 2, 2)
+    v = theta[:, 4:]
+    contrib = np.abs(v) * np.sum(W * W, axis=2) / t_norm[:, None]   # ||v_j (w_j.x)^2||_B
+    out = np.full(theta.shape[0], "still moving", dtype=object)
+    on_cone = dist < cone_tol
+    out[on_cone & (contrib.min(axis=1) >= dead_tol)] = "parallel neurons"
+    out[on_cone & (contrib.min(axis=1) < dead_tol)] = "one neuron off"
+    out[on_cone & (f_norm < dead_tol)] = "zero function"
+    out[rel < fit_tol] = "fit"
+    out[diverged] = "diverged"
+    return out.astype(str), rel, lam
+
+
+def rank_one_trap_experiment(n_runs: int = 100, init_scale: float = 1.0, lr: float = 1e-2,
+                             steps: int = 5000, seed: int = 0, *, method: str = "gd",
+                             targets=None, fit_tolerance: float = 1e-3,
+                             cone_tolerance: float = 1e-3, dead_tolerance: float = 1e-3,
+                             progress=None) -> RankOneTrapResult:
+    """Train :data:`QUADRATIC_221` and classify where each run ends (cached).
+
+    Parameters
+    ----------
+    n_runs : int
+        Runs, each from its own Gaussian initialization.
+    init_scale, lr, steps
+        Standard deviation of the initialization, learning rate (gradient descent) and
+        number of steps.
+    seed : int
+        Seeds the targets (when not given) and the initializations.
+    method : {"gd", "lm"}
+        Plain gradient descent or Levenberg–Marquardt (:func:`nagviz.training.train`).
+    targets : array_like, optional
+        One target form ``(a, b, c)`` for every run, or one per run. Default: Gaussian
+        targets, standard for the Bombieri inner product, one per run.
+    fit_tolerance, cone_tolerance, dead_tolerance : float
+        Relative to ``||t||``: residual of a fit, distance to the cone, and contribution
+        ``||v_j (w_j . x)^2||`` of a neuron that is off.
+    progress : callable, optional
+        ``progress(done, total)``.
+
+    Returns
+    -------
+    RankOneTrapResult
+
+    Examples
+    --------
+    >>> r = rank_one_trap_experiment(n_runs=20, steps=3000, seed=0)
+    >>> r.counts["fit"] + int(r.trapped.sum()) + r.counts["still moving"] + r.counts["diverged"]
+    20
+    >>> bool(r.trapped.any())          # some runs stop on the cone, short of the target
+    True
+    """
+    if method not in ("gd", "lm"):
+        raise ValueError(f"method must be 'gd' or 'lm', got {method!r}")
+    if targets is None:
+        T = sample_targets(QUADRATIC_221, int(n_runs), "bombieri", seed=seed)
+    else:
+        T = np.atleast_2d(np.asarray(targets, dtype=float))
+        if T.shape[-1] != 3:
+            raise ValueError(f"targets are binary quadratic forms (a, b, c), got shape {T.shape}")
+        if T.shape[0] == 1:
+            T = np.repeat(T, int(n_runs), axis=0)
+        if T.shape[0] != int(n_runs):
+            raise ValueError(f"{T.shape[0]} targets for {n_runs} runs")
+    key = (int(n_runs), float(init_scale), float(lr), int(steps), int(seed), method,
+           T.tobytes(), float(fit_tolerance), float(cone_tolerance), float(dead_tolerance))
+    if key in _TRAP_CACHE:
+        return _TRAP_CACHE[key]
+    run = train(QUADRATIC_221, T, method=method, lr=lr, steps=steps, init_scale=init_scale,
+                inner_product="bombieri", seed=seed + 1, progress=progress)
+    outcome, rel, lam = _classify_quadratic(run.theta, run.history_coefficients[-1], T,
+                                            run.diverged, fit_tolerance, cone_tolerance,
+                                            dead_tolerance)
+    H = run.history_theta  # (K, n, 6)
+    Hc = run.history_coefficients
+    G = inner_product_matrix(QUADRATIC_221, "bombieri")
+    t_norm = np.maximum(np.sqrt(np.einsum("na,ab,nb->n", T, G, T)), 1e-300)
+    with np.errstate(all="ignore"):
+        cone_dist = np.abs(binary_quadratic_eigenvalues(Hc)).min(axis=-1) / t_norm
+        in_norms = np.linalg.norm(H[..., :4].reshape(H.shape[0], H.shape[1], 2, 2), axis=-1)
+    W0 = run.theta_init[:, :4].reshape(-1, 2, 2)
+    conserved = np.sum(W0 * W0, axis=2) - 2 * run.theta_init[:, 4:] ** 2
+    result = RankOneTrapResult(
+        run.method, int(n_runs), float(init_scale), run.learning_rate, int(steps), int(seed),
+        T, outcome, binary_quadratic_eigenvalues(T), lam, rel, run.history_steps,
+        run.history_loss / t_norm ** 2, cone_dist, in_norms, H[..., 4:],
+        cone_coordinates(Hc), conserved, float(fit_tolerance), float(cone_tolerance),
+        float(dead_tolerance))
+    if len(_TRAP_CACHE) > 64:
+        _TRAP_CACHE.pop(next(iter(_TRAP_CACHE)))
+    _TRAP_CACHE[key] = result
+    return result
+
+
+_TRAP_CACHE: dict = {}

@@ -31,3 +31,14 @@ from .dimension import (  # noqa: E402  (notebook 02)
 )
 
 __all__ += ["AtlasExplorer", "DegreeThresholdExplorer", "RecoveryExplorer"]
+
+from .singularities import (  # noqa: E402  (notebook 05)
+    CriticalVersusBestExplorer,
+    RankPathExplorer,
+    SingularSliceExplorer,
+    TrainingExplorer,
+    VoronoiExplorer,
+)
+
+__all__ += ["RankPathExplorer", "SingularSliceExplorer", "VoronoiExplorer",
+            "CriticalVersusBestExplorer", "TrainingExplorer"]

@@ -29,7 +29,7 @@ import sys
 import time
 from typing import Any
 
-__all__ = ["Explorer", "display_mode", "set_display_mode"]
+__all__ = ["Explorer", "ProgressBar", "display_mode", "set_display_mode"]
 
 _MODE_OVERRIDE: str | None = None
 _MODES = ("widget", "static")
@@ -313,6 +313,50 @@ class Explorer:
 
     def _ipython_display_(self):
         self.show()
+
+
+class ProgressBar:
+    """A progress bar for an explorer, fed by a ``progress(done, total)`` callback.
+
+    It stays hidden unless a computation is still running ``delay`` seconds after it
+    started, so cached answers never flash a bar. Call the instance as the callback.
+
+    Examples
+    --------
+    >>> bar = ProgressBar(delay=0.0)
+    >>> bar(0, 4); bar(2, 4)
+    >>> bar.widget.value, bar.widget.max, bar.widget.layout.visibility
+    (2, 4, 'visible')
+    >>> bar(4, 4); bar.widget.layout.visibility
+    'hidden'
+    """
+
+    def __init__(self, description: str = "computing", delay: float = 0.5):
+        import ipywidgets as widgets
+
+        self.delay = float(delay)
+        self.description = description
+        self.widget = widgets.IntProgress(
+            value=0, min=0, max=1, description=description, bar_style="info",
+            style={"description_width": "initial"},
+            layout=widgets.Layout(visibility="hidden", width="60%"))
+        self._start = None
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if done == 0 or self._start is None:
+            self._start = now
+        if done >= total:
+            self.widget.layout.visibility = "hidden"
+            self._start = None
+            return
+        if now - self._start >= self.delay:
+            self.widget.max = max(int(total), 1)
+            self.widget.value = int(done)
+            self.widget.description = f"{self.description} {done}/{total}"
+            self.widget.layout.visibility = "visible"
+            self.shown = True
 
 
 class _Html:

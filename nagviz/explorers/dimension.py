@@ -33,7 +33,6 @@ ambient dimension grey (``neutral``, with different dashes), defects vermillion
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -44,7 +43,7 @@ from ..architecture import Architecture
 from ..atlas import alexander_hirschowitz_dimension, degree_threshold, grid_atlas
 from ..sample_complexity import interpolants_at_dimension, recovery_experiment
 from ..theme import COLORS, COLORSCALE
-from ._base import Explorer
+from ._base import Explorer, ProgressBar
 
 __all__ = [
     "AtlasExplorer",
@@ -53,7 +52,6 @@ __all__ = [
     "ATLAS_FAMILIES",
     "THRESHOLD_PRESETS",
     "RECOVERY_PRESETS",
-    "ProgressBar",
     "tqdm_progress",
     "prewarm",
     "interpolants_data",
@@ -86,50 +84,6 @@ def _title(text, **options):
 
 def _power(r) -> str:
     return "z" + str(r).translate(_SUP)
-
-
-class ProgressBar:
-    """A progress bar for an explorer, fed by a ``progress(done, total)`` callback.
-
-    It stays hidden unless a computation is still running ``delay`` seconds after it
-    started, so cached answers never flash a bar. Call the instance as the callback.
-
-    Examples
-    --------
-    >>> bar = ProgressBar(delay=0.0)
-    >>> bar(0, 4); bar(2, 4)
-    >>> bar.widget.value, bar.widget.max, bar.widget.layout.visibility
-    (2, 4, 'visible')
-    >>> bar(4, 4); bar.widget.layout.visibility
-    'hidden'
-    """
-
-    def __init__(self, description: str = "computing", delay: float = 0.5):
-        import ipywidgets as widgets
-
-        self.delay = float(delay)
-        self.description = description
-        self.widget = widgets.IntProgress(
-            value=0, min=0, max=1, description=description, bar_style="info",
-            style={"description_width": "initial"},
-            layout=widgets.Layout(visibility="hidden", width="60%"))
-        self._start = None
-        self.shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.perf_counter()
-        if done == 0 or self._start is None:
-            self._start = now
-        if done >= total:
-            self.widget.layout.visibility = "hidden"
-            self._start = None
-            return
-        if now - self._start >= self.delay:
-            self.widget.max = max(int(total), 1)
-            self.widget.value = int(done)
-            self.widget.description = f"{self.description} {done}/{total}"
-            self.widget.layout.visibility = "visible"
-            self.shown = True
 
 
 @contextmanager

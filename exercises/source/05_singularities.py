@@ -1,0 +1,298 @@
+# ---
+# title: Singular points, subnetworks and the implicit bias of training
+# practises:
+#   - finding where a parameterization drops rank, and the singular points of a neuromanifold
+#   - computing the tangent space dimension at a subnetwork
+#   - predicting whether the best fit of a target is a subnetwork (Voronoi cells)
+#   - comparing the Voronoi cell of the vertex of one nappe and of the double cone
+#   - reading a training run: which subnetwork did it end at?
+#   - the gradient at a switched-off neuron
+# topic: notebooks/05_singularities.ipynb
+# prerequisites: notebook 05; a little sympy and numpy
+# time: 45 minutes
+# ---
+
+# %% [markdown]
+# ## Setup
+#
+# Run this cell first. Binary quadratic forms $a x^2 + b\,xy + c\,y^2$ are written as their
+# coefficient triples $(a, b, c)$, the coordinates `nagviz.coefficients` uses.
+
+# %%
+import numpy as np
+import sympy
+
+import nagviz
+from nagviz.exercises import check, hint
+from nagviz.singularities import (CUBIC_221, QUADRATIC_221, cone_vertex_voronoi,
+                                  dead_neuron_point, loss_gradient, rank_one_trap_experiment)
+from nagviz.training import sample_targets
+
+# %% [markdown]
+# ## Exercise 05.1: where does the parameterization of the cone drop rank?
+#
+# One hidden neuron, widths $(2, 1, 1)$ and $\sigma(z) = z^2$: the network computes
+# $v\,(p x + q y)^2$, and its parameterization is
+# $$
+# \varphi(p, q, v) = (v p^2,\ 2 v p q,\ v q^2),
+# $$
+# whose image is the cone $b^2 = 4ac$.
+#
+# **Compute the rank of the Jacobian of $\varphi$ at the three points
+# $(p, q, v) = (1, 2, 3)$, $(1, 2, 0)$ and $(0, 0, 3)$.** Store the three ranks, in this
+# order, in `ranks`. Use sympy (or `nagviz.tangent_rank` to compare).
+#
+# <!-- hints 05.1 -->
+
+# %%
+p, q, v = sympy.symbols("p q v")
+phi = sympy.Matrix([v * p**2, 2 * v * p * q, v * q**2])
+points = [(1, 2, 3), (1, 2, 0), (0, 0, 3)]
+
+# %%
+# BEGIN SOLUTION
+J = phi.jacobian([p, q, v])
+ranks = tuple(J.subs({p: a, q: b, v: c}).rank() for a, b, c in points)
+# END SOLUTION
+check("05.1", ranks)
+
+# %% [markdown] solution-only
+# **Why.** The Jacobian has columns $(2vp, 2vq, 0)$, $(0, 2vp, 2vq)$ and $(p^2, 2pq, q^2)$.
+# At a generic point the third column is a combination of the first two (the rescaling
+# symmetry), so the rank is 2. At $v = 0$ the first two columns vanish and the rank is 1; at
+# $p = q = 0$ every column vanishes. Both points compute the zero function.
+
+# %% [markdown]
+# ## Exercise 05.2: the singular point of the cone
+#
+# The cone is the zero set of $F(a, b, c) = b^2 - 4ac$. A point of a hypersurface $F = 0$ is
+# **singular** when the gradient of $F$ vanishes there as well.
+#
+# **Find the singular point of the cone.** Store its coordinates $(a, b, c)$ in
+# `singular_point`.
+#
+# <!-- hints 05.2 -->
+
+# %%
+a, b, c = sympy.symbols("a b c")
+F = b**2 - 4 * a * c
+
+# %%
+# BEGIN SOLUTION
+solutions = sympy.solve([F] + [sympy.diff(F, s) for s in (a, b, c)], [a, b, c], dict=True)
+singular_point = tuple(solutions[0][s] for s in (a, b, c))
+# END SOLUTION
+check("05.2", singular_point)
+
+# %% [markdown] solution-only
+# **Why.** $\nabla F = (-4c, 2b, -4a)$ vanishes only at the origin, the zero function, which
+# is on the cone. It is the point where $\varphi$ drops rank in Exercise 05.1: the network
+# with its neuron switched off.
+
+# %% [markdown]
+# ## Exercise 05.3: the tangent space at subnetworks of $(3, 2, 1)$
+#
+# Widths $(3, 2, 1)$, $\sigma(z) = z^2$: the network computes $v_1 \ell_1^2 + v_2 \ell_2^2$, a
+# ternary quadric of rank at most 2 (dimension 5). Its flat parameter vector is
+# $(W_1 \text{ row by row}, W_2) = (w_{11}, w_{12}, w_{13}, w_{21}, w_{22}, w_{23}, v_1, v_2)$.
+#
+# **Compute the dimension of the image of the differential (the exact Jacobian rank) at**
+# 1. neuron 2 switched off: $(1, 2, 3,\ 0, 0, 0,\ 1, 0)$;
+# 2. only neuron 2's out-weight zero: $(1, 2, 3,\ 1, -1, 2,\ 1, 0)$;
+# 3. the two neurons merged: $(1, 2, 3,\ 1, 2, 3,\ 1, 1)$.
+#
+# Store the three numbers in `tangent_dims`.
+#
+# <!-- hints 05.3 -->
+
+# %%
+arch = nagviz.Architecture((3, 2, 1), activation=2)
+subnetwork_points = [(1, 2, 3, 0, 0, 0, 1, 0), (1, 2, 3, 1, -1, 2, 1, 0), (1, 2, 3, 1, 2, 3, 1, 1)]
+
+# %%
+# BEGIN SOLUTION
+tangent_dims = tuple(nagviz.singularities.tangent_rank(arch, list(theta)).rank
+                     for theta in subnetwork_points)
+# END SOLUTION
+check("05.3", tangent_dims)
+
+# %% [markdown] solution-only
+# **Why.** A generic point has rank 5. Switching neuron 2 off leaves only neuron 1's three
+# directions (a one-neuron network has a 3-dimensional neuromanifold, plus nothing from the
+# dead neuron): rank 3. With only $v_2 = 0$, moving $v_2$ adds the direction $\ell_2^2$: rank 4.
+# Merged neurons add nothing new beyond neuron 1's directions: rank 3.
+
+# %% [markdown]
+# ## Exercise 05.4: is the best fit the network with its neuron switched off?
+#
+# Fix the out-weight of the $(2, 1, 1)$ network to $+1$: it computes $(p x + q y)^2$, the
+# positive multiples of squares, *one nappe* of the cone. Its only subnetwork is the neuron
+# switched off: the zero form. Measure distances with the Bombieri norm
+# $\|a x^2 + bxy + cy^2\|^2 = a^2 + b^2/2 + c^2$.
+#
+# For each target below, **is the zero form its best fit on the nappe?** Store five truth
+# values, in order, in `zero_is_best`.
+#
+# 1. $-x^2 - y^2$
+# 2. $x^2 - y^2$
+# 3. $-x^2 + xy - y^2$
+# 4. $-(x + y)^2$
+# 5. $2xy - y^2$
+#
+# <!-- hints 05.4 -->
+
+# %%
+targets_05_4 = np.array([(-1, 0, -1), (1, 0, -1), (-1, 1, -1), (-1, -2, -1), (0, 2, -1)], float)
+
+# %%
+# BEGIN SOLUTION
+eigenvalues = [np.linalg.eigvalsh([[a_, b_ / 2], [b_ / 2, c_]]) for a_, b_, c_ in targets_05_4]
+zero_is_best = [bool(np.all(ev <= 1e-12)) for ev in eigenvalues]
+# END SOLUTION
+check("05.4", zero_is_best)
+
+# %% [markdown] solution-only
+# **Why.** The zero form is nearest when no square $u = (px + qy)^2$ of the nappe has
+# $\langle t, u \rangle > 0$, and for the Bombieri inner product
+# $\langle t, (px + qy)^2\rangle = t(p, q)$. So the answer is "yes" exactly for the negative
+# semidefinite targets: 1, 3 and 4. `cone_vertex_voronoi("nappe", "bombieri",
+# targets=targets_05_4).is_vertex` gives the same list by checking many directions.
+
+# %% [markdown]
+# ## Exercise 05.5: the Voronoi cell of the vertex, one nappe versus the double cone
+#
+# The **Voronoi cell** of a point $P$ of a set $M$ is the set of targets whose nearest point in
+# $M$ is $P$. Describe the Voronoi cell of the vertex (Bombieri inner product)
+#
+# * of one nappe, $\{(px + qy)^2\}$, and
+# * of the double cone, $\{v\,(px + qy)^2 : v \in \mathbb R\}$ (the real $(2, 1, 1)$
+#   neuromanifold).
+#
+# Choose each answer among `"only the vertex itself"`, `"the negative semidefinite forms"`,
+# `"the positive semidefinite forms"`, `"the indefinite forms"`, `"every form"`, and store the
+# pair in `cells`.
+#
+# <!-- hints 05.5 -->
+
+# %%
+# BEGIN SOLUTION
+cells = ("the negative semidefinite forms", "only the vertex itself")
+# END SOLUTION
+check("05.5", cells)
+
+# %% [markdown] solution-only
+# **Why.** One nappe: Exercise 05.4. The double cone contains $u$ and $-u$, so the vertex is
+# nearest only if $\langle t, u \rangle = 0$ for every square $u$; the squares span the space
+# of forms, hence $t = 0$. A one-sided point (cusp, corner, nappe) attracts a region; a
+# two-sided one (node, double cone) attracts nothing but itself.
+
+# %% [markdown]
+# ## Exercise 05.6: how many targets does the vertex of one nappe attract?
+#
+# Draw Gaussian targets, standard for the Bombieri inner product. **Estimate the fraction
+# whose best fit on one nappe is the zero form** (to within 10%), and store it in `fraction`.
+#
+# <!-- hints 05.6 -->
+
+# %%
+# BEGIN SOLUTION
+cone_arch = nagviz.Architecture((2, 1, 1), activation=2)
+t = sample_targets(cone_arch, 40_000, "bombieri", seed=1)
+S = np.stack([[t[:, 0], t[:, 1] / 2], [t[:, 1] / 2, t[:, 2]]]).transpose(2, 0, 1)
+lam = np.linalg.eigvalsh(S)                    # eigenvalues, ascending
+fraction = float(np.mean(lam[:, 1] <= 0))      # both eigenvalues <= 0
+# END SOLUTION
+check("05.6", fraction)
+
+# %% [markdown] solution-only
+# **Why.** The cell is the cone of negative semidefinite forms. For Bombieri-Gaussian targets the
+# matrix $\begin{pmatrix} a & b/2 \\ b/2 & c \end{pmatrix}$ is a $2\times 2$ matrix of the
+# Gaussian orthogonal ensemble, which is negative semidefinite with probability
+# $(2 - \sqrt 2)/4 \approx 0.146$. `cone_vertex_voronoi("nappe", "bombieri").fraction` measures
+# the same; for the double cone it is $0$.
+
+# %% [markdown]
+# ## Exercise 05.7: read a training run
+#
+# The quadratic network $(2, 2, 1)$ computes $v_1 (w_1\cdot x)^2 + v_2 (w_2\cdot x)^2$ and fits
+# every binary quadratic form exactly. Below are two runs of plain gradient descent (learning
+# rate 0.01, 5000 steps), each on its own target. For each, the table shows the last values of
+# the in-weight norms $\|w_j\|$, the out-weights $v_j$, the relative loss and the distance of
+# the learned form to the cone of one-neuron networks.
+#
+# **Which subnetwork did each run end at?** Choose among `"neuron 1 off"`, `"neuron 2 off"`,
+# `"parallel neurons"`, `"the zero function"`, `"none: it fits the target"`, and store the
+# pair in `ended_at`.
+#
+# <!-- hints 05.7 -->
+
+# %%
+pool = sample_targets(QUADRATIC_221, 20, "bombieri", seed=2025)
+run_a = rank_one_trap_experiment(8, init_scale=1.0, lr=0.01, steps=5000, seed=15, targets=pool[15])
+run_b = rank_one_trap_experiment(8, init_scale=1.0, lr=0.01, steps=5000, seed=1, targets=pool[1])
+for name, res, j in (("A", run_a, 3), ("B", run_b, 1)):
+    w, v = res.in_norms[-1, j], res.out_weights[-1, j]
+    print(f"run {name}: |w1| = {w[0]:.3g}, |w2| = {w[1]:.3g}, v1 = {v[0]:+.3f}, v2 = {v[1]:+.3f}, "
+          f"relative loss {res.relative_loss[j]:.3f}, distance to the cone "
+          f"{res.cone_distance[-1, j]:.1e}")
+
+# %%
+# BEGIN SOLUTION
+ended_at = ("neuron 2 off", "parallel neurons")
+# END SOLUTION
+check("05.7", ended_at)
+
+# %% [markdown] solution-only
+# **Why.** Run A: $\|w_2\|$ has decayed below $10^{-20}$ while $v_2 \approx 1.1$ stays: neuron 2
+# is off through its in-weights. Its conserved quantity $\|w_2\|^2 - 2 v_2^2$ is negative, so
+# $v_2$ could never change sign, and the target (negative definite) wanted a negative
+# out-weight. Run B: both neurons are on, but the learned form is on the cone (distance about
+# $10^{-16}$) with the loss far from zero: two parallel neurons. Plot `res.in_norms[:, j]` on a
+# log scale to see the exponential decay in run A.
+
+# %% [markdown]
+# ## Exercise 05.8: the gradient at a switched-off neuron
+#
+# Take the network $(2, 2, 1)$ with $\sigma(z) = z^3 + z^2$, flat parameters
+# $(w_{11}, w_{12}, w_{21}, w_{22}, v_1, v_2)$, at a point where neuron 2 is switched off, and
+# any data set.
+#
+# **Which coordinates of the gradient of the squared loss are exactly zero?** Store their
+# indices (0 to 5) in `zero_coordinates`. Compute with `loss_gradient`, then explain why.
+#
+# <!-- hints 05.8 -->
+
+# %%
+rng = np.random.default_rng(3)
+X, Y = rng.standard_normal((25, 2)), rng.standard_normal(25)
+theta = dead_neuron_point(CUBIC_221, [0.5, 1.5, -2.0], 1, 1)
+theta
+
+# %%
+# BEGIN SOLUTION
+g = loss_gradient(CUBIC_221, theta, X, Y)
+zero_coordinates = [i for i in range(6) if g[i] == 0.0]
+# END SOLUTION
+check("05.8", zero_coordinates)
+
+# %% [markdown] solution-only
+# **Why.** $\partial L/\partial v_2 = 2\sum_n r_n\, \sigma(w_2\cdot x_n)$ and
+# $\partial L/\partial w_2 = 2\sum_n r_n\, v_2\, \sigma'(w_2\cdot x_n)\, x_n$. At
+# $w_2 = 0$, $v_2 = 0$ both vanish, because $\sigma(0) = 0$ and $v_2 = 0$. This holds for every
+# data set: the dead neuron's directions are always critical. The Hessian there vanishes too (because
+# $\sigma'(0) = 0$ as well), and the loss can only go down at third order.
+
+# %% [markdown]
+# ## Summary
+#
+# - The parameterization drops rank exactly at subnetworks: a neuron switched off, two neurons
+#   merged; their functions are singular points of the neuromanifold (the cone's vertex, the
+#   rank-one quadrics).
+# - A singular point that is one-sided (a cusp, one nappe) is the best fit of a whole region of
+#   targets; a two-sided one (a node, the double cone) only of itself.
+# - A switched-off neuron is critical for every target, but being critical is not being best:
+#   training can end there anyway, e.g. when the sign of an out-weight is locked by a
+#   conserved quantity.
+#
+# *Dictionary entry:* singular points (subnetworks) $\leftrightarrow$ implicit bias towards
+# sparse / smaller networks.

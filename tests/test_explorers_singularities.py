@@ -1,0 +1,197 @@
+"""Explorers of notebook 05 without a kernel: pure data, slider moves, static fallbacks."""
+
+import numpy as np
+import pytest
+
+from nagviz.explorers import (CriticalVersusBestExplorer, RankPathExplorer, SingularSliceExplorer,
+                              TrainingExplorer, VoronoiExplorer)
+from nagviz.explorers.singularities import (PATH_CASES, dead_neuron_data, dead_neuron_figure,
+                                            experiment_figure, stuck_neuron_figure)
+
+
+def _trace(fig, name):
+    return next(t for t in fig.data if t.name == name)
+
+
+# --------------------------------------------------------------------------- ranks along paths
+
+@pytest.mark.parametrize("case, generic, end", [
+    ("(3,2,1) off", 5, 3), ("(3,2,1) merge", 5, 3), ("(3,2,1) out-weight", 5, 4),
+    ("cone: v → 0", 2, 1), ("cone: w → 0", 2, 0), ("linear merge", 8, 7), ("linear off", 8, 5),
+])
+def test_rank_drops_exactly_at_the_subnetwork(case, generic, end):
+    for seed in (0, 3):
+        data = RankPathExplorer().compute(case=case, seed=seed)
+        ranks = data["ranks"]
+        assert data["generic"] == generic
+        assert ranks[:-1] == [generic] * (len(ranks) - 1)  # generic for every t < 1 ...
+        assert ranks[-1] == end                             # ... and drops exactly at t = 1
+
+
+def test_rank_of_a_sparse_cnn_filter_does_not_drop():
+    data = RankPathExplorer().compute(case="CNN entry", seed=0)
+    assert data["ranks"] == [4] * len(data["ranks"])
+
+
+def test_rank_figure_marks_the_drop_and_updates_in_place():
+    e = RankPathExplorer()
+    e.widget()
+    fig = e.figure_widget
+    rank = _trace(fig, "exact rank of dφ")
+    assert min(rank.y) == 3 and rank.x[int(np.argmin(rank.y))] == 1.0  # (3,2,1): 3 at t = 1
+    assert list(_trace(fig, "the subnetwork: rank drops").x) == [1.0]
+    e.controls["case"].value = "linear merge"
+    assert e.figure_widget is fig
+    assert min(_trace(fig, "exact rank of dφ").y) == 7
+    # float cross-check: exactly one singular value goes to zero when merging
+    lost = _trace(fig, "→ 0 at the subnetwork").y
+    assert sum(v is None for v in lost) == 1
+    assert "drop 1" in e._info.value
+
+
+def test_rank_static_fallback_steps_through_every_path():
+    fig = RankPathExplorer().static_figure()
+    assert [s.label for s in fig.layout.sliders[0].steps] == list(PATH_CASES)
+
+
+# --------------------------------------------------------------------------- the 3-D slice
+
+def test_slice_cross_sections_are_nodes_or_isolated_points():
+    e = SingularSliceExplorer()
+    assert e.compute(alpha=-0.5)["kind"] == "node"
+    assert e.compute(alpha=0.2)["kind"] == "isolated point"
+    assert e.compute(alpha=0.8)["kind"] == "node"
+    d = e.compute(alpha=0.5)
+    assert (d["rank"], d["generic"]) == (3, 6)   # the subnetwork is a singular point
+
+
+def test_slice_figure_has_the_subnetwork_line_and_moves_the_section():
+    e = SingularSliceExplorer()
+    e.widget()
+    fig = e.figure_widget
+    line = _trace(fig, "one-neuron networks (singular)")
+    assert list(line.y) == [0, 0] and list(line.z) == [0, 0]
+    section = _trace(fig, "cross-section")
+    assert {x for x in section.x if x is not None} == {-0.5}
+    e.controls["alpha"].value = 0.2
+    assert all(x is None for x in _trace(fig, "cross-section").x)  # isolated point
+    assert "isolated point" in fig.layout.title.text
+    assert "rank of" in e._info.value and "<b>3</b>" in e._info.value
+
+
+# --------------------------------------------------------------------------- Voronoi
+
+def test_voronoi_cusp_attracts_a_region_node_only_itself():
+    e = VoronoiExplorer()
+    cusp = e.compute(curve="cusp", x=-1.0, y=0.5)
+    assert cusp["is_singular"] and cusp["fraction"] > 0.3
+    assert not e.compute(curve="cusp", x=1.0, y=0.5)["is_singular"]
+    for curve in ("node", "crossing lines"):
+        assert e.compute(curve=curve, x=-1.0, y=0.5)["fraction"] < 1e-3
+    corner = e.compute(curve="corner", x=-1.0, y=-0.5)
+    assert corner["is_singular"] and abs(corner["fraction"] - 0.25) < 0.02
+
+
+def test_voronoi_slider_moves_the_nearest_point():
+    e = VoronoiExplorer(curve="node")
+    e.widget()
+    fig = e.figure_widget
+    e.controls["x"].value = 1.0
+    e.controls["y"].value = 0.0
+    (px,), (py,) = _trace(fig, "nearest point").x, _trace(fig, "nearest point").y
+    assert np.hypot(px - 1.0, py) == pytest.approx(e.data()["distance"])
+    assert "smooth point" in fig.layout.title.text
+    node_cell = [list(row) for row in _trace(fig, "Voronoi cell of the singular point").z]
+    e.controls["curve"].value = "cusp"      # the heavy heat map is resent only now
+    cusp_cell = [list(row) for row in _trace(fig, "Voronoi cell of the singular point").z]
+    assert node_cell != cusp_cell
+    e.controls["x"].value = -1.0
+    assert _trace(fig, "nearest point").x[0] == pytest.approx(0.0)
+    assert "singular point" in fig.layout.title.text
+
+
+# --------------------------------------------------------------------------- critical vs best
+
+def test_critical_versus_best_counts_on_the_figure():
+    e = CriticalVersusBestExplorer()
+    data = e.data()
+    fig = e.figure(data)
+    bars = fig.data[0]
+    assert list(bars.text) == [f"{data['critical']} of 40", f"{data['trap']} of 40",
+                               f"{data['best']} of 40"]
+    assert data["critical"] > 20 and data["trap"] > 0 and data["best"] == 0
+    crit = _trace(fig, "best subnetwork fit is critical")
+    # every target sits above the diagonal: the subnetwork is never the best fit
+    assert all(y > x for x, y in zip(crit.x, crit.y))
+
+
+# --------------------------------------------------------------------------- training
+
+def test_training_explorer_shows_runs_stopping_on_the_cone():
+    e = TrainingExplorer()           # target 1, run 2: parallel neurons
+    e.widget()
+    fig = e.figure_widget
+    data = e.data()
+    assert data["outcomes"][1] == "parallel neurons"
+    assert data["relative_loss"][1] > 0.5          # far from the target ...
+    assert data["cone"][-1] < 1e-9                 # ... but on the cone
+    stuck = _trace(fig, "run stopped on the cone")
+    assert sum(x is not None for x in stuck.x) == sum(o != "fit" for o in data["outcomes"]) > 0
+    assert "stuck on the cone" in e._info.value
+    # a neuron whose in-weights die while its out-weight stays (target 15, run 4)
+    e.controls["target"].value = 15
+    e.controls["run"].value = 4
+    w2 = _trace(fig, "‖w₂‖ (in)").y
+    v2 = _trace(fig, "|v₂| (out)").y
+    assert w2[-1] < 1e-12 and v2[-1] > 0.5
+    assert "one neuron off" in fig.layout.title.text
+
+
+def test_training_explorer_reports_progress():
+    calls = []
+    TrainingExplorer().compute(target=2, init_scale=0.5, lr=0.02, run=1,
+                               progress=lambda d, t: calls.append((d, t)))
+    assert calls[-1] == (100, 100)
+
+
+# --------------------------------------------------------------------------- plain figures
+
+def test_dead_neuron_gradient_and_hessian_vanish_in_its_directions():
+    d = dead_neuron_data()
+    dead = d["dead"]
+    assert np.all(d["gradient"][dead] == 0.0)
+    H = d["hessian"]
+    assert np.abs(H[np.ix_(dead, dead)]).max() < 1e-12 * np.abs(H).max()
+    assert d["order"] == 3 and d["coefficient"] < 0
+    fig = dead_neuron_figure(d)
+    assert [fig.data[0].text[i] for i in dead] == ["exactly 0"] * 3
+    change = np.asarray(_trace(fig, "L(θ + s u) − L(θ)").y)
+    assert change[-1] < 0 < change[0]           # the loss goes down on one side only
+
+
+def test_experiment_figures():
+    from nagviz.singularities import CUBIC_221
+    from nagviz.training import gd_subnetwork_experiment
+
+    r = gd_subnetwork_experiment(CUBIC_221, n_runs=4, steps=200, restarts=3)
+    fig = experiment_figure({"MLP": r})
+    assert fig.layout.annotations[0].text == f"{r.n_stuck} of {r.n_valid}"
+    assert stuck_neuron_figure(r, run=0).data[0].name == "‖incoming weights‖"
+
+
+def test_notebook_experiment_mlp_gd_ends_at_subnetworks_cnn_only_at_zero():
+    """The settings notebook 05 shows (seed 0): plain gradient descent on the MLP ends at a
+    proper subnetwork above the best fit in a positive fraction of runs; LM in none; the CNN,
+    on the same targets distribution, inits, learning rate, steps and tolerances, never at a
+    sparse filter (only at the zero function)."""
+    from nagviz.explorers.singularities import training_experiments
+
+    r = training_experiments()
+    mlp, lm, cnn = (r["MLP, gradient descent"], r["MLP, Levenberg–Marquardt"],
+                    r["CNN, gradient descent"])
+    assert mlp.fraction_proper > 0 and mlp.n_stuck >= 2
+    assert all(mlp.final_loss[i] > 1.5 * mlp.best_loss[i] for i in mlp.stuck_runs)
+    assert lm.fraction < mlp.fraction
+    assert cnn.fraction_proper == 0.0 and np.all(cnn.at_zero_network[cnn.stuck_runs])
+    assert (cnn.n_runs, cnn.steps, cnn.learning_rate, cnn.seed, cnn.dead_tolerance) == \
+        (mlp.n_runs, mlp.steps, mlp.learning_rate, mlp.seed, mlp.dead_tolerance)
