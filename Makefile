@@ -25,7 +25,7 @@ LAB_ARGS     ?=
 PYTEST_ARGS  ?=
 NB           ?= $(START_NOTEBOOK)
 PRESENT_PORT ?= 8866
-VOILA_ARGS   ?= --theme=light --template=lab
+VOILA_ARGS   ?=
 ARTIFACTS    := $(ROOT)/test-artifacts
 
 # Jupyter refuses to run as root unless told (containers, CI machines).
@@ -78,9 +78,9 @@ bench: $(STAMP) ## run every benchmarks/*.py
 	  done; \
 	  if [ $${#failed[@]} -gt 0 ]; then echo "failed: $${failed[*]}" >&2; exit 1; fi
 
-present: $(STAMP) ## serve a notebook with Voila (NB=notebooks/...)
+present: $(STAMP) ## serve a notebook as a lecture with Voila: no code, large type (NB=notebooks/...)
 	@test -f "$(ROOT)/$(NB)" || { echo "no such notebook: $(NB) (use NB=notebooks/<name>.ipynb)" >&2; exit 1; }
-	$(RUN) "$(PYTHON)" -m voila "$(NB)" --port=$(PRESENT_PORT) $(VOILA_ARGS)
+	$(RUN) "$(PYTHON)" tools/present.py "$(NB)" --port=$(PRESENT_PORT) $(VOILA_ARGS)
 
 clean-notebooks: $(STAMP) ## strip outputs and execution counts from all notebooks
 	$(RUN) "$(PYTHON)" tools/strip_notebooks.py notebooks exercises

@@ -231,8 +231,9 @@ pool = sample_targets(QUADRATIC_221, 20, "bombieri", seed=2025)
 run_a = rank_one_trap_experiment(8, init_scale=1.0, lr=0.01, steps=5000, seed=15, targets=pool[15])
 run_b = rank_one_trap_experiment(8, init_scale=1.0, lr=0.01, steps=5000, seed=1, targets=pool[1])
 for name, res, j in (("A", run_a, 3), ("B", run_b, 1)):
-    w, v = res.in_norms[-1, j], res.out_weights[-1, j]
-    print(f"run {name}: |w1| = {w[0]:.3g}, |w2| = {w[1]:.3g}, v1 = {v[0]:+.3f}, v2 = {v[1]:+.3f}, "
+    w_in, v_out = res.in_norms[-1, j], res.out_weights[-1, j]
+    print(f"run {name}: |w1| = {w_in[0]:.3g}, |w2| = {w_in[1]:.3g}, "
+          f"v1 = {v_out[0]:+.3f}, v2 = {v_out[1]:+.3f}, "
           f"relative loss {res.relative_loss[j]:.3f}, distance to the cone "
           f"{res.cone_distance[-1, j]:.1e}")
 
