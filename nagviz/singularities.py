@@ -40,6 +40,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ._results import LinesRepr
 from .architecture import Architecture
 from .cnn import CNNArchitecture, _to_residues, cnn_dimension, cnn_evaluate, cnn_jacobian_mod_p
 from .dimension import DEFAULT_PRIME, _check_prime, _Floats, _jacobian, dimension, jacobian_mod_p
@@ -1142,8 +1143,8 @@ def escape_direction(arch, theta, coordinates, X=None, Y=None, *, target=None,
 # ==================================================================================
 # critical versus best: how often is a subnetwork the best fit?
 # ==================================================================================
-@dataclass(frozen=True)
-class SubnetworkFitResult:
+@dataclass(frozen=True, repr=False)
+class SubnetworkFitResult(LinesRepr):
     """Subnetworks as critical points, local minima and best fits of Gaussian targets.
 
     For each target ``t``, the best fit of the full network (``restarts`` LM restarts)
@@ -1228,14 +1229,6 @@ class SubnetworkFitResult:
             f"  Levenberg-Marquardt, {self.restarts} restarts per fit; seed {self.seed}; loss "
             f"tolerance {self.loss_tolerance:g}, gradient tolerance {self.critical_tolerance:g}",
         ]
-
-    def __repr__(self) -> str:
-        return "\n".join(self._lines())
-
-    def _repr_html_(self) -> str:
-        lines = self._lines()
-        return (f"<div class='nagviz-result'><b>{lines[0]}</b><br>"
-                + "<br>".join(x.strip() for x in lines[1:]) + "</div>")
 
 
 def _distinct_units(arch, units):
@@ -1726,8 +1719,8 @@ def cone_coordinates(coeffs) -> np.ndarray:
     return np.stack([(a - cc) / 2, b / 2, (a + cc) / 2], axis=-1)
 
 
-@dataclass(frozen=True)
-class RankOneTrapResult:
+@dataclass(frozen=True, repr=False)
+class RankOneTrapResult(LinesRepr):
     """Training runs of the quadratic network (2, 2, 1) and where they end.
 
     The loss is the squared Bombieri distance ``||f - t||^2``. The network fills the
@@ -1861,14 +1854,6 @@ class RankOneTrapResult:
             f"  tolerances (relative to ||t||): fit {self.fit_tolerance:g}, cone "
             f"{self.cone_tolerance:g}, neuron off {self.dead_tolerance:g}",
         ]
-
-    def __repr__(self) -> str:
-        return "\n".join(self._lines())
-
-    def _repr_html_(self) -> str:
-        lines = self._lines()
-        return (f"<div class='nagviz-result'><b>{lines[0]}</b><br>"
-                + "<br>".join(x.strip() for x in lines[1:]) + "</div>")
 
 
 def _classify_quadratic(theta, coeffs, targets, diverged, fit_tol, cone_tol, dead_tol):

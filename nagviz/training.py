@@ -40,6 +40,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ._results import LinesRepr
 from .architecture import Architecture
 from .cnn import CNNArchitecture, _cnn_jacobian, _grid, _values_to_coefficients, cnn_coefficients
 from .dimension import _Floats, _jacobian
@@ -650,8 +651,8 @@ def _fmt_ip(inner_product, input_scale):
     return "custom matrix"
 
 
-@dataclass(frozen=True)
-class TrainingResult:
+@dataclass(frozen=True, repr=False)
+class TrainingResult(LinesRepr):
     """A batch of training runs and their trajectories.
 
     Attributes
@@ -758,14 +759,6 @@ class TrainingResult:
             f"  plateau steps (median): {int(np.median(self.plateau_steps))}, near a subnetwork: "
             f"{int(np.median(self.plateau_steps_near_subnetwork))}",
         ]
-
-    def __repr__(self) -> str:
-        return "\n".join(self._lines())
-
-    def _repr_html_(self) -> str:
-        lines = self._lines()
-        return (f"<div class='nagviz-result'><b>{lines[0]}</b><br>"
-                + "<br>".join(x.strip() for x in lines[1:]) + "</div>")
 
 
 def _initial(arch, n_runs, init_scale, seed, theta0):
@@ -1037,8 +1030,8 @@ def best_fit(arch, targets, *, restarts: int = 30, init_scale: float = 1.0, froz
 # ----------------------------------------------------------------------------------
 # the experiment: how often does training end at a subnetwork it should not?
 # ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class SubnetworkExperimentResult:
+@dataclass(frozen=True, repr=False)
+class SubnetworkExperimentResult(LinesRepr):
     """How often training ends at a subnetwork although the full network fits better.
 
     Attributes
@@ -1132,14 +1125,6 @@ class SubnetworkExperimentResult:
             f"  tolerances: unit contribution < {self.dead_tolerance:g} (relative), loss gap > "
             f"{self.loss_tolerance:g} (relative)",
         ]
-
-    def __repr__(self) -> str:
-        return "\n".join(self._lines())
-
-    def _repr_html_(self) -> str:
-        lines = self._lines()
-        return (f"<div class='nagviz-result'><b>{lines[0]}</b><br>"
-                + "<br>".join(x.strip() for x in lines[1:]) + "</div>")
 
 
 def gd_subnetwork_experiment(arch, n_runs: int = 60, init_scale: float = 1.0,
