@@ -43,7 +43,7 @@ from ..architecture import Architecture
 from ..atlas import alexander_hirschowitz_dimension, degree_threshold, grid_atlas
 from ..sample_complexity import interpolants_at_dimension, recovery_experiment
 from ..theme import COLORS, COLORSCALE
-from ._base import Explorer, ProgressBar
+from ._base import Explorer, ProgressBar, plain_figure as _figure, title as _title
 
 __all__ = [
     "AtlasExplorer",
@@ -67,19 +67,8 @@ _ERROR_FLOOR = 1e-17  # errors are plotted on a log scale; exact zeros sit here
 
 # --------------------------------------------------------------------------- helpers
 
-def _figure(traces, **layout):
-    """A plotly figure from plain dicts, without plotly's (slow) property validation."""
-    import plotly.graph_objects as go
-
-    spec = dict(data=traces, layout=layout)
-    try:
-        return go.Figure(spec, _validate=False)
-    except TypeError:  # pragma: no cover - a plotly without the private switch
-        return go.Figure(spec)
 
 
-def _title(text, **options):
-    return dict(text=text, **options)
 
 
 def _power(r) -> str:

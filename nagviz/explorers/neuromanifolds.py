@@ -39,7 +39,7 @@ from ..neuromanifolds import (
 )
 from ..parameterization import coefficients
 from ..theme import COLORS, COLORSCALE
-from ._base import Explorer
+from ._base import Explorer, plain_figure as _figure, title as _title
 
 __all__ = ["ConeExplorer", "RealBoundaryExplorer", "RankOneExplorer", "FiberExplorer",
            "LossLandscapeExplorer"]
@@ -52,18 +52,6 @@ _N_TARGETS = 4
 
 # --------------------------------------------------------------------------- helpers
 
-def _figure(traces, **layout):
-    """A plotly figure from plain trace and layout dicts, skipping plotly's validation.
-
-    Titles must be written ``dict(text=...)`` here (no shorthand is expanded).
-    """
-    import plotly.graph_objects as go
-
-    spec = dict(data=traces, layout=layout)
-    try:
-        return go.Figure(spec, _validate=False)
-    except TypeError:  # pragma: no cover - a plotly without the private switch
-        return go.Figure(spec)
 
 
 def _compact(values, decimals=4):
@@ -72,8 +60,6 @@ def _compact(values, decimals=4):
     return np.round(np.asarray(values, dtype=float), decimals)
 
 
-def _title(text, **options):
-    return dict(text=text, **options)
 
 
 def _flat_colorscale(color):

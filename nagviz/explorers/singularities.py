@@ -49,7 +49,7 @@ from ..singularities import (CORNER, CROSSING_LINES, CUBIC_221, CUSP, NODE, QUAD
                              switch_off_path, tangent_rank)
 from ..theme import COLORS
 from ..training import best_fit, hidden_units, sample_targets
-from ._base import Explorer
+from ._base import Explorer, plain_figure as _figure, title as _title
 
 __all__ = [
     "RankPathExplorer",
@@ -74,19 +74,8 @@ _FLOOR = 1e-17  # log-scale plots put exact zeros here
 
 # --------------------------------------------------------------------------- helpers
 
-def _figure(traces, **layout):
-    """A plotly figure from plain dicts, without plotly's (slow) property validation."""
-    import plotly.graph_objects as go
-
-    spec = dict(data=traces, layout=layout)
-    try:
-        return go.Figure(spec, _validate=False)
-    except TypeError:  # pragma: no cover - a plotly without the private switch
-        return go.Figure(spec)
 
 
-def _title(text, **options):
-    return dict(text=text, **options)
 
 
 def _json(a, decimals=5):
