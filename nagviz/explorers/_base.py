@@ -232,7 +232,7 @@ class Explorer:
             fig = self.figure(data)
             if fig.layout.width is None:  # plotly's widget would default to 700 px
                 fig.update_layout(width=FIGURE_WIDTH)
-            self.figure_widget = go.FigureWidget(fig)
+            self.figure_widget = _figure_widget(go, fig)
             self._info = widgets.HTMLMath(self.info(data) or "")
             self._status = widgets.HTML("")
         head = []
@@ -357,6 +357,19 @@ class ProgressBar:
             self.widget.description = f"{self.description} {done}/{total}"
             self.widget.layout.visibility = "visible"
             self.shown = True
+
+
+def _figure_widget(go, fig):
+    """A live figure for ``fig``: plotly's ``FigureWidget``, loading its ~5 MB bundle
+    once per page instead of once per figure (see :mod:`._plotly_widget`), so that
+    pages with many figures (Voila) stay within anywidget's 2 s load deadline."""
+    try:
+        from ._plotly_widget import FigureWidget, shared_bundle_available
+    except Exception:  # pragma: no cover - a plotly whose widget this cannot wrap
+        return go.FigureWidget(fig)
+    if not shared_bundle_available():  # pragma: no cover - plotly's module is a URL
+        return go.FigureWidget(fig)
+    return FigureWidget(fig)
 
 
 def plain_figure(traces, **layout):

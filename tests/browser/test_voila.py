@@ -35,6 +35,13 @@ COURSE_NOTEBOOKS = sorted(
 
 LECTURE_FONT_MIN_PX = 20  # nagviz-lecture.css sets 22px prose
 
+# Notebooks on which a known issue of the harness (KNOWN_ISSUES) must no longer show:
+# a match fails the test instead of marking it XFAIL.  Notebook 01 shows six plotly
+# FigureWidgets, which missed anywidget's 2 s load deadline in Voila until each
+# figure stopped loading its own copy of plotly's bundle
+# (nagviz/explorers/_plotly_widget.py).
+KNOWN_ISSUE_MUST_NOT_SHOW = {"notebooks/01_neuromanifolds.ipynb"}
+
 
 def assert_lecture_mode(page, where):
     """Code hidden, prompts hidden, large type: what nagviz-lecture.css promises."""
@@ -66,10 +73,15 @@ def run_in_voila(page, lab_root, tmp_path, relpath, lab_results):
     server, url = start_voila(lab_root / relpath, tmp_path / "voila-home")
     try:
         started = time.monotonic() - start
-        result = check_notebook_in_voila(
-            pg, console, url, where, artifact_path(f"voila-{stem}.png"),
-            lab_result=lab_results.get(relpath),
-        )
+        try:
+            result = check_notebook_in_voila(
+                pg, console, url, where, artifact_path(f"voila-{stem}.png"),
+                lab_result=lab_results.get(relpath),
+            )
+        except pytest.xfail.Exception as known:
+            if relpath in KNOWN_ISSUE_MUST_NOT_SHOW:
+                pytest.fail(f"{where}: a known issue is back where it was fixed: {known}")
+            raise
         assert_lecture_mode(pg, where)
     finally:
         server.stop()
