@@ -26,6 +26,7 @@ import nagviz.explorers.dimension as dm
 from nagviz.atlas import clear_cache
 from nagviz.degree import covering_number_bound, slice_hypersurface
 from nagviz.explorers import AtlasExplorer, DegreeThresholdExplorer, RecoveryExplorer
+from nagviz.explorers._base import ProgressBar
 
 
 @pytest.fixture(autouse=True)
@@ -255,7 +256,7 @@ def test_slice_and_covering_figures():
 
 
 def test_progress_bar_stays_hidden_for_quick_jobs():
-    bar = dm.ProgressBar(delay=10.0)
+    bar = ProgressBar(delay=10.0)
     bar(0, 3)
     bar(1, 3)
     assert bar.widget.layout.visibility == "hidden" and not bar.shown

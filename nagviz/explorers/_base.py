@@ -29,7 +29,7 @@ import sys
 import time
 from typing import Any
 
-__all__ = ["Explorer", "ProgressBar", "display_mode", "plain_figure", "set_display_mode", "title"]
+__all__ = ["Explorer", "ProgressBar", "ProgressExplorer", "display_mode", "plain_figure", "set_display_mode", "title"]
 
 _MODE_OVERRIDE: str | None = None
 _MODES = ("widget", "static")
@@ -357,6 +357,26 @@ class ProgressBar:
             self.widget.description = f"{self.description} {done}/{total}"
             self.widget.layout.visibility = "visible"
             self.shown = True
+
+
+class ProgressExplorer(Explorer):
+    """An explorer whose ``compute`` takes ``progress=``: in widget mode a
+    :class:`ProgressBar` under the controls follows long computations."""
+
+    progress_label = "computing"
+
+    def data(self):
+        return self.compute(**self.values, progress=getattr(self, "_bar", None))
+
+    def widget(self):
+        if getattr(self, "_bar", None) is None:
+            self._bar = ProgressBar(self.progress_label)
+        view = super().widget()
+        children = list(view.children)
+        if self._bar.widget not in children:
+            children.insert(children.index(self._status) + 1, self._bar.widget)
+            view.children = tuple(children)
+        return view
 
 
 def _figure_widget(go, fig):

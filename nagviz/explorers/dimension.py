@@ -43,7 +43,7 @@ from ..architecture import Architecture
 from ..atlas import alexander_hirschowitz_dimension, degree_threshold, grid_atlas
 from ..sample_complexity import interpolants_at_dimension, recovery_experiment
 from ..theme import COLORS, COLORSCALE
-from ._base import Explorer, ProgressBar, plain_figure as _figure, title as _title
+from ._base import ProgressExplorer, plain_figure as _figure, title as _title
 
 __all__ = [
     "AtlasExplorer",
@@ -100,25 +100,10 @@ def tqdm_progress(description: str = "computing"):
         bar.close()
 
 
-class _ProgressExplorer(Explorer):
+class _ProgressExplorer(ProgressExplorer):
     """An explorer whose ``compute`` takes ``progress=`` and shows a bar in widget mode."""
 
     cache_dir = None  # None: nagviz's default disk cache (see nagviz.atlas.cache_directory)
-    progress_label = "computing"
-
-    def data(self):
-        bar = getattr(self, "_bar", None)
-        return self.compute(**self.values, progress=bar)
-
-    def widget(self):
-        if getattr(self, "_bar", None) is None:
-            self._bar = ProgressBar(self.progress_label)
-        view = super().widget()
-        children = list(view.children)
-        if self._bar.widget not in children:
-            children.insert(children.index(self._status) + 1, self._bar.widget)
-            view.children = tuple(children)
-        return view
 
 
 def _run_jobs(jobs, progress):

@@ -49,7 +49,7 @@ from ..singularities import (CORNER, CROSSING_LINES, CUBIC_221, CUSP, NODE, QUAD
                              switch_off_path, tangent_rank)
 from ..theme import COLORS
 from ..training import best_fit, hidden_units, sample_targets
-from ._base import Explorer, plain_figure as _figure, title as _title
+from ._base import Explorer, ProgressExplorer, plain_figure as _figure, title as _title
 
 __all__ = [
     "RankPathExplorer",
@@ -122,25 +122,8 @@ class _KeepStaticTraces(Explorer):
             target.layout.update(layout)
 
 
-class _ProgressExplorer(_KeepStaticTraces):
+class _ProgressExplorer(ProgressExplorer, _KeepStaticTraces):
     """An explorer whose ``compute`` accepts ``progress=``: a bar in widget mode."""
-
-    progress_label = "computing"
-
-    def data(self):
-        return self.compute(**self.values, progress=getattr(self, "_bar", None))
-
-    def widget(self):
-        from ._base import ProgressBar
-
-        if getattr(self, "_bar", None) is None:
-            self._bar = ProgressBar(self.progress_label)
-        view = super().widget()
-        children = list(view.children)
-        if self._bar.widget not in children:
-            children.insert(children.index(self._status) + 1, self._bar.widget)
-            view.children = tuple(children)
-        return view
 
 
 # --------------------------------------------------------------------------- ranks along paths
