@@ -1153,7 +1153,18 @@ def lab_figure_states(page, relpath):
     )
 
 
-def voila_figure_states(page):
+_FIGURES_DRAWN = """
+() => [...document.querySelectorAll('.js-plotly-plot')].every((el) => el.layout && el.data)
+"""
+
+
+def voila_figure_states(page, timeout_ms=15_000):
+    # Static figures are drawn by jupyterlab-plotly's renderer a moment after the
+    # widgets; wait until every figure holds its data and layout before reading them.
+    try:
+        page.wait_for_function(_FIGURES_DRAWN, timeout=timeout_ms)
+    except Exception:  # the comparison below then names the figure that is missing
+        pass
     return page.evaluate("(" + _FIGURE_STATES + ")(document.body)")
 
 
@@ -1172,6 +1183,10 @@ def compare_figure_states(lab_states, voila_states):
     problems = []
     for k, (lab, voila) in enumerate(zip(lab_states, voila_states)):
         for key in ("data", "title", "width", "height"):
+            if key in ("width", "height") and None in (lab[key], voila[key]):
+                # a figure without a fixed size fills its container; jupyterlab-plotly's
+                # renderer drops the size of static figures in Voila's page
+                continue
             if lab[key] != voila[key]:
                 problems.append(
                     f"figure {k}: {key} differs (JupyterLab {str(lab[key])[:120]} "
