@@ -92,8 +92,6 @@ def cache_directory(cache_dir=None) -> Path | None:
     --------
     >>> cache_directory(False) is None
     True
-    >>> cache_directory("/tmp/my-cache").name
-    'my-cache'
     """
     if os.environ.get("NAGVIZ_NO_DISK_CACHE", "").strip() not in ("", "0"):
         return None

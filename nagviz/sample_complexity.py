@@ -518,6 +518,15 @@ def recovery_experiment(arch, sample_sizes=None, activation=None, *, restarts: i
     -------
     RecoveryResult
 
+    Notes
+    -----
+    The same arguments give the same experiment up to floating-point round-off, not bit
+    for bit: compiled solver code may round differently from one process to the next
+    (it depends on memory alignment), which moves errors of a recovered teacher around
+    ``1e-15`` and can decide whether a slowly converging restart reaches the
+    interpolation tolerance within ``max_nfev``. The exact quantities (``dimension``,
+    ``local_rank``) never change; the cache returns a stored result unchanged.
+
     Examples
     --------
     ``(3, 2, 1)`` with ``z^2``: quadrics of rank two, a hypersurface of dimension 5 in

@@ -239,3 +239,23 @@ def test_bad_arguments():
         degree_threshold((2, 2, 1), r_max=1, r_min=2)
     with pytest.raises(TypeError):
         cached_dimension(Architecture((2, 1, 1)), 2)
+
+
+def test_cache_directory_follows_arguments_and_environment(monkeypatch, tmp_path):
+    from pathlib import Path
+
+    from nagviz.atlas import cache_directory
+    monkeypatch.delenv("NAGVIZ_NO_DISK_CACHE", raising=False)
+    monkeypatch.delenv("NAGVIZ_CACHE_DIR", raising=False)
+    assert cache_directory() == Path(".nagviz-cache") and cache_directory(True) == Path(".nagviz-cache")
+    assert cache_directory(tmp_path / "mine") == tmp_path / "mine"
+    assert cache_directory(str(tmp_path)) == tmp_path
+    assert cache_directory(False) is None
+    monkeypatch.setenv("NAGVIZ_CACHE_DIR", str(tmp_path / "env"))
+    assert cache_directory() == tmp_path / "env"
+    assert cache_directory(tmp_path / "mine") == tmp_path / "mine"     # an argument wins
+    for off in ("1", "yes"):
+        monkeypatch.setenv("NAGVIZ_NO_DISK_CACHE", off)
+        assert cache_directory(tmp_path) is None and cache_directory() is None
+    monkeypatch.setenv("NAGVIZ_NO_DISK_CACHE", "0")
+    assert cache_directory(tmp_path) == tmp_path

@@ -120,10 +120,20 @@ def test_fit_student_handles_fewer_samples_than_parameters():
 
 def test_deterministic_and_cached(tmp_path, monkeypatch):
     monkeypatch.delenv("NAGVIZ_NO_DISK_CACHE", raising=False)
+    # The same seed gives the same experiment up to floating-point round-off. Not bit for
+    # bit: compiled solver code rounds differently with the stack's alignment (seen as
+    # 1.5e-15 versus 2.6e-15 for a recovered teacher, and a slow restart that converges
+    # within its budget in one process and not in another), so restart counts may differ.
     a = recovery_experiment((3, 2, 1), [4, 6], seed=3, cache=False)
     b = recovery_experiment((3, 2, 1), [4, 6], seed=3, cache=False)
-    np.testing.assert_array_equal(a.best_error, b.best_error)
-    assert a.restart_losses == b.restart_losses
+    np.testing.assert_allclose(a.best_error, b.best_error, rtol=1e-6, atol=1e-12)
+    np.testing.assert_allclose(a.train_loss, b.train_loss, rtol=1e-6, atol=1e-20)
+    assert a.best_error[0] > 0.1 and a.best_error[1] < 1e-12     # N=4 < dim=5 < N=6
+    np.testing.assert_array_equal(a.local_rank, b.local_rank)
+    np.testing.assert_array_equal(a.recovered, b.recovered)
+    assert a.transition == b.transition == 6
+    other = recovery_experiment((3, 2, 1), [4, 6], seed=4, cache=False)
+    assert abs(other.best_error[0] - a.best_error[0]) > 1e-3     # the seed does matter
     calls = []
     c = recovery_experiment((3, 2, 1), [4, 6], seed=3, cache_dir=tmp_path,
                             progress=lambda d, t: calls.append((d, t)))
