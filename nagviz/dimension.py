@@ -58,6 +58,7 @@ __all__ = [
 DEFAULT_PRIME = 2_147_483_647
 _MAX_PRIME = 3_037_000_493  # sqrt(2^63): beyond this a*b + c overflows int64
 _EXTRA_POINTS = 3
+_SKETCH_RATIO = 1.5  # compress a side of the Jacobian only when it is this much longer
 _DEFAULT_MAX_WORK = 10**9
 
 
@@ -309,11 +310,13 @@ def _compressed_rank_mod_p(J: np.ndarray, p: int, size: int, rng) -> int:
     """
     rows, cols = J.shape
     if p < (1 << 31) and max(rows, cols) < (1 << 21):
-        if rows > size:
+        # A side is compressed only when that pays: handing FLINT an entry costs about as
+        # much as the sketch's products spend on a row of ``size`` entries.
+        if rows > _SKETCH_RATIO * size:
             J = _matmul_mod(rng.integers(0, p, size=(size, rows), dtype=np.int64), J, p)
-        if cols > size:
+        if cols > _SKETCH_RATIO * size:
             J = _matmul_mod(J, rng.integers(0, p, size=(cols, size), dtype=np.int64), p)
-    return rank_mod_p(J, p)
+    return _rank_residues(J, p)
 
 
 def rank_mod_p(M, p: int = DEFAULT_PRIME) -> int:
@@ -327,14 +330,22 @@ def rank_mod_p(M, p: int = DEFAULT_PRIME) -> int:
     1
     """
     p = _check_prime(p)
-    M = np.asarray(M, dtype=np.int64) % p
+    M = np.asarray(M, dtype=np.int64)
+    if M.ndim != 2:
+        raise ValueError(f"expected a matrix, got an array of shape {M.shape}")
+    return _rank_residues(M % p, p)
+
+
+def _rank_residues(M: np.ndarray, p: int) -> int:
+    """Rank over ``F_p`` of a 2-d int64 array of residues ``0 <= m < p``, ``p`` prime."""
     if M.size == 0:
         return 0
-    if M.shape[0] > M.shape[1]:
-        M = M.T
     import flint
 
-    return int(flint.nmod_mat(M.tolist(), p).rank())
+    # python-flint builds an fmpz_mat from a flat list about twice as fast as an
+    # nmod_mat from nested lists; the reduction fmpz_mat -> nmod_mat is in C.
+    Z = flint.fmpz_mat(M.shape[0], M.shape[1], M.ravel().tolist())
+    return int(flint.nmod_mat(Z, p).rank())
 
 
 # ----------------------------------------------------------------------------------
