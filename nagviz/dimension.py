@@ -10,9 +10,9 @@ Floating-point ranks of that Jacobian are unreliable for deep or high-degree net
 2. compute the Jacobian of ``w -> (f_w(x_1), ..., f_w(x_N))`` exactly in ``F_p`` by
    backpropagation (int64 arithmetic, reduced after every product, so nothing
    overflows), for all trials in one batch;
-3. multiply it by random matrices on both sides down to a small square sketch (exactly,
-   with float64 BLAS on 16-bit halves) and take the sketch's rank over ``F_p`` with
-   FLINT (``python-flint``).
+3. where a side of it is much longer than the rank can be, multiply it by a random
+   matrix down to a small sketch (exactly, with float64 BLAS on 16-bit halves), and take
+   the rank over ``F_p`` with FLINT (``python-flint``).
 
 Why this is right. The rank at any point, modulo any prime, is at most the rank over
 the rationals, which is at most the generic rank: every trial gives a **lower bound**.

@@ -227,3 +227,20 @@ def test_exact_and_float_ranks_agree_when_well_conditioned(n, k, out, r):
     fl = float_rank(arch, seed=1)
     assert fl.gap > 4  # well separated singular values
     assert fl.rank == dimension(arch).dimension
+
+
+def test_sketch_only_where_it_pays_and_rank_mod_p_checks_its_input(monkeypatch):
+    import importlib
+    dm = importlib.import_module("nagviz.dimension")  # the attribute nagviz.dimension is the function
+    p = 2_147_483_647
+    rng = np.random.default_rng(8)
+    J = _matmul_mod(rng.integers(0, p, (24, 20)), rng.integers(0, p, (20, 26)), p)  # rank 20
+    calls = []
+    monkeypatch.setattr(dm, "_matmul_mod", lambda *a: calls.append(a[0].shape) or _matmul_mod(*a))
+    assert dm._compressed_rank_mod_p(J, p, 22, rng) == 20 and calls == []  # 24, 26 < 1.5 * 22
+    tall = np.vstack([J, J, J])                                              # 72 rows
+    assert dm._compressed_rank_mod_p(tall, p, 22, rng) == 20 and calls == [(22, 72)]
+    assert rank_mod_p([[-1, 1], [1, -1]], p=7) == 1                          # negatives reduced
+    assert rank_mod_p(np.zeros((0, 3), dtype=int)) == 0
+    with pytest.raises(ValueError, match="matrix"):
+        rank_mod_p([1, 2, 3])
