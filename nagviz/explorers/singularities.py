@@ -361,7 +361,7 @@ class SingularSliceExplorer(_KeepStaticTraces):
     """
 
     title = "A singular neuromanifold you can see: a slice of (2, 2, 1) with σ = z³ + z²"
-    question = ("the orange line is made of one-neuron networks. Sliding along it, does the "
+    question = ("the red-orange line is made of one-neuron networks. Sliding along it, does the "
                 "surface always look the same near the line? What does a cross-section look "
                 "like at a singular point?")
     static_control = "alpha"
