@@ -69,3 +69,28 @@ def test_forced_static_show_returns_a_figure(monkeypatch):
 def test_unknown_control_is_a_clear_error():
     with pytest.raises(TypeError, match="controls are"):
         ArchitectureExplorer(depth=3)
+
+
+def test_question_is_asked_once(monkeypatch):
+    """The notebooks ask the prediction in their prose; the explorer repeats it only on request."""
+    import IPython.display
+
+    e = ArchitectureExplorer()
+    texts = [w.value for w in e.widget().children if isinstance(getattr(w, "value", None), str)]
+    assert any(e.title in t for t in texts) and not any("Predict first" in t for t in texts)
+    asked = [w.value for w in ArchitectureExplorer().widget(ask=True).children
+             if isinstance(getattr(w, "value", None), str)]
+    assert any("Predict first" in t and e.question in t for t in asked)
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: shown.append(obj))
+
+    def html_shown():
+        return " ".join(o._repr_html_() for o in shown if hasattr(o, "_repr_html_")
+                        and not hasattr(o, "to_plotly_json"))
+
+    ArchitectureExplorer().show("static")
+    assert shown and "Predict first" not in html_shown()
+    shown.clear()
+    ArchitectureExplorer().show("static", ask=True)
+    assert "Predict first" in html_shown() and e.question in html_shown()

@@ -93,7 +93,9 @@ class Explorer:
         Shown above the controls.
     question : str
         The prediction to make *before* touching the controls ("What happens to ... if
-        ...?"). Shown in italics above the controls.
+        ...?"). The notebooks ask it in their prose, with its context, right above the
+        explorer, so it is not repeated there; ``show(ask=True)`` prints it above the
+        controls, for an explorer used on its own.
     static_control : str or None
         The control that plotly's own slider steps through in static mode.
     static_values : sequence or None
@@ -218,8 +220,9 @@ class Explorer:
         stride = max(1, -(-n // 8))
         return [type(control.value)(lo + i * step) for i in range(0, n, stride)]
 
-    def widget(self):
-        """The interactive view: question, controls, ``FigureWidget``, info line."""
+    def widget(self, ask: bool = False):
+        """The interactive view: title (and ``question`` with ``ask=True``), controls,
+        ``FigureWidget``, info line."""
         import ipywidgets as widgets
         import plotly.graph_objects as go
 
@@ -238,7 +241,7 @@ class Explorer:
         head = []
         if self.title:
             head.append(widgets.HTML(f"<h3 style='margin:4px 0'>{self.title}</h3>"))
-        if self.question:
+        if ask and self.question:
             head.append(widgets.HTML(
                 f"<p style='font-size:1.1em'><b>Predict first:</b> <i>{self.question}</i></p>"))
         for control in controls.values():
@@ -285,8 +288,12 @@ class Explorer:
                 layout.pop(key, None)  # keep the reader's camera; the template is unchanged
             target.layout.update(layout)
 
-    def show(self, mode: str | None = None):
-        """Display the explorer: ``mode`` is ``"widget"``, ``"static"`` or automatic."""
+    def show(self, mode: str | None = None, ask: bool = False):
+        """Display the explorer: ``mode`` is ``"widget"``, ``"static"`` or automatic.
+
+        ``ask=True`` also prints the explorer's ``question`` ("Predict first: ...") above
+        it; the notebooks ask it in their own words just before.
+        """
         from IPython.display import display
 
         mode = mode or display_mode()
@@ -294,14 +301,14 @@ class Explorer:
             raise ValueError(f"mode must be 'widget' or 'static', got {mode!r}")
         if mode == "static":
             fig = self.static_figure()
-            if self.question:
+            if ask and self.question:
                 display(_Html(f"<p><b>Predict first:</b> <i>{self.question}</i></p>"))
             display(fig)
             info = self.info(self.data())
             if info:
                 display(_Html(info))
             return fig
-        view = self.widget()
+        view = self.widget(ask=ask)
         bundle = view._repr_mimebundle_()
         try:  # static fallback for front ends without the widget renderer
             fallback = self.static_figure(frames=False)  # one frame: cheap, and small
@@ -368,10 +375,10 @@ class ProgressExplorer(Explorer):
     def data(self):
         return self.compute(**self.values, progress=getattr(self, "_bar", None))
 
-    def widget(self):
+    def widget(self, ask: bool = False):
         if getattr(self, "_bar", None) is None:
             self._bar = ProgressBar(self.progress_label)
-        view = super().widget()
+        view = super().widget(ask=ask)
         children = list(view.children)
         if self._bar.widget not in children:
             children.insert(children.index(self._status) + 1, self._bar.widget)

@@ -353,8 +353,8 @@ class AtlasExplorer(_ProgressExplorer):
         return " ".join(parts) + f"<br><small>{data['footer']}</small>"
 
     # -- clicking a cell ------------------------------------------------------------
-    def widget(self):
-        view = super().widget()
+    def widget(self, ask: bool = False):
+        view = super().widget(ask=ask)
         if not getattr(self, "_click_wired", False):
             self.figure_widget.data[0].on_click(self._clicked)
             self._click_wired = True
@@ -542,13 +542,13 @@ class DegreeThresholdExplorer(_ProgressExplorer):
                        "power of one linear form." if data["bottleneck"] else "."))
         return f"{head}<br><small>{data['method']}</small>"
 
-    def widget(self):
+    def widget(self, ask: bool = False):
         # every pattern at every degree the controls reach: about 0.2 s once, and then a
         # move of either control only redraws
         if not getattr(self, "_warm", False):
             self.prewarm(cache_dir=getattr(self, "cache_dir", None))
             self._warm = True
-        return super().widget()
+        return super().widget(ask=ask)
 
     @classmethod
     def jobs(cls, presets=THRESHOLD_PRESETS, r_max=None, cache_dir=None):
