@@ -94,3 +94,29 @@ def test_question_is_asked_once(monkeypatch):
     shown.clear()
     ArchitectureExplorer().show("static", ask=True)
     assert "Predict first" in html_shown() and e.question in html_shown()
+
+
+def test_bars_switch_to_a_log_axis_when_the_ambient_space_dwarfs_them():
+    e = ArchitectureExplorer()
+    e.widget()
+    fig = e.figure_widget
+    assert fig.layout.xaxis.type == "linear" and fig.layout.xaxis.range[1] >= 8
+    for name, value in dict(d0=5, width=4, hidden_layers=3, outputs=3, r=4).items():
+        e.controls[name].value = value
+    assert e.figure_widget is fig
+    assert list(fig.data[0].x) == [64, 52, 52, 2443155]            # (5, 4, 4, 4, 3), r = 4
+    assert fig.layout.xaxis.type == "log" and "log" in fig.layout.xaxis.title.text
+    lo, hi = fig.layout.xaxis.range
+    assert 10 ** lo < 52 and 10 ** hi > 2443155                    # every bar is visible
+    e.controls["hidden_layers"].value = 1
+    for name, value in dict(d0=3, width=2, outputs=1, r=2).items():
+        e.controls[name].value = value
+    assert fig.layout.xaxis.type == "linear" and fig.layout.xaxis.tickmode == "auto"  # not per decade
+
+
+def test_static_slider_steps_carry_each_frames_axis():
+    fig = ArchitectureExplorer(width=1, r=4).static_figure()
+    steps = fig.layout.sliders[0].steps
+    ranges = [s.args[1]["xaxis.range"] for s in steps]
+    widest = steps[-1].args[0]["x"][0]                              # width 8: 32 parameters
+    assert ranges[-1][1] >= max(widest) and ranges[0][1] < ranges[-1][1]

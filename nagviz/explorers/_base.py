@@ -196,6 +196,14 @@ class Explorer:
                     restyle[key] = [list(c) if hasattr(c, "__len__") and not isinstance(c, str)
                                     else c for c in column]
             relayout = {"title.text": f.layout.title.text} if f.layout.title.text else {}
+            for axis in ("xaxis", "yaxis"):  # a frame may need its own range or scale
+                ax = f.layout[axis]
+                for prop in ("range", "type", "tickmode", "dtick"):
+                    if ax[prop] is not None:
+                        value = ax[prop]
+                        relayout[f"{axis}.{prop}"] = list(value) if prop == "range" else value
+                if ax.title.text is not None:
+                    relayout[f"{axis}.title.text"] = ax.title.text
             steps.append(dict(method="update", label=str(v), args=[restyle, relayout]))
         current = values.index(self.values[self.static_control]) \
             if self.values[self.static_control] in values else 0

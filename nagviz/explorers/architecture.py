@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 from ..architecture import Architecture
@@ -13,6 +14,7 @@ from ._base import Explorer
 __all__ = ["ArchitectureExplorer"]
 
 _LATEX_MAX_CHARS = 900
+_LOG_SCALE_RATIO = 20  # largest / smallest bar beyond which the axis turns logarithmic
 _LIVE_WORK_LIMIT = 2 * 10**6  # about 50 ms: larger networks are refused while dragging
 
 
@@ -80,10 +82,19 @@ class ArchitectureExplorer(Explorer):
                                hovertemplate="%{y}: %{x}<extra></extra>"))
         defect = None if data["dimension"] is None else data["expected"] - data["dimension"]
         note = "" if not defect else f" (defect {defect})"
+        positive = [v for v in values if v > 0] or [1]
+        if max(positive) > _LOG_SCALE_RATIO * min(positive):
+            # a deep or wide network: the ambient space dwarfs the rest, which a linear
+            # axis would draw as slivers
+            xaxis = dict(title="dimension (log scale)", type="log", tickmode="linear", dtick=1,
+                         range=[math.log10(min(positive) / 2), math.log10(max(positive) * 4)])
+        else:
+            xaxis = dict(title="dimension", type="linear", tickmode="auto",
+                         range=[0, 1.18 * max(positive)])
         fig.update_layout(
             title=f"widths {data['widths']}, σ(z) = z<sup>{data['r']}</sup>{note}",
-            xaxis=dict(title="dimension", range=[0, 1.18 * max(values + [1])]),
-            yaxis=dict(autorange="reversed"), height=380, margin=dict(l=200), showlegend=False)
+            xaxis=xaxis, yaxis=dict(autorange="reversed"), height=380, margin=dict(l=200),
+            showlegend=False)
         return fig
 
     def info(self, data):
