@@ -719,6 +719,7 @@ class CriticalVersusBestExplorer(_ProgressExplorer):
 # --------------------------------------------------------------------------- training
 
 _TARGET_POOL = 20
+_RUN_COLOR = "#8E3B74"  # the run shown in detail: a darker shade of the path colour
 _INIT_SCALES = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
 _LEARNING_RATES = (0.002, 0.005, 0.01, 0.02, 0.04)
 _RUNS, _STEPS, _POPULATION = 8, 5000, 100
@@ -861,7 +862,7 @@ class TrainingExplorer(_ProgressExplorer):
                  hoverinfo="skip"),
             dict(type="scatter3d", x=np.round(T[:, k, 0], 4).tolist(),
                  y=np.round(T[:, k, 1], 4).tolist(), z=np.round(T[:, k, 2], 4).tolist(),
-                 mode="lines", name=f"run {data['run']}", line=dict(color="#8E3B74", width=10),
+                 mode="lines", name=f"run {data['run']}", line=dict(color=_RUN_COLOR, width=10),
                  hoverinfo="skip"),
             dict(type="scatter3d", x=[e[0] for e, f in zip(ends, fit) if f] or [None],
                  y=[e[1] for e, f in zip(ends, fit) if f] or [None],
@@ -883,7 +884,7 @@ class TrainingExplorer(_ProgressExplorer):
                  hoverinfo="skip"),
             dict(type="scatter", x=steps.tolist(), y=_floor(data["loss"][:, k]).tolist(),
                  mode="lines", xaxis="x", yaxis="y", showlegend=False,
-                 line=dict(color=COLORS["path"], width=3), name="relative loss"),
+                 line=dict(color=_RUN_COLOR, width=3), name="relative loss"),
             dict(type="scatter", x=steps.tolist(), y=_floor(w[:, 0]).tolist(), mode="lines",
                  xaxis="x2", yaxis="y2", name="‖w₁‖ (in)", legend="legend2",
                  line=dict(color=n1, width=3)),
