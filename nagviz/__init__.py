@@ -45,7 +45,10 @@ from .dimension import (
     FloatRankResult,
     dimension,
     float_rank,
+    jacobian_float,
+    jacobian_mod_p,
 )
+from .model import Model
 from .parameterization import (
     coefficients,
     evaluate,
@@ -66,11 +69,14 @@ __all__ = [
     "FloatRankResult",
     "InvalidActivationError",
     "InvalidArchitectureError",
+    "Model",
     "coefficients",
     "dimension",
     "evaluate",
     "flatten",
     "float_rank",
+    "jacobian_float",
+    "jacobian_mod_p",
     "monomial_exponents",
     "monomial_labels",
     "output_polynomials",

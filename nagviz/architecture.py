@@ -19,6 +19,7 @@ from numbers import Integral
 import numpy as np
 
 from .activation import Activation, InvalidActivationError
+from .model import Model, monomial_exponents
 
 __all__ = ["Architecture", "InvalidArchitectureError", "monomial_exponents"]
 
@@ -69,30 +70,8 @@ def _parse_widths(widths) -> tuple[int, ...]:
     return tuple(out)
 
 
-def monomial_exponents(n_vars: int, degree: int) -> list[tuple[int, ...]]:
-    """Exponent vectors of the monomials of one degree, in lexicographically decreasing order.
-
-    This is the coordinate order used everywhere in nagviz: for binary quadratics
-    ``a x^2 + b xy + c y^2`` the coordinates are ``(a, b, c)``.
-
-    Examples
-    --------
-    >>> monomial_exponents(2, 2)
-    [(2, 0), (1, 1), (0, 2)]
-    >>> len(monomial_exponents(3, 4)) == math.comb(4 + 2, 2)
-    True
-    """
-    if n_vars == 1:
-        return [(degree,)]
-    out = []
-    for first in range(degree, -1, -1):
-        for rest in monomial_exponents(n_vars - 1, degree - first):
-            out.append((first,) + rest)
-    return out
-
-
 @dataclass(frozen=True, init=False)
-class Architecture:
+class Architecture(Model):
     """A fully connected polynomial network: widths, activation, biases.
 
     Parameters
@@ -280,3 +259,178 @@ class Architecture:
         """
         rng = np.random.default_rng(seed)
         return scale * rng.standard_normal(self.n_parameters)
+
+    # -- the model contract (see nagviz.model) -------------------------------------------
+    @property
+    def symmetry_dimension(self) -> int:
+        """The dimension of the generic fiber that the obvious symmetries explain.
+
+        * ``sigma = z^r``, ``r >= 2``: one rescaling per hidden neuron
+          (incoming weights and bias times ``t``, outgoing weights times ``t^(-r)``);
+        * linear networks: the orbits of ``GL(d_1) x ... x GL(d_{L-1})``, which are the
+          whole generic fibers: ``#params - expected_dimension``;
+        * other activations: 0 (only finitely many symmetries, e.g. permutations).
+
+        Examples
+        --------
+        >>> Architecture((3, 2, 1), 2).symmetry_dimension
+        2
+        >>> Architecture((3, 1, 2), 1).symmetry_dimension    # GL(1) on the bottleneck
+        1
+        >>> Architecture((2, 2, 1), "z^3 + z^2").symmetry_dimension
+        0
+        """
+        if self.is_linear:
+            return self.n_parameters - self.expected_dimension
+        if self.activation.is_monomial:
+            return self.hidden_neurons
+        return 0
+
+    @property
+    def parameter_shapes(self) -> tuple:
+        """``(("W1", (d_1, d_0)), ("b1", (d_1,)), ...)``: the flat layout, layer by layer.
+
+        Examples
+        --------
+        >>> Architecture((2, 3, 1), bias=True).parameter_shapes
+        (('W1', (3, 2)), ('b1', (3,)), ('W2', (1, 3)), ('b2', (1,)))
+        """
+        out = []
+        for i, (rows, cols) in enumerate(self.layer_shapes, start=1):
+            out.append((f"W{i}", (rows, cols)))
+            if self.bias:
+                out.append((f"b{i}", (rows,)))
+        return tuple(out)
+
+    @property
+    def evaluation_cost(self) -> int:
+        """Multiplications of one forward pass at one input (weights plus activations)."""
+        weights = sum(a * b for a, b in self.layer_shapes)
+        return weights + self.hidden_neurons * self.activation.degree
+
+    @property
+    def parameter_degree(self) -> int:
+        """Degree of the output coefficients as polynomials in the parameters.
+
+        Examples
+        --------
+        >>> Architecture((2, 3, 3, 1), 2).parameter_degree     # 2 * (2 * 1 + 1) + 1
+        7
+        """
+        deg = 1
+        for _ in range(self.depth - 1):
+            deg = self.activation.degree * deg + 1
+        return deg
+
+    def describe(self) -> str:
+        """``"widths (3, 2, 1), activation z^2"`` (and ``", with biases"``)."""
+        text = f"widths {self.widths}, activation {self.activation}"
+        return text + (", with biases" if self.bias else "")
+
+    def identity(self) -> dict:
+        return {"widths": list(self.widths),
+                "activation": str(self.activation) + (" (with biases)" if self.bias else "")}
+
+    def forward(self, theta, X, ops):
+        """``W_L sigma(... sigma(W_1 x + b_1) ...) + b_L`` in the arithmetic ``ops``.
+
+        Examples
+        --------
+        >>> from nagviz._arithmetic import Floats
+        >>> a = Architecture((2, 1, 1))                      # v (a x + b y)^2
+        >>> a.forward(np.array([[1.0, 2.0, 3.0]]), np.array([[[1.0, 1.0]]]), Floats(a.activation))
+        array([[[27.]]])
+        """
+        blocks = self.split(theta)
+        h = X
+        for i in range(1, self.depth + 1):
+            z = ops.linear(h, blocks[f"W{i}"])
+            if self.bias:
+                z = ops.add(z, blocks[f"b{i}"][:, None, :])
+            h = ops.activation(z) if i < self.depth else z
+        return h
+
+    def jacobian(self, theta, X, ops) -> np.ndarray:
+        """The Jacobian by backpropagation (``d_L`` backward passes instead of one forward
+        pass per parameter); the generic forward-mode route gives the same matrix.
+        """
+        if not hasattr(ops, "activation_derivative"):  # pragma: no cover - dual numbers
+            return super().jacobian(theta, X, ops)
+        T, N = X.shape[0], X.shape[1]
+        blocks = self.split(theta)
+        layers = [(blocks[f"W{i}"], blocks.get(f"b{i}")) for i in range(1, self.depth + 1)]
+        inputs, pre, h = [], [], X
+        for i, (W, b) in enumerate(layers):
+            inputs.append(h)
+            z = ops.linear(h, W)
+            if b is not None:
+                z = ops.add(z, b[:, None, :])
+            pre.append(z)
+            h = ops.activation(z) if i < self.depth - 1 else z
+        # backward: G[t, n, j, a] = d output_j / d z_a at the current layer
+        dl = self.widths[-1]
+        G = np.broadcast_to(np.eye(dl, dtype=ops.dtype), (T, N, dl, dl))
+        parts = []
+        for i in reversed(range(self.depth)):
+            W, b = layers[i]
+            grad_W = ops.mul(G[..., :, None], inputs[i][:, :, None, None, :])
+            parts = [grad_W.reshape(T, N, dl, -1)] + ([G] if b is not None else []) + parts
+            if i > 0:
+                G = ops.linear(G, np.swapaxes(W, -1, -2)[:, None])
+                G = ops.mul(G, ops.activation_derivative(pre[i - 1])[:, :, None, :])
+        return np.concatenate(parts, axis=-1).reshape(T, N * dl, self.n_parameters)
+
+    def jacobian_work(self, n_points: int) -> int:
+        """Operations of the backpropagation at ``n_points`` inputs."""
+        weights = sum(a * b for a, b in self.layer_shapes)
+        return n_points * self.widths[-1] * (self.n_parameters + weights) + n_points * weights
+
+    def symmetry_directions(self, theta) -> np.ndarray:
+        """Tangent vectors of the symmetry orbit through ``theta``, shape (k, n_parameters).
+
+        For ``z^r`` one rescaling direction per hidden neuron: ``+`` its incoming
+        weights and bias, ``-r`` times its outgoing weights. For the linear activation
+        ``z`` the Lie algebra of ``GL(d_l)`` at every hidden layer: ``W_l -> A W_l``,
+        ``b_l -> A b_l``, ``W_{l+1} -> -W_{l+1} A``, and with biases the translations
+        ``b_l -> b_l + c``, ``b_{l+1} -> b_{l+1} - W_{l+1} c``. Other activations: none.
+
+        Examples
+        --------
+        >>> Architecture((1, 1, 1), 2).symmetry_directions([2.0, 3.0]).tolist()
+        [[2.0, -6.0]]
+        """
+        theta = np.asarray(theta, dtype=float)
+        act = self.activation
+        linear = self.is_linear and act.is_monomial
+        if not (act.is_monomial and self.hidden_neurons):
+            return np.zeros((0, self.n_parameters))
+        offsets, pos = {}, 0
+        for name, shape in self.parameter_shapes:
+            offsets[name] = pos
+            pos += int(np.prod(shape))
+        blocks = self.split(theta)
+        out = []
+        for layer in range(1, self.depth):
+            rows, cols = self.layer_shapes[layer - 1]
+            nrows = self.layer_shapes[layer][0]
+            W_in, W_out = blocks[f"W{layer}"], blocks[f"W{layer + 1}"]
+            b_in = blocks.get(f"b{layer}")
+            pairs = ([(a, c) for a in range(rows) for c in range(rows)] if linear
+                     else [(j, j) for j in range(rows)])
+            for a, c in pairs:  # the generator E_ac of gl(d_l) (diagonal ones for z^r)
+                v = np.zeros(self.n_parameters)
+                base_in = offsets[f"W{layer}"]
+                v[base_in + a * cols:base_in + (a + 1) * cols] += W_in[c]
+                if b_in is not None:
+                    v[offsets[f"b{layer}"] + a] += b_in[c]
+                base_out = offsets[f"W{layer + 1}"]
+                rate = 1 if linear else act.degree
+                v[base_out + c + np.arange(nrows) * rows] -= rate * W_out[:, a]
+                out.append(v)
+            if linear and self.bias:  # translations: b_l += e_a, b_{l+1} -= W_{l+1} e_a
+                for a in range(rows):
+                    v = np.zeros(self.n_parameters)
+                    v[offsets[f"b{layer}"] + a] = 1.0
+                    v[offsets[f"b{layer + 1}"]:offsets[f"b{layer + 1}"] + nrows] -= W_out[:, a]
+                    out.append(v)
+        return np.array(out)

@@ -38,11 +38,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._arithmetic import Floats, Residues
 from .architecture import Architecture
-from .parameterization import _as_architecture
+from .model import Model, as_model
 
 __all__ = [
+    "check_prime",
     "dimension",
+    "estimated_work",
+    "failure_bound",
+    "prime_problem",
+    "sample_points",
+    "to_residues",
+    "FALLBACK_PRIMES",
     "float_rank",
     "jacobian_mod_p",
     "jacobian_float",
@@ -87,147 +95,75 @@ class ArchitectureTooLargeError(ValueError):
     """The architecture is too large to compute within the configured limit."""
 
 
-def _n_points(arch: Architecture) -> int:
-    return min(arch.n_parameters, arch.monomials_per_output) + _EXTRA_POINTS
+def sample_points(model: Model) -> int:
+    """Input points per trial: ``min(#params, monomials per output) + 3``.
+
+    Examples
+    --------
+    >>> sample_points(Architecture((3, 2, 1)))
+    9
+    """
+    model = as_model(model)
+    return min(model.n_parameters, model.monomials_per_output) + _EXTRA_POINTS
 
 
-def estimated_work(arch: Architecture, trials: int = 2) -> int:
-    """Elementary operations of :func:`dimension`: backpropagation plus the rank, per trial.
+def estimated_work(model: Model, trials: int = 2) -> int:
+    """Elementary operations of :func:`dimension`: the Jacobian plus its rank, per trial.
 
     Examples
     --------
     >>> estimated_work(Architecture((3, 5, 1), 4))
     6160
     """
-    arch = _as_architecture(arch)
-    P, N, dl = arch.n_parameters, _n_points(arch), arch.widths[-1]
-    weights = sum(a * b for a, b in arch.layer_shapes)
-    per_trial = N * dl * (P + weights) + N * weights + P ** 3 // 4
-    return trials * per_trial
+    model = as_model(model)
+    P = model.n_parameters
+    return trials * (model.jacobian_work(sample_points(model)) + P ** 3 // 4)
 
 
-def _check_size(arch: Architecture, limit: int | None, trials: int = 2) -> int:
-    limit = max_work() if limit is None else int(limit)
-    work = estimated_work(arch, trials)
+def _check_size(model: Model, limit: int | None, trials: int = 2) -> int:
+    limit = max_work() if limit is None else _check_limit(limit)
+    work = estimated_work(model, trials)
     if work > limit:
+        rows = sample_points(model) * model.output_dimension
         raise ArchitectureTooLargeError(
-            f"{arch!r} is too large to compute here: {arch.n_parameters:,} parameters, a "
-            f"{_n_points(arch) * arch.widths[-1]:,} x {arch.n_parameters:,} Jacobian, about "
+            f"{model!r} is too large to compute here: {model.n_parameters:,} parameters, a "
+            f"{rows:,} x {model.n_parameters:,} Jacobian, about "
             f"{work:.2e} operations against a limit of {limit:.2e}. Use a smaller network, or "
             "raise the limit with max_work= (or the NAGVIZ_MAX_WORK environment variable)."
         )
     return work
 
 
+def _check_limit(limit) -> int:
+    if isinstance(limit, bool) or not isinstance(limit, (int, np.integer, float)) \
+            or not np.isfinite(limit) or limit < 1:
+        raise ValueError(f"max_work must be a positive finite number, got {limit!r}")
+    return int(limit)
+
+
 # ----------------------------------------------------------------------------------
-# the Jacobian, by backpropagation, in two arithmetics
+# the Jacobian, exactly modulo a prime or in floating point
 # ----------------------------------------------------------------------------------
-class _Floats:
-    """Ordinary floating-point arithmetic."""
-
-    dtype = float
-
-    def __init__(self, activation):
-        coeffs = [float(c) for c in activation.coefficients]
-        self.sigma, self.dsigma = coeffs, [k * c for k, c in enumerate(coeffs)][1:]
-
-    def mul(self, a, b):
-        return a * b
-
-    def add(self, a, b):
-        return a + b
-
-    def linear(self, H, W):
-        """``H @ W.T`` for ``H`` of shape (..., n, in) and ``W`` of shape (..., out, in)."""
-        return H @ np.swapaxes(W, -1, -2)
-
-    def poly(self, coeffs, Z):
-        return np.polynomial.polynomial.polyval(Z, coeffs)
+# Kept for modules that have not moved to the model interface yet.
+_Floats, _Residues = Floats, Residues
 
 
-class _Residues:
-    """Arithmetic in ``F_p`` with int64 residues, reduced after every product."""
-
-    dtype = np.int64
-
-    def __init__(self, activation, p):
-        self.p = p
-        self.sigma = activation.integer_coefficients_mod(p)
-        self.dsigma = tuple(k * c % p for k, c in enumerate(self.sigma))[1:]
-
-    def mul(self, a, b):
-        return a * b % self.p
-
-    def add(self, a, b):
-        return (a + b) % self.p
-
-    def linear(self, H, W):
-        # one column at a time: each product is below p^2 < 2^63, so nothing overflows
-        out = np.zeros(np.broadcast_shapes(H.shape[:-1], W.shape[:-2] + (1,)) + W.shape[-2:-1],
-                       dtype=np.int64)
-        for k in range(W.shape[-1]):
-            out += H[..., k, None] * W[..., None, :, k]
-            out %= self.p
-        return out
-
-    def poly(self, coeffs, Z):
-        acc = np.full(Z.shape, coeffs[-1], dtype=np.int64)
-        for c in reversed(coeffs[:-1]):
-            acc = (acc * Z + c) % self.p
-        return acc
+def _jacobian(model, theta, X, ops):
+    return model.jacobian(theta, X, ops)
 
 
-def _jacobian(arch: Architecture, theta: np.ndarray, X: np.ndarray, ops) -> np.ndarray:
-    """Backpropagation of every output at every input point, batched over trials.
+def check_prime(p) -> int:
+    """A prime that int64 arithmetic can handle, or a clear error (FLINT aborts on others).
 
-    ``theta`` has shape (T, P), ``X`` shape (T, N, d_0); the result has shape
-    (T, N * d_L, P) with row ``n * d_L + j`` the gradient of output ``j`` at ``x_n``.
+    Examples
+    --------
+    >>> check_prime(101)
+    101
+    >>> check_prime(100)
+    Traceback (most recent call last):
+    ...
+    ValueError: 100 is not a prime; use a prime such as 2147483647 (2^31 - 1)
     """
-    T, N = X.shape[0], X.shape[1]
-    layers, pos = [], 0
-    for rows, cols in arch.layer_shapes:
-        W = theta[:, pos:pos + rows * cols].reshape(T, rows, cols)
-        pos += rows * cols
-        b = None
-        if arch.bias:
-            b, pos = theta[:, pos:pos + rows], pos + rows
-        layers.append((W, b))
-    # forward pass, keeping the input and the pre-activation of every layer
-    inputs, pre = [], []
-    h = X
-    for i, (W, b) in enumerate(layers):
-        inputs.append(h)
-        z = ops.linear(h, W)
-        if b is not None:
-            z = ops.add(z, b[:, None, :])
-        pre.append(z)
-        h = ops.poly(ops.sigma, z) if i < arch.depth - 1 else z
-    # backward pass: G[t, n, j, a] = d output_j / d z_a at the current layer
-    dl = arch.widths[-1]
-    G = np.broadcast_to(np.eye(dl, dtype=ops.dtype), (T, N, dl, dl))
-    blocks = []
-    for i in reversed(range(arch.depth)):
-        W, b = layers[i]
-        grad_W = ops.mul(G[..., :, None], inputs[i][:, :, None, None, :])
-        blocks = [grad_W.reshape(T, N, dl, -1)] + ([G] if b is not None else []) + blocks
-        if i > 0:
-            G = ops.linear(G, np.swapaxes(W, -1, -2)[:, None])
-            G = ops.mul(G, ops.poly(ops.dsigma, pre[i - 1])[:, :, None, :])
-    return np.concatenate(blocks, axis=-1).reshape(T, N * dl, arch.n_parameters)
-
-
-def _prepare(arch, theta, X, dtype):
-    arch = _as_architecture(arch)
-    theta, X = np.asarray(theta, dtype=dtype), np.asarray(X, dtype=dtype)
-    if theta.shape != (arch.n_parameters,):
-        raise ValueError(f"theta must have shape ({arch.n_parameters},), got {theta.shape}")
-    if X.ndim != 2 or X.shape[1] != arch.widths[0]:
-        raise ValueError(f"X must have shape (N, {arch.widths[0]}), got {X.shape}")
-    return arch, theta[None], X[None]
-
-
-def _check_prime(p) -> int:
-    """A prime that int64 arithmetic can handle, or a clear error (FLINT aborts on others)."""
     if isinstance(p, bool) or not isinstance(p, (int, np.integer)) or not 2 <= p < _MAX_PRIME:
         raise ValueError(f"the prime must be an integer between 2 and {_MAX_PRIME:,}, got {p!r}")
     import flint
@@ -237,17 +173,147 @@ def _check_prime(p) -> int:
     return int(p)
 
 
-def jacobian_mod_p(arch: Architecture, theta, X, p: int = DEFAULT_PRIME) -> np.ndarray:
+_check_prime = check_prime
+
+#: primes tried, in order, when the default prime does not suit a model's activation
+FALLBACK_PRIMES = (DEFAULT_PRIME, 2_147_483_629, 2_147_483_587, 2_147_483_579, 2_147_483_563)
+
+
+def prime_problem(model: Model, p: int) -> str | None:
+    """Why reducing ``model`` modulo ``p`` could change its dimension, or None if it cannot.
+
+    The modular computation is the network's own computation only when the reduction
+    keeps the activation (its degree and every nonzero coefficient, numerators and
+    denominators) and ``p`` exceeds the degrees involved, so that no exponent or
+    multinomial coefficient of the forward pass and its derivative vanishes mod ``p``.
+
+    Examples
+    --------
+    >>> prime_problem(Architecture((3, 5, 1), 4), 2)
+    'p = 2 does not exceed the degrees of the computation (5); use a larger prime'
+    >>> prime_problem(Architecture((3, 2, 1), "2147483647*z^2"), DEFAULT_PRIME) is None
+    False
+    >>> prime_problem(Architecture((3, 2, 1), 2), DEFAULT_PRIME) is None
+    True
+    """
+    model = as_model(model)
+    act = model.activation
+    degree = max(act.degree, model.output_degree, _parameter_degree(model))
+    if p <= degree:
+        return (f"p = {p} does not exceed the degrees of the computation ({degree}); "
+                "use a larger prime")
+    for k, c in enumerate(act.coefficients):
+        if c != 0 and (c.numerator % p == 0 or c.denominator % p == 0):
+            return (f"the coefficient {c} of z^{k} in the activation {act} is divisible by "
+                    f"p = {p}, so the activation changes modulo p; use another prime")
+    return None
+
+
+def _parameter_degree(model) -> int:
+    return int(getattr(model, "parameter_degree", model.output_degree + 1))
+
+
+def _choose_prime(model: Model, prime) -> int:
+    if prime is None:
+        for p in FALLBACK_PRIMES:
+            if prime_problem(model, p) is None:
+                return p
+        raise ValueError(f"no default prime suits {model!r}; pass prime= explicitly")
+    prime = check_prime(prime)
+    problem = prime_problem(model, prime)
+    if problem:
+        raise ValueError(f"cannot compute {model.describe()} modulo {prime}: {problem}")
+    return prime
+
+
+def failure_bound(model: Model, rank: int, prime: int, trials: int) -> float:
+    """An upper bound for the probability that ``trials`` trials all undercount ``rank``.
+
+    A trial undercounts only when its random point (parameters, inputs and the sketch
+    matrices, uniform in ``{1, ..., p - 1}``) is a zero of a maximal minor that does not
+    vanish identically modulo ``p``. That minor has degree at most
+    ``delta = rank * (parameter degree - 1 + output degree + 2)`` (the Jacobian's entries,
+    plus one degree for each sketch matrix), so by the Schwartz-Zippel lemma a trial
+    fails with probability at most ``delta / (p - 1)``, and independent trials all fail
+    with probability at most ``(delta / (p - 1))^trials``.
+
+    Examples
+    --------
+    >>> failure_bound(Architecture((3, 2, 1)), 5, DEFAULT_PRIME, 2) < 1e-15
+    True
+    >>> failure_bound(Architecture((3, 5, 1), 4), 14, 101, 1)
+    1.0
+    """
+    model = as_model(model)
+    delta = max(rank, 1) * (_parameter_degree(model) - 1 + model.output_degree + 2)
+    return float(min(1.0, delta / (prime - 1)) ** trials)
+
+
+def to_residues(values, p: int) -> np.ndarray:
+    """Integers or fractions (or floats holding integers) reduced modulo ``p``, exactly.
+
+    A float that is not an integer is refused (its value is not exact): pass a
+    ``fractions.Fraction`` instead.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> to_residues([3, -1, Fraction(1, 2)], 7).tolist()
+    [3, 6, 4]
+    >>> to_residues([0.5], 7)
+    Traceback (most recent call last):
+    ...
+    ValueError: 0.5 is not an integer: give exact numbers (int or fractions.Fraction) for computations modulo a prime
+    """
+    from fractions import Fraction
+
+    arr = np.asarray(values)
+    if arr.dtype.kind in "iu":
+        return (arr.astype(object) % p).astype(np.int64) if arr.dtype.kind == "u" \
+            else arr.astype(np.int64) % p
+    out = []
+    for v in np.ravel(np.asarray(values, dtype=object)):
+        if isinstance(v, (bool, np.bool_)):
+            raise ValueError(f"{v!r} is not a number")
+        if isinstance(v, (float, np.floating)):
+            if not np.isfinite(v) or not float(v).is_integer():
+                raise ValueError(f"{v} is not an integer: give exact numbers (int or "
+                                 "fractions.Fraction) for computations modulo a prime")
+            v = int(v)
+        try:
+            f = Fraction(v)
+        except (TypeError, ValueError):
+            raise ValueError(f"{v!r} is not an exact number (int or fractions.Fraction)") from None
+        if f.denominator % p == 0:
+            raise ValueError(f"{v} is not defined modulo {p}")
+        out.append(f.numerator * pow(f.denominator, -1, p) % p)
+    return np.array(out, dtype=np.int64).reshape(arr.shape)
+
+
+def _prepare(model, theta, X, convert):
+    model = as_model(model)
+    theta, X = convert(theta), convert(X)
+    if theta.shape != (model.n_parameters,):
+        raise ValueError(f"theta must have shape ({model.n_parameters},), got {theta.shape}")
+    n = model.input_dimension
+    if X.ndim != 2 or X.shape[1] != n:
+        raise ValueError(f"X must have shape (N, {n}), got {X.shape}")
+    return model, theta[None], X[None]
+
+
+def jacobian_mod_p(model, theta, X, p: int = DEFAULT_PRIME) -> np.ndarray:
     """The Jacobian of ``w -> (f_w(x_1), ..., f_w(x_N))`` at ``w = theta``, modulo ``p``.
 
-    Computed by backpropagation with int64 residues reduced after every product.
+    Computed with int64 residues reduced after every product, by the model's
+    :meth:`~nagviz.model.Model.jacobian` (backpropagation for MLPs, forward-mode dual
+    numbers for other families).
 
     Parameters
     ----------
-    arch : Architecture
-    theta : array_like of int, shape (n_parameters,)
-        A parameter point (reduced modulo ``p``).
-    X : array_like of int, shape (N, d_0)
+    model : Model (Architecture, CNNArchitecture, ...) or widths
+    theta : array_like of int or Fraction, shape (n_parameters,)
+        A parameter point (reduced modulo ``p``; floats only if they hold integers).
+    X : array_like of int or Fraction, shape (N, d_0)
         Input points (reduced modulo ``p``).
     p : int
         A prime below ``3.03e9`` (so that products of residues fit in int64).
@@ -265,12 +331,12 @@ def jacobian_mod_p(arch: Architecture, theta, X, p: int = DEFAULT_PRIME) -> np.n
     >>> jacobian_mod_p(Architecture((1, 1, 1)), [2, 3], [[1]], p=101).tolist()
     [[12, 4]]
     """
-    p = _check_prime(p)
-    arch, theta, X = _prepare(arch, theta, X, np.int64)
-    return _jacobian(arch, theta % p, X % p, _Residues(arch.activation, p))[0]
+    p = check_prime(p)
+    model, theta, X = _prepare(model, theta, X, lambda v: to_residues(v, p))
+    return model.jacobian(theta, X, Residues(model.activation, p))[0]
 
 
-def jacobian_float(arch: Architecture, theta, X) -> np.ndarray:
+def jacobian_float(model, theta, X) -> np.ndarray:
     """The same Jacobian as :func:`jacobian_mod_p`, in floating point.
 
     Examples
@@ -278,8 +344,8 @@ def jacobian_float(arch: Architecture, theta, X) -> np.ndarray:
     >>> jacobian_float(Architecture((1, 1, 1)), [2.0, 3.0], [[1.0]]).tolist()
     [[12.0, 4.0]]
     """
-    arch, theta, X = _prepare(arch, theta, X, float)
-    return _jacobian(arch, theta, X, _Floats(arch.activation))[0]
+    model, theta, X = _prepare(model, theta, X, lambda v: np.asarray(v, dtype=float))
+    return model.jacobian(theta, X, Floats(model.activation))[0]
 
 
 def _matmul_mod(A: np.ndarray, B: np.ndarray, p: int) -> np.ndarray:
@@ -329,7 +395,7 @@ def rank_mod_p(M, p: int = DEFAULT_PRIME) -> int:
     >>> rank_mod_p([[1, 2], [3, 4]], p=2)     # the determinant -2 vanishes mod 2
     1
     """
-    p = _check_prime(p)
+    p = check_prime(p)
     M = np.asarray(M, dtype=np.int64)
     if M.ndim != 2:
         raise ValueError(f"expected a matrix, got an array of shape {M.shape}")
@@ -388,7 +454,7 @@ class FloatRankResult:
         return int(np.argmax(np.log10(s[:-1]) - np.log10(s[1:])) + 1)
 
 
-def float_rank(arch: Architecture, seed=0, scale: float = 1.0) -> FloatRankResult:
+def float_rank(model, seed=0, scale: float = 1.0) -> FloatRankResult:
     """Rank of the Jacobian at a random real point by a floating-point SVD.
 
     Gaussian parameters and Gaussian inputs, with the same number of sample points
@@ -400,12 +466,15 @@ def float_rank(arch: Architecture, seed=0, scale: float = 1.0) -> FloatRankResul
     >>> float_rank(Architecture((3, 2, 1), 2)).rank      # well conditioned: agrees with dim 5
     5
     """
-    arch = _as_architecture(arch)
-    _check_size(arch, None, trials=1)
+    model = as_model(model)
+    if isinstance(scale, bool) or not isinstance(scale, (int, float, np.number)) \
+            or not np.isfinite(scale) or scale <= 0:
+        raise ValueError(f"scale must be a positive finite number, got {scale!r}")
+    _check_size(model, None, trials=1)
     rng = np.random.default_rng(seed)
-    theta = scale * rng.standard_normal(arch.n_parameters)
-    X = rng.standard_normal((_n_points(arch), arch.widths[0]))
-    J = jacobian_float(arch, theta, X)
+    theta = scale * rng.standard_normal(model.n_parameters)
+    X = rng.standard_normal((sample_points(model), model.input_dimension))
+    J = jacobian_float(model, theta, X)
     with np.errstate(all="ignore"):
         s = np.linalg.svd(J, compute_uv=False) if np.all(np.isfinite(J)) else np.zeros(1)
     tol = s.max() * max(J.shape) * np.finfo(float).eps if s.size else 0.0
@@ -428,7 +497,8 @@ class DimensionResult:
 
     Attributes
     ----------
-    architecture : Architecture
+    architecture : Model
+        The network family member (an :class:`Architecture`, a CNN, ...).
     parameters : int
         Number of parameters (weights and biases).
     ambient_dimension : int
@@ -478,6 +548,12 @@ class DimensionResult:
     sample_points: int
     ranks: tuple
     float_check: FloatRankResult | None = None
+    failure_probability: float = 0.0
+
+    @property
+    def model(self) -> Model:
+        """The model whose neurovariety this is (same as :attr:`architecture`)."""
+        return self.architecture
 
     @property
     def is_defective(self) -> bool:
@@ -499,9 +575,7 @@ class DimensionResult:
          'fiber_dimension', 'filling', 'parameters', 'widths']
         """
         return {
-            "widths": list(self.architecture.widths),
-            "activation": str(self.architecture.activation)
-            + (" (with biases)" if self.architecture.bias else ""),
+            **self.architecture.identity(),
             "parameters": self.parameters,
             "ambient_dimension": self.ambient_dimension,
             "expected_dimension": self.expected_dimension,
@@ -514,8 +588,8 @@ class DimensionResult:
     def _status(self) -> str:
         if self.certified:
             return "certain (a trial reached the proven upper bound)"
-        return (f"probabilistic: the largest rank in {self.trials} trials; "
-                f"wrong with probability < 1e-6")
+        return (f"probabilistic: the largest rank in {self.trials} trials; too low with "
+                f"probability <= {self.failure_probability:.1e} (Schwartz-Zippel)")
 
     def _float_line(self) -> str | None:
         fc = self.float_check
@@ -526,10 +600,8 @@ class DimensionResult:
                 f"condition {fc.condition:.1e}")
 
     def __repr__(self) -> str:
-        a = self.architecture
         lines = [
-            f"DimensionResult for widths {a.widths}, activation {a.activation}"
-            + (", with biases" if a.bias else ""),
+            f"DimensionResult for {self.architecture.describe()}",
             f"  parameters          {self.parameters}",
             f"  ambient dimension   {self.ambient_dimension}",
             f"  expected dimension  {self.expected_dimension}",
@@ -546,7 +618,6 @@ class DimensionResult:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        a = self.architecture
         rows = [
             ("parameters", self.parameters),
             ("ambient dimension", self.ambient_dimension),
@@ -562,21 +633,23 @@ class DimensionResult:
                 f"of {self.sample_points} points; {self._status()}")
         if self._float_line():
             foot += "<br>" + self._float_line()
-        bias = ", with biases" if a.bias else ""
-        return (f"<div class='nagviz-result'><b>Neurovariety of widths {a.widths}, "
-                f"&sigma;(z) = {a.activation}{bias}</b><table>{body}</table>"
-                f"<small>{foot}</small></div>")
+        import html
+
+        head = html.escape(self.architecture.describe()).replace("activation ", "&sigma;(z) = ")
+        return (f"<div class='nagviz-result'><b>Neurovariety of {head}</b>"
+                f"<table>{body}</table><small>{foot}</small></div>")
 
 
-def dimension(arch, activation=None, *, seed: int = 0, trials: int = 2,
-              prime: int = DEFAULT_PRIME, cross_check: bool = False,
+def dimension(model, activation=None, *, seed: int = 0, trials: int = 2,
+              prime: int | None = None, cross_check: bool = False,
               max_work: int | None = None) -> DimensionResult:
-    """The dimension of the neurovariety of an architecture, computed exactly.
+    """The dimension of the neurovariety of a model, computed exactly.
 
     Parameters
     ----------
-    arch : Architecture or sequence of int
-        The architecture, or just its widths (then ``activation`` applies).
+    model : Model or sequence of int
+        Any network family (:class:`Architecture`, :class:`nagviz.cnn.CNNArchitecture`,
+        ...), or just MLP widths (then ``activation`` applies).
     activation : int or str, optional
         Only with widths: ``r`` for ``z^r`` or a polynomial string. Default ``2``.
     seed : int, default 0
@@ -585,13 +658,16 @@ def dimension(arch, activation=None, *, seed: int = 0, trials: int = 2,
         Independent random points to try; the dimension is the largest rank found.
         A trial that reaches the proven upper bound (the expected dimension) makes the
         answer certain, and the remaining trials are skipped.
-    prime : int, default ``2^31 - 1``
-        The prime to compute modulo.
+    prime : int, optional
+        The prime to compute modulo. By default ``2^31 - 1``, or the next prime of
+        :data:`FALLBACK_PRIMES` when reduction modulo ``2^31 - 1`` would change the
+        activation (see :func:`prime_problem`). A prime given explicitly that does not
+        suit the model is refused, with the reason.
     cross_check : bool, default False
         Also compute a floating-point SVD rank (see :func:`float_rank`) and report it.
     max_work : int, optional
-        Refuse architectures whose estimated work exceeds this (default
-        :func:`max_work`), instead of running for minutes.
+        Refuse models whose estimated work exceeds this (default :func:`max_work`),
+        instead of running for minutes.
 
     Returns
     -------
@@ -606,26 +682,30 @@ def dimension(arch, activation=None, *, seed: int = 0, trials: int = 2,
     (18, 18, True)
     >>> dimension(Architecture((2, 2, 1), "z^3 + z^2")).fiber_dimension
     0
+    >>> dimension((3, 2, 1), "2147483647*z^2").dimension   # computed modulo another prime
+    5
     """
-    if isinstance(arch, Architecture):
+    if isinstance(model, Model):
         if activation is not None:
-            raise TypeError("give the activation inside the Architecture, not twice")
+            raise TypeError("give the activation inside the model, not twice")
     else:
-        arch = Architecture(arch, 2 if activation is None else activation)
+        model = Architecture(model, 2 if activation is None else activation)
     if isinstance(trials, bool) or not isinstance(trials, (int, np.integer)) or trials < 1:
         raise ValueError(f"trials must be a positive integer, got {trials!r}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ValueError(f"seed must be an integer, got {seed!r}")
-    prime = _check_prime(prime)
-    _check_size(arch, max_work, trials)
+    if trials > 1000:
+        raise ValueError(f"trials must be at most 1000, got {trials}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    prime = _choose_prime(model, prime)
+    _check_size(model, max_work, trials)
     rng = np.random.default_rng(seed)
-    n_points = _n_points(arch)
-    upper = arch.expected_dimension
+    n_points = sample_points(model)
+    upper = model.expected_dimension
     T = int(trials)
-    theta = rng.integers(1, prime, size=(T, arch.n_parameters), dtype=np.int64)
-    X = rng.integers(1, prime, size=(T, n_points, arch.widths[0]), dtype=np.int64)
-    jacobians = _jacobian(arch, theta, X, _Residues(arch.activation, prime))  # one batch
-    sketch = min(upper, arch.n_parameters) + 2
+    theta = rng.integers(1, prime, size=(T, model.n_parameters), dtype=np.int64)
+    X = rng.integers(1, prime, size=(T, n_points, model.input_dimension), dtype=np.int64)
+    jacobians = model.jacobian(theta, X, Residues(model.activation, prime))  # one batch
+    sketch = min(upper, model.n_parameters) + 2
     ranks = []
     for J in jacobians:
         ranks.append(_compressed_rank_mod_p(J, prime, sketch, rng))
@@ -633,16 +713,16 @@ def dimension(arch, activation=None, *, seed: int = 0, trials: int = 2,
             break
     dim = max(ranks)
     if dim > upper:  # pragma: no cover - would mean a bug in expected_dimension
-        raise AssertionError(f"rank {dim} exceeds the proven upper bound {upper} for {arch!r}")
+        raise AssertionError(f"rank {dim} exceeds the proven upper bound {upper} for {model!r}")
     return DimensionResult(
-        architecture=arch,
-        parameters=arch.n_parameters,
-        ambient_dimension=arch.ambient_dimension,
+        architecture=model,
+        parameters=model.n_parameters,
+        ambient_dimension=model.ambient_dimension,
         expected_dimension=upper,
         dimension=dim,
         defect=upper - dim,
-        filling=dim == arch.ambient_dimension,
-        fiber_dimension=arch.n_parameters - dim,
+        filling=dim == model.ambient_dimension,
+        fiber_dimension=model.n_parameters - dim,
         certified=dim == upper,
         method="exact Jacobian rank modulo a prime",
         prime=int(prime),
@@ -650,5 +730,6 @@ def dimension(arch, activation=None, *, seed: int = 0, trials: int = 2,
         trials=len(ranks),
         sample_points=n_points,
         ranks=tuple(ranks),
-        float_check=float_rank(arch, seed=seed) if cross_check else None,
+        float_check=float_rank(model, seed=seed) if cross_check else None,
+        failure_probability=0.0 if dim == upper else failure_bound(model, upper, prime, len(ranks)),
     )

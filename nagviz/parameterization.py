@@ -4,10 +4,14 @@ Three views of the same map:
 
 * :func:`evaluate` -- the network as a numerical function on a batch of inputs (numpy);
 * :func:`coefficients` -- the coefficient vector of ``f_w`` in the monomial basis of
-  :meth:`Architecture.monomials`, the point of the neuromanifold in the ambient space;
-* :func:`output_polynomials` -- the exact output polynomials (sympy), for small networks.
+  :meth:`Model.monomials`, the point of the neuromanifold in the ambient space;
+* :func:`output_polynomials` -- the exact output polynomials (sympy), for small MLPs.
 
-Parameters are flat vectors (see :meth:`Architecture.random_parameters`); a leading
+:func:`evaluate` and :func:`coefficients` take any :class:`nagviz.model.Model` (MLPs,
+CNNs, ...): they run the family's forward pass in floating point. :func:`unflatten`,
+:func:`flatten` and :func:`output_polynomials` are about the MLP's layout.
+
+Parameters are flat vectors (see :meth:`Model.random_parameters`); a leading
 batch axis is allowed everywhere, so many networks are evaluated at once.
 """
 
@@ -15,13 +19,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._arithmetic import Floats
 from .architecture import Architecture
+from .model import as_model
 
 __all__ = [
     "unflatten",
     "flatten",
     "evaluate",
     "coefficients",
+    "interpolation_grid",
+    "values_to_coefficients",
     "output_polynomials",
     "polynomials_latex",
     "variables",
@@ -38,14 +46,14 @@ def _as_architecture(arch) -> Architecture:
     return arch if isinstance(arch, Architecture) else Architecture(arch)
 
 
-def _check_theta(arch: Architecture, theta) -> np.ndarray:
+def _check_theta(model, theta) -> np.ndarray:
     theta = np.asarray(theta)
-    if theta.dtype == object or not np.issubdtype(theta.dtype, np.number):
+    if theta.dtype == object or theta.dtype == bool or not np.issubdtype(theta.dtype, np.number):
         raise TypeError(f"parameters must be a numeric array, got dtype {theta.dtype}")
-    if theta.ndim == 0 or theta.shape[-1] != arch.n_parameters:
+    if theta.ndim == 0 or theta.shape[-1] != model.n_parameters:
         raise ValueError(
-            f"{arch!r} has {arch.n_parameters} parameters, so the parameter vector must have "
-            f"last axis of length {arch.n_parameters}; got shape {theta.shape}"
+            f"{model!r} has {model.n_parameters} parameters, so the parameter vector must have "
+            f"last axis of length {model.n_parameters}; got shape {theta.shape}"
         )
     return theta
 
@@ -100,12 +108,22 @@ def flatten(arch: Architecture, layers) -> np.ndarray:
     return np.concatenate(parts, axis=-1)
 
 
-def evaluate(arch: Architecture, theta, X) -> np.ndarray:
-    """Evaluate the network on a batch of inputs.
+def _float_batch(model, theta):
+    """``theta`` as a float (or complex) array of shape (B, P), with its batch shape."""
+    theta = _check_theta(model, theta)
+    dtype = np.result_type(theta.dtype, float)
+    return theta.reshape((-1, model.n_parameters)).astype(dtype), theta.shape[:-1]
+
+
+def evaluate(model, theta, X) -> np.ndarray:
+    """Evaluate a network (any :class:`nagviz.model.Model`) on a batch of inputs.
+
+    Computed in floating point (complex if the parameters or inputs are): integer
+    parameters are converted, so nothing wraps around as int64 would.
 
     Parameters
     ----------
-    arch : Architecture
+    model : Model (e.g. Architecture, CNNArchitecture) or widths
     theta : array_like, shape (..., n_parameters)
         One parameter vector or a batch of them.
     X : array_like, shape (n, d_0)
@@ -120,35 +138,82 @@ def evaluate(arch: Architecture, theta, X) -> np.ndarray:
     >>> arch = Architecture((2, 1, 1), activation=2)        # f(x) = v (a x + b y)^2
     >>> evaluate(arch, [1.0, 2.0, 3.0], [[1.0, 1.0], [1.0, 0.0]]).ravel().tolist()
     [27.0, 3.0]
+    >>> evaluate(arch, [10**6, 10**6, 10**6], [[10**3, 10**3]]).item()   # no int64 overflow
+    4e+24
     """
-    arch = _as_architecture(arch)
+    model = as_model(model)
     X = np.asarray(X)
-    if X.ndim != 2 or X.shape[1] != arch.widths[0]:
+    n = model.input_dimension
+    if X.ndim != 2 or X.shape[1] != n:
         raise ValueError(
-            f"inputs must have shape (n, {arch.widths[0]}) for input width {arch.widths[0]}, "
-            f"got {X.shape}"
+            f"inputs must have shape (N, {n}) for input dimension {n}, got {X.shape}")
+    if not np.issubdtype(X.dtype, np.number) or X.dtype == bool:
+        raise TypeError(f"inputs must be numbers, got dtype {X.dtype}")
+    th, batch = _float_batch(model, theta)
+    dtype = np.result_type(th.dtype, X.dtype, float)
+    Xb = np.broadcast_to(X.astype(dtype), (th.shape[0],) + X.shape)
+    out = model.forward(th.astype(dtype), Xb, Floats(model.activation))
+    return out.reshape(batch + out.shape[1:])
+
+
+def interpolation_grid(model) -> np.ndarray:
+    """The grid of complex roots of unity on which :func:`coefficients` evaluates.
+
+    ``(D + 1)^n`` points for output degree ``D`` in ``n`` variables: on it, the discrete
+    Fourier transform of the values is exactly the coefficient tensor.
+
+    Examples
+    --------
+    >>> interpolation_grid(Architecture((1, 1, 1))).round(12).tolist()
+    [[(1+0j)], [(-0.5+0.866025403784j)], [(-0.5-0.866025403784j)]]
+    """
+    model = as_model(model)
+    n, D = model.input_dimension, model.output_degree
+    grid_size = (D + 1) ** n
+    if grid_size > MAX_FFT_GRID:
+        raise ValueError(
+            f"{model!r} has output degree {D} in {n} variables: interpolation needs "
+            f"{grid_size:,} evaluations (limit {MAX_FFT_GRID:,}); use a smaller network, or "
+            "nagviz.dimension for the dimension, which needs no coefficients"
         )
-    h = X
-    layers = unflatten(arch, theta)
-    for i, (W, b) in enumerate(layers):
-        h = np.einsum("...ij,...nj->...ni", W, h)
-        if b is not None:
-            h = h + b[..., None, :]
-        if i < len(layers) - 1:
-            h = arch.activation(h)
-    return h
+    roots = np.exp(2j * np.pi * np.arange(D + 1) / (D + 1))
+    return np.stack(np.meshgrid(*([roots] * n), indexing="ij"), axis=-1).reshape(-1, n)
 
 
-def coefficients(arch: Architecture, theta) -> np.ndarray:
-    """The coefficients of the output polynomials, in the basis :meth:`Architecture.monomials`.
+def values_to_coefficients(model, values) -> np.ndarray:
+    """From values on :func:`interpolation_grid` to monomial coefficients (an FFT).
+
+    ``values`` has shape (..., grid, k) for any ``k`` stacked quantities (outputs, or
+    outputs and their derivatives); the result has shape (..., k, monomials_per_output).
+
+    Examples
+    --------
+    >>> a = Architecture((1, 1, 1))                       # v (w x)^2 = 12 x^2 at (2, 3)
+    >>> v = evaluate(a, [2.0, 3.0], interpolation_grid(a))
+    >>> values_to_coefficients(a, v).real.round(12).tolist()
+    [[12.0]]
+    """
+    model = as_model(model)
+    n, D = model.input_dimension, model.output_degree
+    values = np.asarray(values)
+    batch, k = values.shape[:-2], values.shape[-1]
+    tensor = np.moveaxis(values, -1, -2).reshape(batch + (k,) + (D + 1,) * n)
+    coeff = np.fft.fftn(tensor, axes=tuple(range(-n, 0))) / (D + 1) ** n
+    idx = tuple(np.array(e) for e in zip(*model.monomials()))
+    return coeff[(Ellipsis,) + idx]
+
+
+def coefficients(model, theta) -> np.ndarray:
+    """The coefficients of the output polynomials, in the basis :meth:`Model.monomials`.
 
     Computed by evaluating the network on a grid of complex roots of unity and
     applying an FFT: an exact interpolation that is perfectly conditioned, so it stays
     accurate for high degrees (up to floating-point rounding of the evaluation).
+    Works for every :class:`nagviz.model.Model`.
 
     Parameters
     ----------
-    arch : Architecture
+    model : Model or widths
     theta : array_like, shape (..., n_parameters)
 
     Returns
@@ -162,28 +227,11 @@ def coefficients(arch: Architecture, theta) -> np.ndarray:
     >>> coefficients(arch, [1.0, 2.0, 3.0]).round(10).tolist()   # (v a^2, 2 v a b, v b^2)
     [[3.0, 12.0, 12.0]]
     """
-    arch = _as_architecture(arch)
-    theta = _check_theta(arch, theta)
-    n, D = arch.widths[0], arch.output_degree
-    grid_size = (D + 1) ** n
-    if grid_size > MAX_FFT_GRID:
-        raise ValueError(
-            f"{arch!r} has output degree {D} in {n} variables: interpolation needs "
-            f"{grid_size:,} evaluations (limit {MAX_FFT_GRID:,}); use a smaller network, or "
-            "nagviz.dimension for the dimension, which needs no coefficients"
-        )
-    roots = np.exp(2j * np.pi * np.arange(D + 1) / (D + 1))
-    grid = np.stack(np.meshgrid(*([roots] * n), indexing="ij"), axis=-1).reshape(-1, n)
-    values = evaluate(arch, theta.astype(complex), grid)  # (..., grid, d_L)
-    batch = values.shape[:-2]
-    values = np.moveaxis(values, -1, -2).reshape(batch + (arch.widths[-1],) + (D + 1,) * n)
-    axes = tuple(range(-n, 0))
-    coeff_tensor = np.fft.fftn(values, axes=axes) / grid_size
-    idx = tuple(np.array(e) for e in zip(*arch.monomials()))
-    out = coeff_tensor[(Ellipsis,) + idx]
-    if not np.iscomplexobj(theta):
-        out = out.real
-    return out
+    model = as_model(model)
+    theta = _check_theta(model, theta)
+    grid = interpolation_grid(model)
+    out = values_to_coefficients(model, evaluate(model, theta.astype(complex), grid))
+    return out if np.iscomplexobj(theta) else out.real
 
 
 def variables(n: int):
