@@ -19,7 +19,7 @@ from numbers import Integral
 import numpy as np
 
 from .activation import Activation, InvalidActivationError
-from .model import Model, monomial_exponents
+from .model import Model, Unit, monomial_exponents
 
 __all__ = ["Architecture", "InvalidArchitectureError", "monomial_exponents"]
 
@@ -330,6 +330,43 @@ class Architecture(Model):
     def identity(self) -> dict:
         return {"widths": list(self.widths),
                 "activation": str(self.activation) + (" (with biases)" if self.bias else "")}
+
+    def hidden_units(self) -> tuple:
+        """One :class:`~nagviz.model.Unit` per hidden neuron: its incoming row (and bias)
+        and its outgoing column.
+
+        Examples
+        --------
+        >>> units = Architecture((2, 2, 1), 2).hidden_units()
+        >>> units
+        (Unit(neuron 1 of hidden layer 1), Unit(neuron 2 of hidden layer 1))
+        >>> units[1].incoming, units[1].outgoing      # W1[1, :] and W2[:, 1]
+        ((2, 3), (5,))
+        """
+        offsets, pos = [], 0
+        for rows, cols in self.layer_shapes:
+            offsets.append(pos)
+            pos += rows * cols + (rows if self.bias else 0)
+        units = []
+        for layer in range(1, self.depth):
+            rows, cols = self.layer_shapes[layer - 1]
+            nrows, ncols = self.layer_shapes[layer]
+            for j in range(rows):
+                inc = tuple(offsets[layer - 1] + j * cols + c for c in range(cols))
+                if self.bias:
+                    inc += (offsets[layer - 1] + rows * cols + j,)
+                out = tuple(offsets[layer] + k * ncols + j for k in range(nrows))
+                units.append(Unit("neuron", layer, j, inc, out))
+        return tuple(units)
+
+    def coefficient_map(self):
+        """A shallow network without biases gets the exact closed-form kernel; deeper
+        ones the generic FFT route."""
+        if self.depth == 2 and not self.bias:
+            from ._coefficient_map import ShallowKernel
+
+            return ShallowKernel(*self.widths, self.activation, self.monomials())
+        return super().coefficient_map()
 
     def forward(self, theta, X, ops):
         """``W_L sigma(... sigma(W_1 x + b_1) ...) + b_L`` in the arithmetic ``ops``.

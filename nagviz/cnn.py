@@ -39,7 +39,7 @@ from .activation import Activation, InvalidActivationError
 from .architecture import Architecture, InvalidArchitectureError
 from .dimension import (DEFAULT_PRIME, DimensionResult, check_prime, dimension,
                         jacobian_float, jacobian_mod_p, to_residues)
-from .model import Model
+from .model import Model, Unit
 from .parameterization import coefficients, evaluate
 
 __all__ = [
@@ -210,6 +210,41 @@ class CNNArchitecture(Model):
     def identity(self) -> dict:
         return {"filter_sizes": list(self.filter_sizes), "activation": str(self.activation),
                 "input_length": self.input_length}
+
+    def hidden_units(self) -> tuple:
+        """One :class:`~nagviz.model.Unit` per filter entry (a "tap").
+
+        Examples
+        --------
+        >>> len(CNNArchitecture((3, 2), 2).hidden_units())
+        5
+        """
+        out, pos = [], 0
+        for i, k in enumerate(self.filter_sizes):
+            for m in range(k):
+                out.append(Unit("tap", i + 1, m, (pos + m,), ()))
+            pos += k
+        return tuple(out)
+
+    def coefficient_map(self):
+        """A two-layer CNN is a shallow MLP whose weights are tied along shifts: it gets
+        the exact shallow kernel composed with the tying matrix."""
+        if self.depth != 2:
+            return super().coefficient_map()
+        from ._coefficient_map import ShallowKernel, TiedKernel
+
+        k1, k2 = self.filter_sizes
+        n, m = self.input_length, self.output_length
+        hidden = self.layer_lengths[1]
+        tie = np.zeros((hidden * n + m * hidden, k1 + k2))
+        for j in range(hidden):
+            for a in range(k1):
+                tie[j * n + j + a, a] = 1.0
+        for o in range(m):
+            for b in range(k2):
+                tie[hidden * n + o * hidden + o + b, k1 + b] = 1.0
+        kernel = ShallowKernel(n, hidden, m, self.activation, self.monomials())
+        return TiedKernel(kernel, tie)
 
     def forward(self, theta, X, ops):
         """``h_i[j] = sum_m w_i[m] sigma(h_{i-1})[j + m]`` in the arithmetic ``ops``.

@@ -51,10 +51,49 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Model", "as_model", "monomial_exponents"]
+__all__ = ["Model", "Unit", "as_model", "monomial_exponents"]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A hidden unit whose removal gives a subnetwork.
+
+    Attributes
+    ----------
+    kind : str
+        ``"neuron"`` (an MLP neuron) or ``"tap"`` (one entry of a CNN filter).
+    layer : int
+        1-based layer of the neuron, or 1-based filter index.
+    index : int
+        0-based index of the neuron in its layer, or of the entry in its filter.
+    incoming, outgoing : tuple of int
+        Flat parameter indices of the incoming weights (and bias) and outgoing weights.
+        For a filter entry, ``incoming`` is the entry itself and ``outgoing`` is empty.
+    """
+
+    kind: str
+    layer: int
+    index: int
+    incoming: tuple
+    outgoing: tuple
+
+    @property
+    def parameters(self) -> tuple:
+        """All flat parameter indices of the unit."""
+        return self.incoming + self.outgoing
+
+    @property
+    def label(self) -> str:
+        if self.kind == "neuron":
+            return f"neuron {self.index + 1} of hidden layer {self.layer}"
+        return f"entry {self.index} of filter {self.layer}"
+
+    def __repr__(self) -> str:
+        return f"Unit({self.label})"
 
 
 def monomial_exponents(n_vars: int, degree: int) -> list[tuple[int, ...]]:
@@ -149,6 +188,20 @@ class Model(ABC):
         default is no continuous symmetry.
         """
         return np.zeros((0, self.n_parameters))
+
+    def hidden_units(self) -> tuple:
+        """The units (:class:`Unit`) whose removal gives a subnetwork; none by default."""
+        return ()
+
+    def coefficient_map(self):
+        """``theta -> (c(theta), dc/dtheta)``, batched (see :mod:`nagviz._coefficient_map`).
+
+        The generic map runs :meth:`forward` at roots of unity and applies an FFT;
+        families override this with a faster exact route where they have one.
+        """
+        from ._coefficient_map import CoefficientMap
+
+        return CoefficientMap(self)
 
     def describe(self) -> str:
         """A one-line description for result headers."""

@@ -176,3 +176,34 @@ def test_cnn_rank_from_the_contract_equals_an_independent_sympy_rank():
     J = sympy.Matrix(coeffs).jacobian([a, b, u, v])
     point = {a: 2, b: 3, u: 5, v: 7}
     assert J.subs(point).rank() == nagviz.dimension(cnn).dimension == 3
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_coefficient_map_fast_routes_agree_with_the_generic_route(model):
+    """The closed-form shallow kernels (MLP, tied CNN) against the generic FFT route."""
+    from nagviz._coefficient_map import CoefficientMap
+
+    theta = np.stack([model.random_parameters(seed=s) for s in range(3)])
+    fast, generic = model.coefficient_map(), CoefficientMap(model)
+    c1, J1 = fast.coefficients_and_jacobian(theta)
+    c2, J2 = generic.coefficients_and_jacobian(theta)
+    np.testing.assert_allclose(c1, c2, atol=1e-9)
+    np.testing.assert_allclose(J1, J2, atol=1e-9)
+    np.testing.assert_allclose(fast.coefficients(theta), c2, atol=1e-9)
+    A = np.eye(model.ambient_dimension)
+    b = np.ones((3, model.ambient_dimension))
+    L1, g1 = fast.loss_gradient(theta, A, b)
+    L2, g2 = generic.loss_gradient(theta, A, b)
+    np.testing.assert_allclose(L1, L2, rtol=1e-9)
+    np.testing.assert_allclose(g1, g2, rtol=1e-8, atol=1e-9)
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_hidden_units_partition_their_parameters(model):
+    units = model.hidden_units()
+    seen = [i for u in units for i in u.incoming]
+    assert len(seen) == len(set(seen)) and all(0 <= i < model.n_parameters for i in seen)
+    if isinstance(model, nagviz.Architecture):
+        assert len(units) == model.hidden_neurons
+    else:
+        assert len(units) == model.n_parameters
