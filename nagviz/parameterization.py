@@ -17,6 +17,8 @@ batch axis is allowed everywhere, so many networks are evaluated at once.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ._arithmetic import Floats
@@ -29,6 +31,7 @@ __all__ = [
     "evaluate",
     "coefficients",
     "interpolation_grid",
+    "expansion_terms",
     "values_to_coefficients",
     "output_polynomials",
     "polynomials_latex",
@@ -40,6 +43,8 @@ __all__ = [
 MAX_FFT_GRID = 400_000
 #: the largest number of monomials :func:`output_polynomials` expands symbolically
 MAX_SYMBOLIC_MONOMIALS = 400
+#: the largest number of terms :func:`output_polynomials` lets an expansion reach
+MAX_SYMBOLIC_TERMS = 20_000
 
 
 def _as_architecture(arch) -> Architecture:
@@ -150,6 +155,9 @@ def evaluate(model, theta, X) -> np.ndarray:
     if not np.issubdtype(X.dtype, np.number) or X.dtype == bool:
         raise TypeError(f"inputs must be numbers, got dtype {X.dtype}")
     th, batch = _float_batch(model, theta)
+    if not (np.all(np.isfinite(th)) and np.all(np.isfinite(X))):
+        warnings.warn("nagviz.evaluate: the parameters or inputs contain NaN or infinity, so "
+                      "the outputs are not finite numbers", RuntimeWarning, stacklevel=2)
     dtype = np.result_type(th.dtype, X.dtype, float)
     Xb = np.broadcast_to(X.astype(dtype), (th.shape[0],) + X.shape)
     out = model.forward(th.astype(dtype), Xb, Floats(model.activation))
@@ -303,6 +311,12 @@ def output_polynomials(arch: Architecture, theta=None):
             f"{arch!r} has {arch.ambient_dimension:,} output coefficients; symbolic expansion is "
             f"limited to {MAX_SYMBOLIC_MONOMIALS}. Use nagviz.coefficients for numbers."
         )
+    terms = expansion_terms(arch, symbolic=theta is None)
+    if terms > MAX_SYMBOLIC_TERMS:
+        raise ValueError(
+            f"expanding {arch!r} {'with symbolic weights ' if theta is None else ''}could "
+            f"produce about {terms:.1e} terms (limit {MAX_SYMBOLIC_TERMS:,}); use a smaller "
+            "network, numeric weights, or nagviz.coefficients")
     if theta is None:
         symbols = []
         for layer, (rows, cols) in enumerate(arch.layer_shapes, start=1):
@@ -311,11 +325,12 @@ def output_polynomials(arch: Architecture, theta=None):
             if arch.bias:
                 symbols += [sympy.Symbol(f"b{layer}_{i}") for i in range(1, rows + 1)]
         theta = symbols
+    if isinstance(theta, (str, bytes)):
+        raise TypeError("theta must be a sequence of numbers or sympy expressions, not a string")
     theta = list(theta)
     if len(theta) != arch.n_parameters:
         raise ValueError(f"{arch!r} has {arch.n_parameters} parameters, got {len(theta)}")
-    theta = [sympy.nsimplify(t) if isinstance(t, float) and float(t).is_integer() else
-             sympy.sympify(t) for t in theta]
+    theta = [_exact(t) for t in theta]
     xs = variables(arch.widths[0])
     z = sympy.Symbol("z")
     sigma = sum(sympy.Rational(c.numerator, c.denominator) * z**k
@@ -332,6 +347,64 @@ def output_polynomials(arch: Architecture, theta=None):
         if i < arch.depth - 1:
             h = h.applyfunc(lambda e: sympy.expand(sigma.subs(z, e)))
     return [sympy.expand(e) for e in h]
+
+
+def _exact(t):
+    """A number or sympy expression as a sympy object; strings are never parsed."""
+    import sympy
+    from fractions import Fraction
+
+    if isinstance(t, sympy.Basic):
+        return t
+    if isinstance(t, (bool, np.bool_)) or isinstance(t, (str, bytes)):
+        raise TypeError(f"parameters must be numbers or sympy expressions, got {t!r}")
+    if isinstance(t, (int, np.integer)):
+        return sympy.Integer(int(t))
+    if isinstance(t, Fraction):
+        return sympy.Rational(t.numerator, t.denominator)
+    if isinstance(t, (float, np.floating)):
+        if not np.isfinite(t):
+            raise ValueError(f"parameters must be finite, got {t!r}")
+        return sympy.Integer(int(t)) if float(t).is_integer() else sympy.Float(float(t))
+    if isinstance(t, (complex, np.complexfloating)):
+        return sympy.Float(t.real) + sympy.I * sympy.Float(t.imag)
+    raise TypeError(f"parameters must be numbers or sympy expressions, got {t!r}")
+
+
+def expansion_terms(arch: Architecture, symbolic: bool = True) -> int:
+    """An upper bound for the number of terms :func:`output_polynomials` meets while expanding.
+
+    Layer by layer: a neuron's input is a sum of (incoming width) terms, each a
+    polynomial with at most ``T`` terms; ``sigma`` of degree ``a`` raises that to at most
+    ``binom(T + a, a)`` terms (``binom(T + a - 1, a)`` for ``z^a``). With numeric weights a polynomial of degree ``e`` in ``n``
+    variables also has at most ``binom(e + n, n)`` terms. Computed before anything is
+    expanded, so that a too-large expansion is refused at once.
+
+    Examples
+    --------
+    >>> expansion_terms(Architecture((2, 1, 1)))                # v (a x + b y)^2: 3 terms
+    3
+    >>> expansion_terms(Architecture((2, 2, 2, 2, 1), 3)) > MAX_SYMBOLIC_TERMS
+    True
+    """
+    import math
+
+    arch = _as_architecture(arch)
+    n, a = arch.widths[0], arch.activation.degree
+    cap = 10**30
+    terms, degree = 1, 0  # of one input coordinate: x_i
+    for i, (rows, cols) in enumerate(arch.layer_shapes):
+        terms = min(cap, cols * terms + (1 if arch.bias else 0))
+        degree = max(degree, 1) if i == 0 else degree
+        if not symbolic:
+            terms = min(terms, math.comb(degree + n, n))
+        if i < arch.depth - 1:
+            grow = terms + a - 1 if arch.activation.is_monomial else terms + a
+            terms = min(cap, math.comb(grow, a) if terms < 10**6 else cap)
+            degree *= a
+            if not symbolic:
+                terms = min(terms, math.comb(degree + n, n))
+    return int(terms)
 
 
 def polynomials_latex(arch: Architecture, theta=None) -> list[str]:
