@@ -4,7 +4,8 @@
 #   make test   set up .venv if needed and run the whole test suite
 #
 # Every target works from a clean clone: the virtual environment in .venv is
-# created on first use and reinstalled only when pyproject.toml changes.
+# created on first use. Each target installs only the extras it needs (see
+# pyproject.toml), and again only when pyproject.toml changes.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -16,8 +17,13 @@ ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 PYTHON3 ?= python3
 VENV    := $(ROOT)/.venv
 PYTHON  := $(VENV)/bin/python
-STAMP   := $(VENV)/.installed
-EXTRAS  := test,present
+# extras per target: `make lab` installs what the notebooks need and nothing else
+LAB_EXTRAS     := lab
+TEST_EXTRAS    := lab,present,book,test
+BOOK_EXTRAS    := lab,book
+PRESENT_EXTRAS := lab,present
+stamp = $(VENV)/.installed-$(subst $(comma),-,$(1))
+comma := ,
 
 # Knobs for the individual targets.
 START_NOTEBOOK := notebooks/00_start_here.ipynb
@@ -34,7 +40,7 @@ ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 # Run tools from the environment without asking anybody to activate it.
 RUN := cd "$(ROOT)" && PATH="$(VENV)/bin:$$PATH"
 
-.PHONY: help venv lab test bench present clean-notebooks
+.PHONY: help venv lab test bench book present clean-notebooks
 
 help: ## list the targets (this is the default)
 	@echo "nagviz: make targets"
@@ -44,7 +50,7 @@ help: ## list the targets (this is the default)
 	@echo "Options: LAB_ARGS=--no-browser, PYTEST_ARGS='-m \"not browser\"',"
 	@echo "         NB=notebooks/<name>.ipynb PRESENT_PORT=$(PRESENT_PORT), PYTHON3=python3.12"
 
-venv: $(STAMP) ## create .venv and install nagviz with its extras (only if needed)
+venv: $(call stamp,$(TEST_EXTRAS)) ## create .venv and install nagviz with every extra (only if needed)
 
 $(PYTHON):
 	@$(PYTHON3) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
@@ -53,24 +59,30 @@ $(PYTHON):
 	  exit 1; }
 	$(PYTHON3) -m venv "$(VENV)"
 
-# The stamp records a successful install; it is redone only when pyproject.toml
-# is newer than it, so repeated `make test` runs do not reinstall anything.
-$(STAMP): $(ROOT)/pyproject.toml | $(PYTHON)
-	cd "$(ROOT)" && "$(PYTHON)" -m pip install --disable-pip-version-check -e ".[$(EXTRAS)]"
+# A stamp records a successful install of one set of extras; it is redone only when
+# pyproject.toml is newer than it, so repeated runs do not reinstall anything.
+$(VENV)/.installed-%: $(ROOT)/pyproject.toml | $(PYTHON)
+	cd "$(ROOT)" && "$(PYTHON)" -m pip install --disable-pip-version-check -e ".[$(subst -,$(comma),$*)]"
 	@touch "$@"
 
-lab: $(STAMP) ## open JupyterLab on notebooks/00_start_here.ipynb
+# JupyterLab reads overrides.json from the environment: no news, no extension manager
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+$(LAB_SETTINGS): $(ROOT)/tools/jupyterlab/overrides.json | $(PYTHON)
+	@mkdir -p "$(dir $@)"
+	cp "$<" "$@"
+
+lab: $(call stamp,$(LAB_EXTRAS)) $(LAB_SETTINGS) ## open JupyterLab on notebooks/00_start_here.ipynb
 	$(RUN) "$(PYTHON)" -m jupyter lab $(if $(wildcard $(ROOT)/$(START_NOTEBOOK)),"$(START_NOTEBOOK)") \
 	  --ServerApp.root_dir="$(ROOT)" $(ROOT_ARGS) $(LAB_ARGS)
 
-test: $(STAMP) ## run unit tests, doctests, notebooks and browser tests
+test: $(call stamp,$(TEST_EXTRAS)) $(LAB_SETTINGS) ## run unit tests, doctests, notebooks and browser tests
 	@mkdir -p "$(ARTIFACTS)"
 	@$(RUN) "$(PYTHON)" -m pytest $(PYTEST_ARGS); status=$$?; \
 	  shots=$$(find "$(ARTIFACTS)" -name '*.png' 2>/dev/null | wc -l); \
 	  echo; echo "Browser screenshots ($$shots PNG files): $(ARTIFACTS)/"; \
 	  exit $$status
 
-bench: $(STAMP) ## run every benchmarks/*.py
+bench: $(call stamp,$(TEST_EXTRAS)) ## run every benchmarks/*.py
 	@$(RUN) shopt -s nullglob; files=(benchmarks/*.py); \
 	  if [ $${#files[@]} -eq 0 ]; then echo "no benchmarks/*.py yet"; exit 0; fi; \
 	  failed=(); for f in "$${files[@]}"; do \
@@ -78,9 +90,12 @@ bench: $(STAMP) ## run every benchmarks/*.py
 	  done; \
 	  if [ $${#failed[@]} -gt 0 ]; then echo "failed: $${failed[*]}" >&2; exit 1; fi
 
-present: $(STAMP) ## serve a notebook as a lecture with Voila: no code, large type (NB=notebooks/...)
+book: $(call stamp,$(BOOK_EXTRAS)) ## build the course website into build/site/ (open build/site/index.html)
+	$(RUN) "$(PYTHON)" tools/build_book.py
+
+present: $(call stamp,$(PRESENT_EXTRAS)) ## serve a notebook as a lecture with Voila: no code, large type (NB=notebooks/...)
 	@test -f "$(ROOT)/$(NB)" || { echo "no such notebook: $(NB) (use NB=notebooks/<name>.ipynb)" >&2; exit 1; }
 	$(RUN) "$(PYTHON)" tools/present.py "$(NB)" --port=$(PRESENT_PORT) $(VOILA_ARGS)
 
-clean-notebooks: $(STAMP) ## strip outputs and execution counts from all notebooks
+clean-notebooks: $(call stamp,$(LAB_EXTRAS)) ## strip outputs and execution counts from all notebooks
 	$(RUN) "$(PYTHON)" tools/strip_notebooks.py notebooks exercises
