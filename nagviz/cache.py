@@ -265,14 +265,14 @@ def code_version(module_name: str) -> str:
 # ----------------------------------------------------------------------------------
 def _warn(path, why: str) -> None:
     warnings.warn(f"nagviz cache: ignored {path} ({why}); recomputing", CacheWarning,
-                  stacklevel=4)
+                  stacklevel=5)  # the caller of the memoized function
 
 
 def _read_json(path: Path):
     """The JSON content of ``path``; ``None`` if missing; raises ValueError if unusable."""
     try:
         info = os.stat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as exc:
         raise ValueError(f"cannot stat it: {exc.strerror or exc}") from None
