@@ -16,6 +16,8 @@ METHOD = "exact Jacobian rank modulo a prime"
 def as_activation(activation) -> Activation:
     """Parse an activation once (parsing a polynomial string costs a sympy call).
 
+    Examples
+    --------
     >>> as_activation(3)
     Activation('z^3')
     """
@@ -28,6 +30,8 @@ def as_activation(activation) -> Activation:
 def as_architecture(arch, activation=2, bias=False) -> Architecture:
     """``arch`` itself if it is an :class:`Architecture`, else one built from widths.
 
+    Examples
+    --------
     >>> as_architecture((3, 2, 1)).widths
     (3, 2, 1)
     """
@@ -39,6 +43,8 @@ def as_architecture(arch, activation=2, bias=False) -> Architecture:
 def check_seed_trials(seed, trials) -> None:
     """Refuse a seed that is not an integer and trials that are not positive integers.
 
+    Examples
+    --------
     >>> check_seed_trials(0, 0)
     Traceback (most recent call last):
     ...
@@ -53,6 +59,8 @@ def check_seed_trials(seed, trials) -> None:
 def positive_ints(v, name) -> tuple[int, ...]:
     """An integer or a sequence of integers, as a tuple of positive ints.
 
+    Examples
+    --------
     >>> positive_ints(range(2, 4), "d_0"), positive_ints(5, "w")
     ((2, 3), (5,))
     """
@@ -73,6 +81,8 @@ def positive_ints(v, name) -> tuple[int, ...]:
 def readonly(a) -> np.ndarray:
     """``a`` as an array that cannot be written to.
 
+    Examples
+    --------
     >>> readonly([1, 2]).flags.writeable
     False
     """
@@ -84,6 +94,8 @@ def readonly(a) -> np.ndarray:
 def status_line(method, prime, seed, trials, certified_all) -> str:
     """The footer of a table of dimensions: method, prime, seed, trials, certainty.
 
+    Examples
+    --------
     >>> status_line(METHOD, 7, 0, 2, True).endswith("meets the proven upper bound)")
     True
     """
