@@ -38,6 +38,7 @@ def pytest_sessionfinish(session, exitstatus):
     if new:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None:
+            reporter.write("\n")
             reporter.write_line("ERROR: the tests left nagviz cache folders in the working "
                                 f"tree: {', '.join(map(str, new))}", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -310,9 +310,8 @@ def _read_json(path: Path):
         raise ValueError(f"not valid JSON: {str(exc)[:80]}") from None
 
 
-def _write_json(path: Path, data) -> None:
-    """Write ``data`` to ``path`` atomically; every OSError is swallowed."""
-    text = json.dumps(data, separators=(",", ":"))
+def _write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically; every OSError is swallowed."""
     if len(text) > MAX_FILE_BYTES:
         return
     try:
@@ -497,25 +496,29 @@ class _Memo:
                                                                **bound.kwargs):
                 raise ValueError("its value failed validation")
         except RecursionError:
-            self.discarded += 1
-            _warn(path, "nested too deeply")
-            return False, None
+            why = "nested too deeply"
         except Exception as exc:  # a bad entry must never break a computation
-            self.discarded += 1
-            _warn(path, str(exc)[:200] or type(exc).__name__)
-            return False, None
-        return True, value
+            why = str(exc)[:200] or type(exc).__name__
+        else:
+            return True, value
+        self.discarded += 1
+        _warn(path, why)
+        try:  # gone, so that it is reported once; the recomputed value takes its place
+            os.unlink(path)
+        except OSError:
+            pass
+        return False, None
 
     def store(self, folder, key, text_key, value) -> None:
         encoded = value if self.encode is None else self.encode(value)
         record = {"format": _FORMAT, "function": self.name, "version": self.version,
                   "key": key, "value": encoded}
         try:
-            json.dumps(record)
+            text = json.dumps(record, separators=(",", ":"))
         except (TypeError, ValueError) as exc:
             raise TypeError(f"memoize({self.name!r}): the value is not JSON-able ({exc}); "
                             "give encode= and decode=") from None
-        _write_json(self.path(folder, text_key), record)
+        _write_text(self.path(folder, text_key), text)
 
     # -- calls ----------------------------------------------------------------------
     def lookup(self, args, kwargs):
