@@ -20,7 +20,14 @@ import nagviz
 import nagviz.cache as cache_mod
 import nagviz.sweeps as sweeps_mod
 from nagviz import Activation, Architecture
-from nagviz.cache import CacheWarning, cache_directory, canonical, clear_cache, code_version, memoize
+from nagviz.cache import (
+    CacheWarning,
+    cache_directory,
+    canonical,
+    clear_cache,
+    code_version,
+    memoize,
+)
 from nagviz.sweeps import cached_dimension, dimension_record_is_valid
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -414,3 +421,18 @@ def test_the_test_session_keeps_its_cache_out_of_the_working_tree():
     assert folder, "conftest.py must point NAGVIZ_CACHE_DIR at a temporary folder"
     assert REPO_ROOT not in Path(folder).resolve().parents
     assert cache_directory() == Path(folder)
+
+
+def test_bare_decorator_and_functions_without_arguments():
+    made = []
+
+    @memoize
+    def table():
+        made.append(1)
+        return {"rows": [1, 2]}
+
+    assert table() is table() and made == [1]
+    assert table.memo.name.endswith("table") and table.cache_info().disk is False
+    clear_cache()
+    table()
+    assert made == [1, 1]
