@@ -95,8 +95,8 @@ def dimension_record_is_valid(result: DimensionResult, arch: Architecture, seed:
     It must be the result for ``arch``, ``seed`` and at most ``trials`` trials with the
     default prime; ``0 <= dimension <= expected``; its counts must be those of ``arch``;
     defect, fiber dimension and filling must follow from the dimension; the ranks must
-    be one per trial with the dimension as their maximum; and it may claim to be
-    certified only when the dimension meets the expected dimension (the proven bound).
+    be one per trial with the dimension as their maximum; and it is certified exactly
+    when the dimension meets the expected dimension (the proven upper bound).
 
     Examples
     --------
@@ -115,7 +115,7 @@ def dimension_record_is_valid(result: DimensionResult, arch: Architecture, seed:
         result.expected_dimension == e, 0 <= d <= e,
         result.defect == e - d, result.fiber_dimension == arch.n_parameters - d,
         result.filling == (d == arch.ambient_dimension),
-        not result.certified or d == e,
+        result.certified == (d == e),
         result.certified or result.trials == trials,
         1 <= result.trials <= trials, len(result.ranks) == result.trials,
         bool(result.ranks) and max(result.ranks) == d and min(result.ranks) >= 0,

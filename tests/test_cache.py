@@ -436,3 +436,12 @@ def test_bare_decorator_and_functions_without_arguments():
     clear_cache()
     table()
     assert made == [1, 1]
+
+
+def test_a_record_that_hides_its_certificate_is_discarded(tmp_path):
+    arch = Architecture((3, 3, 1), 2)
+    cached_dimension(arch, cache_dir=tmp_path)
+    _edit(sweeps_mod._dimension.cache_file(arch, 0, 2, cache_dir=tmp_path), certified=False)
+    clear_cache()
+    with pytest.warns(CacheWarning, match="failed validation"):
+        assert cached_dimension(arch, cache_dir=tmp_path).certified
