@@ -71,6 +71,7 @@ MAX_FILE_BYTES = 8 * 2**20
 _FORMAT = 1
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
 _ENTRY = re.compile(r"^[0-9a-f]{64}\.json$")
+_LEGACY = re.compile(r"^(dimensions|recovery)-v[0-9]+\.json$")  # written by nagviz <= 0.1
 _MEMOS: "weakref.WeakSet[_Memo]" = weakref.WeakSet()
 
 
@@ -344,6 +345,12 @@ def _remove_entries(folder: Path, names=None) -> None:
         name_dirs = [folder / n for n in names] if names is not None else list(folder.iterdir())
     except OSError:
         return
+    for legacy in name_dirs if names is None else ():
+        if _LEGACY.match(legacy.name) and not legacy.is_dir():
+            try:
+                legacy.unlink()
+            except OSError:
+                pass
     for name_dir in name_dirs:
         if not _NAME.match(name_dir.name) or name_dir.is_symlink() or not name_dir.is_dir():
             continue

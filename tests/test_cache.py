@@ -401,6 +401,7 @@ def test_nagviz_clear_cache_clears_every_registered_function(tmp_path):
     stranger.parent.mkdir(parents=True)
     stranger.write_text("{}")
     (tmp_path / "notes.txt").write_text("mine")
+    (tmp_path / "dimensions-v1.json").write_text("{}")    # the one-file cache of old versions
     nagviz.clear_cache(disk=True, cache_dir=tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
