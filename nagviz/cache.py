@@ -46,6 +46,7 @@ import math
 import os
 import re
 import stat
+import sys
 import threading
 import warnings
 import weakref
@@ -216,6 +217,30 @@ def _imported_modules(name: str, source: bytes, is_package: bool) -> set[str]:
     return out
 
 
+def _source_file(name: str):
+    """``(path, is_package)`` of the source of module ``name``, found without importing it.
+
+    Looked up under the folder of its top-level package (already imported: the memoized
+    function lives in it); ``None`` for a name that is not a module with Python source.
+    """
+    top, _, rest = name.partition(".")
+    root = sys.modules.get(top)
+    origin = getattr(root, "__file__", None)
+    if not origin:
+        return None
+    origin = Path(origin)
+    if not rest:
+        return origin, origin.name == "__init__.py"
+    if origin.name != "__init__.py":
+        return None
+    base = origin.parent.joinpath(*rest.split("."))
+    if base.with_suffix(".py").is_file():
+        return base.with_suffix(".py"), False
+    if (base / "__init__.py").is_file():
+        return base / "__init__.py", True
+    return None
+
+
 def code_version(module_name: str) -> str:
     """A hash of the source of ``module_name`` and of the package modules it imports.
 
@@ -238,20 +263,18 @@ def code_version(module_name: str) -> str:
         name = todo.pop()
         if name in sources:
             continue
-        try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError, AttributeError):
-            spec = None
-        if spec is None or not spec.origin or not str(spec.origin).endswith(".py"):
+        found = _source_file(name)
+        if found is None:
             if name == module_name:
                 sources[name] = b"<no source>"
             continue
+        path, is_package = found
         try:
-            source = Path(spec.origin).read_bytes()
+            source = path.read_bytes()
         except OSError:
             source = b"<unreadable>"
         sources[name] = source
-        for dep in _imported_modules(name, source, spec.submodule_search_locations is not None):
+        for dep in _imported_modules(name, source, is_package):
             if (dep == top or dep.startswith(top + ".")) and dep not in sources:
                 todo.append(dep)
     digest = hashlib.sha256()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import multiprocessing
 import os
@@ -178,6 +179,8 @@ def test_the_version_is_derived_from_the_source_of_the_module_and_its_imports(tm
     (pkg / "helper.py").write_text("X = 1\n")
     (pkg / "unrelated.py").write_text("Y = 1\n")
     monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(sys.modules, "versionpkg", importlib.import_module("versionpkg"))
+    assert "versionpkg.front" not in sys.modules      # versions never import anything
     monkeypatch.setattr(cache_mod, "_VERSIONS", {})
     before = code_version("versionpkg.front")
     versions = []
@@ -188,6 +191,7 @@ def test_the_version_is_derived_from_the_source_of_the_module_and_its_imports(tm
         versions.append(code_version("versionpkg.front"))
     assert versions[0] == before                       # not imported: no effect
     assert len({before, versions[1], versions[2]}) == 3   # imported, even lazily: new version
+    assert "versionpkg.front" not in sys.modules
     assert code_version("nagviz.sweeps") != code_version("nagviz.cache")
 
 
