@@ -17,8 +17,12 @@ Modules
 -------
 activation, architecture, parameterization, dimension
     The core: architectures, the parameterization, the exact dimension engine.
-atlas, sample_complexity, degree
-    Dimension sweeps with caches, the recovery experiment, degrees and covering numbers.
+sweeps, atlas, sample_complexity, degree
+    Cached dimensions of many architectures, atlases, degree thresholds and filling
+    widths, the recovery experiment, degrees and covering numbers.
+cache
+    One memoization layer (memory and disk) for every slow function;
+    ``nagviz.clear_cache()`` forgets everything.
 singularities, training, cnn
     Tangent ranks along paths to subnetworks, Voronoi cells, gradient descent and
     Levenberg-Marquardt runs, and small convolutional networks.
@@ -39,6 +43,7 @@ import importlib
 
 from .activation import Activation, InvalidActivationError
 from .architecture import Architecture, InvalidArchitectureError, monomial_exponents
+from .cache import clear_cache
 from .dimension import (
     ArchitectureTooLargeError,
     DimensionResult,
@@ -70,6 +75,7 @@ __all__ = [
     "InvalidActivationError",
     "InvalidArchitectureError",
     "Model",
+    "clear_cache",
     "coefficients",
     "dimension",
     "evaluate",
@@ -86,7 +92,8 @@ __all__ = [
 
 # Submodules that import heavier libraries are loaded on first attribute access.
 _LAZY_SUBMODULES = {"exercises", "explorers", "theme", "training", "singularities", "cnn",
-                    "atlas", "sample_complexity", "degree", "neuromanifolds"}
+                    "atlas", "sample_complexity", "degree", "neuromanifolds",
+                    "sweeps"}
 
 
 def __getattr__(name):

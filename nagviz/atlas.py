@@ -8,15 +8,11 @@ count ``min(d_0 d_1, binom(d_0 + r - 1, r))`` is right except for quadrics (``r 
 ``(d_0, d_1, r) = (3, 5, 4), (4, 9, 4), (5, 14, 4), (5, 7, 3)``. An atlas computed by
 :func:`shallow_atlas` shows exactly these cells.
 
-Every number comes from :func:`nagviz.dimension` (an exact Jacobian rank modulo a large
-prime). Results are cached twice:
-
-* in memory, an LRU keyed by ``(widths, activation, bias, seed, trials)``, so a slider
-  that revisits an architecture answers at once;
-* on disk, as JSON under ``.nagviz-cache/`` in the working directory (set
-  ``NAGVIZ_CACHE_DIR`` or pass ``cache_dir=`` to move it; ``cache_dir=False`` or
-  ``NAGVIZ_NO_DISK_CACHE=1`` turns it off). A cache folder that cannot be written is
-  silently ignored: caching never makes a computation fail.
+Every number comes from :func:`nagviz.sweeps.cached_dimension` (an exact Jacobian rank
+modulo a large prime, remembered in memory and on disk by :mod:`nagviz.cache`; pass
+``cache_dir=`` to move the disk cache or ``cache_dir=False`` to turn it off). The same
+module also holds the dimension against the activation degree (:func:`degree_threshold`)
+and the smallest filling width (:func:`minimal_filling_width`).
 
 Long sweeps report progress through a ``progress(done, total)`` callback; the view layer
 turns it into a progress bar. Pure mathematics: no plotting, widget or tqdm imports.
@@ -25,28 +21,17 @@ turns it into a progress bar. Pure mathematics: no plotting, widget or tqdm impo
 from __future__ import annotations
 
 import html
-import json
 import math
-import os
-import tempfile
-import threading
-import time
-from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from .activation import Activation, InvalidActivationError
-from .architecture import Architecture, InvalidArchitectureError
-from .dimension import (
-    DEFAULT_PRIME,
-    ArchitectureTooLargeError,
-    DimensionResult,
-    dimension,
-    estimated_work,
-    max_work as _default_max_work,
-)
+from ._sweep_common import METHOD, as_activation, positive_ints, readonly, status_line
+from .architecture import Architecture
+from .cache import cache_directory, clear_cache  # re-exported: they used to live here
+from .dimension import DEFAULT_PRIME
+from .sweeps import SweepResult, cached_dimension, sweep
 
 __all__ = [
     "AtlasResult",
@@ -65,461 +50,18 @@ __all__ = [
     "clear_cache",
     "format_grid",
     "QUANTITIES",
+    "AtlasFamily",
+    "ATLAS_FAMILIES",
+    "THRESHOLD_PRESETS",
 ]
 
 #: The per-architecture numbers an atlas holds, in the order the tables print them.
 QUANTITIES = ("dimension", "defect", "expected", "ambient", "parameters", "fiber", "filling")
 
-_CACHE_VERSION = 1
-_METHOD = "exact Jacobian rank modulo a prime"
-_MEMORY_SIZE = 8192
-
-
-# ----------------------------------------------------------------------------------
-# caching
-# ----------------------------------------------------------------------------------
-def cache_directory(cache_dir=None) -> Path | None:
-    """The folder of the on-disk cache, or ``None`` when disk caching is off.
-
-    Parameters
-    ----------
-    cache_dir : str, Path, bool or None
-        ``None`` or ``True``: ``$NAGVIZ_CACHE_DIR`` if set, else ``.nagviz-cache`` in the
-        working directory. ``False``: no disk cache. A path: that folder.
-        ``NAGVIZ_NO_DISK_CACHE=1`` turns the disk cache off whatever is passed.
-
-    Examples
-    --------
-    >>> cache_directory(False) is None
-    True
-    """
-    if os.environ.get("NAGVIZ_NO_DISK_CACHE", "").strip() not in ("", "0"):
-        return None
-    if cache_dir is False:
-        return None
-    if cache_dir is None or cache_dir is True:
-        cache_dir = os.environ.get("NAGVIZ_CACHE_DIR") or ".nagviz-cache"
-    return Path(cache_dir)
-
-
-def _atomic_write_json(path: Path, data) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a cache is ordinary data
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-class _DiskCache:
-    """One JSON file of ``key -> record``; every failure to read or write is ignored."""
-
-    _lock = threading.Lock()
-
-    def __init__(self, name: str):
-        self.name = f"{name}-v{_CACHE_VERSION}.json"
-        self._data: dict[Path, dict] = {}
-        self._dirty: set[Path] = set()
-
-    def _load(self, folder: Path) -> dict:
-        if folder not in self._data:
-            try:
-                with open(folder / self.name, encoding="utf-8") as fh:
-                    data = json.load(fh)
-                self._data[folder] = data if isinstance(data, dict) else {}
-            except (OSError, ValueError):
-                self._data[folder] = {}
-        return self._data[folder]
-
-    def get(self, folder: Path | None, key: str):
-        if folder is None:
-            return None
-        with self._lock:
-            return self._load(folder).get(key)
-
-    def put(self, folder: Path | None, key: str, record, flush: bool = True) -> None:
-        if folder is None:
-            return
-        with self._lock:
-            self._load(folder)[key] = record
-            self._dirty.add(folder)
-        if flush:
-            self.flush()
-
-    def flush(self) -> None:
-        """Write the changed files, merging with what another process may have written."""
-        with self._lock:
-            for folder in list(self._dirty):
-                self._dirty.discard(folder)
-                try:
-                    folder.mkdir(parents=True, exist_ok=True)
-                    try:
-                        with open(folder / self.name, encoding="utf-8") as fh:
-                            on_disk = json.load(fh)
-                    except (OSError, ValueError):
-                        on_disk = {}
-                    if isinstance(on_disk, dict):
-                        on_disk.update(self._data[folder])
-                        self._data[folder] = on_disk
-                    _atomic_write_json(folder / self.name, self._data[folder])
-                except OSError:
-                    pass  # an unwritable cache folder only means no disk cache
-
-    def clear(self, folder: Path | None) -> None:
-        with self._lock:
-            self._data.clear()
-            self._dirty.clear()
-        if folder is not None:
-            try:
-                (folder / self.name).unlink()
-            except OSError:
-                pass
-
-
-_DIMENSION_DISK = _DiskCache("dimensions")
-
-
-def clear_cache(disk: bool = False, cache_dir=None) -> None:
-    """Forget cached dimensions (in memory; on disk too with ``disk=True``).
-
-    Examples
-    --------
-    >>> clear_cache()
-    """
-    with _MEMORY_LOCK:
-        _MEMORY.clear()
-    if disk:
-        _DIMENSION_DISK.clear(cache_directory(cache_dir))
-        from . import sample_complexity
-
-        sample_complexity._RECOVERY_DISK.clear(cache_directory(cache_dir))
-    else:
-        _DIMENSION_DISK._data.clear()
-
-
-def _activation_key(act) -> str:
-    return ",".join(f"{c.numerator}/{c.denominator}" for c in act.coefficients)
-
-
-def _disk_key(arch: Architecture, seed: int, trials: int) -> str:
-    return (f"{','.join(map(str, arch.widths))}|{_activation_key(arch.activation)}|"
-            f"bias={int(arch.bias)}|seed={seed}|trials={trials}|p={DEFAULT_PRIME}")
-
-
-def _to_record(r: DimensionResult) -> dict:
-    return {"dimension": r.dimension, "expected": r.expected_dimension,
-            "ambient": r.ambient_dimension, "parameters": r.parameters,
-            "certified": r.certified, "trials": r.trials, "sample_points": r.sample_points,
-            "ranks": list(r.ranks), "prime": r.prime, "method": r.method}
-
-
-def _from_record(arch: Architecture, seed: int, rec: dict) -> DimensionResult | None:
-    try:
-        dim, expected = int(rec["dimension"]), int(rec["expected"])
-        if (expected != arch.expected_dimension or int(rec["ambient"]) != arch.ambient_dimension
-                or int(rec["parameters"]) != arch.n_parameters):
-            return None  # stale: the counting conventions changed since it was written
-        return DimensionResult(
-            architecture=arch, parameters=arch.n_parameters,
-            ambient_dimension=arch.ambient_dimension, expected_dimension=expected,
-            dimension=dim, defect=expected - dim, filling=dim == arch.ambient_dimension,
-            fiber_dimension=arch.n_parameters - dim, certified=bool(rec["certified"]),
-            method=str(rec["method"]), prime=int(rec["prime"]), seed=seed,
-            trials=int(rec["trials"]), sample_points=int(rec["sample_points"]),
-            ranks=tuple(int(x) for x in rec["ranks"]))
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-_MEMORY: "OrderedDict[tuple, DimensionResult]" = OrderedDict()
-_MEMORY_LOCK = threading.Lock()
-
-
-def _memory_key(arch: Architecture, seed: int, trials: int) -> tuple:
-    return (arch.widths, arch.activation, arch.bias, int(seed), int(trials))
-
-
-def _lookup(arch: Architecture, seed: int, trials: int, folder) -> DimensionResult | None:
-    """A cached result (memory first, then disk), or None."""
-    key = _memory_key(arch, seed, trials)
-    with _MEMORY_LOCK:
-        hit = _MEMORY.get(key)
-        if hit is not None:
-            _MEMORY.move_to_end(key)
-    if hit is None:
-        rec = _DIMENSION_DISK.get(folder, _disk_key(arch, seed, trials))
-        if rec is not None:
-            hit = _from_record(arch, seed, rec)
-            if hit is not None:
-                _remember(key, hit)
-    return hit
-
-
-def _remember(key, result) -> None:
-    with _MEMORY_LOCK:
-        _MEMORY[key] = result
-        _MEMORY.move_to_end(key)
-        while len(_MEMORY) > _MEMORY_SIZE:
-            _MEMORY.popitem(last=False)
-
-
-def _cached(arch: Architecture, seed: int, trials: int, folder, max_work) -> DimensionResult:
-    result = _lookup(arch, seed, trials, folder)
-    dkey = _disk_key(arch, seed, trials)
-    if result is None:
-        result = dimension(arch, seed=seed, trials=trials, max_work=max_work)
-        _remember(_memory_key(arch, seed, trials), result)
-    if folder is not None and _DIMENSION_DISK.get(folder, dkey) is None:
-        _DIMENSION_DISK.put(folder, dkey, _to_record(result), flush=False)
-    return result
-
-
-def _activation(activation) -> Activation:
-    """Parse an activation once (parsing a polynomial string costs a sympy call)."""
-    try:
-        return Activation.coerce(activation)
-    except InvalidActivationError as exc:
-        raise InvalidArchitectureError(str(exc)) from None
-
-
-def _coerce(arch, activation=2, bias=False) -> Architecture:
-    if isinstance(arch, Architecture):
-        return arch
-    return Architecture(arch, activation, bias=bias)
-
-
-def _check_seed_trials(seed, trials):
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ValueError(f"seed must be an integer, got {seed!r}")
-    if isinstance(trials, bool) or not isinstance(trials, (int, np.integer)) or trials < 1:
-        raise ValueError(f"trials must be a positive integer, got {trials!r}")
-
-
-def cached_dimension(arch, activation=None, *, seed: int = 0, trials: int = 2,
-                     cache_dir=None, max_work: int | None = None) -> DimensionResult:
-    """:func:`nagviz.dimension`, remembered in memory and (optionally) on disk.
-
-    Same arguments and result as :func:`nagviz.dimension` (with the default prime);
-    the cache key is ``(widths, activation, bias, seed, trials)``.
-
-    Parameters
-    ----------
-    arch : Architecture or sequence of int
-    activation : int or str, optional
-        Only with bare widths; default ``2``.
-    seed, trials : int
-        Passed to :func:`nagviz.dimension`.
-    cache_dir : str, Path, bool or None
-        See :func:`cache_directory`.
-    max_work : int, optional
-        Refuse architectures above this estimated work (see :func:`nagviz.dimension`).
-
-    Returns
-    -------
-    DimensionResult
-
-    Examples
-    --------
-    >>> cached_dimension((3, 5, 1), 4, cache_dir=False).dimension   # the Clebsch defect
-    14
-    """
-    if isinstance(arch, Architecture) and activation is not None:
-        raise TypeError("give the activation inside the Architecture, not twice")
-    arch = _coerce(arch, 2 if activation is None else activation)
-    _check_seed_trials(seed, trials)
-    result = _cached(arch, int(seed), int(trials), cache_directory(cache_dir), max_work)
-    _DIMENSION_DISK.flush()
-    return result
-
-
-# ----------------------------------------------------------------------------------
-# the sweep engine
-# ----------------------------------------------------------------------------------
-def _check_sweep_size(archs, seed, trials, folder, max_work, max_total_work):
-    limit = _default_max_work() if max_work is None else int(max_work)
-    total_limit = 20 * limit if max_total_work is None else int(max_total_work)
-    total = 0
-    for arch in archs:
-        work = estimated_work(arch, trials)
-        if work > limit and _lookup(arch, seed, trials, folder) is None:
-            raise ArchitectureTooLargeError(
-                f"the sweep contains {arch!r}, too large to compute here: about {work:.2e} "
-                f"operations against a limit of {limit:.2e}. Shrink the ranges, or raise the "
-                "limit with max_work= (or NAGVIZ_MAX_WORK).")
-        if _lookup(arch, seed, trials, folder) is None:
-            total += work
-    if total > total_limit:
-        raise ArchitectureTooLargeError(
-            f"the sweep of {len(archs)} architectures needs about {total:.2e} operations "
-            f"against a limit of {total_limit:.2e} for a whole sweep. Shrink the ranges, or "
-            "raise the limit with max_total_work=.")
-    return total
-
-
-def _run(archs, seed, trials, progress, cache_dir, max_work, max_total_work):
-    _check_seed_trials(seed, trials)
-    folder = cache_directory(cache_dir)
-    _check_sweep_size(archs, int(seed), int(trials), folder, max_work, max_total_work)
-    total = len(archs)
-    if progress is not None:
-        progress(0, total)
-    results, last_flush = [], time.monotonic()
-    try:
-        for i, arch in enumerate(archs, start=1):
-            results.append(_cached(arch, int(seed), int(trials), folder, max_work))
-            if progress is not None:
-                progress(i, total)
-            if time.monotonic() - last_flush > 2.0:
-                _DIMENSION_DISK.flush()
-                last_flush = time.monotonic()
-    finally:
-        _DIMENSION_DISK.flush()
-    return results
-
-
-def _status_line(method, prime, seed, trials, certified_all) -> str:
-    status = ("every value certified (it meets the proven upper bound)" if certified_all else
-              "values below the expected dimension are the largest rank over the trials: "
-              "correct with overwhelming probability")
-    return f"{method}, p = {prime}, seed = {seed}, up to {trials} trial(s); {status}"
-
-
-@dataclass(frozen=True, eq=False)
-class SweepResult:
-    """Exact dimensions of a list of architectures.
-
-    Attributes
-    ----------
-    results : tuple of DimensionResult
-        One per architecture, in the order given.
-    seed, trials : int
-    method : str
-    prime : int
-    """
-
-    results: tuple
-    seed: int
-    trials: int
-    method: str = "exact Jacobian rank modulo a prime"
-    prime: int = DEFAULT_PRIME
-
-    def __len__(self):
-        return len(self.results)
-
-    def __iter__(self):
-        return iter(self.results)
-
-    def __getitem__(self, i):
-        return self.results[i]
-
-    @property
-    def dimensions(self) -> np.ndarray:
-        """The dimensions, as an int array."""
-        return np.array([r.dimension for r in self.results], dtype=int)
-
-    def to_records(self) -> list[dict]:
-        """One dict per architecture with the keys of ``python -m nagviz dim --json``.
-
-        Examples
-        --------
-        >>> sweep([(2, 1, 1), (3, 2, 1)], cache_dir=False).to_records()[1]["dimension"]
-        5
-        """
-        return [r.to_dict() for r in self.results]
-
-    def __repr__(self) -> str:
-        rows = [f"SweepResult: {len(self.results)} architecture(s)"]
-        for r in self.results:
-            a = r.architecture
-            rows.append(f"  {str(a.widths):<18} {str(a.activation):<10} dim {r.dimension:>4}"
-                        f"  expected {r.expected_dimension:>4}  ambient {r.ambient_dimension:>5}"
-                        + (f"  defect {r.defect}" if r.defect else ""))
-        rows.append("  " + _status_line(self.method, self.prime, self.seed, self.trials,
-                                        all(r.certified for r in self.results)))
-        return "\n".join(rows)
-
-    def _repr_html_(self) -> str:
-        head = ("<tr><th>widths</th><th>activation</th><th>params</th><th>ambient</th>"
-                "<th>expected</th><th>dim</th><th>defect</th></tr>")
-        body = "".join(
-            f"<tr><td>{r.architecture.widths}</td><td>{html.escape(str(r.architecture.activation))}"
-            f"</td><td>{r.parameters}</td><td>{r.ambient_dimension}</td>"
-            f"<td>{r.expected_dimension}</td><td><b>{r.dimension}</b></td><td>{r.defect}</td></tr>"
-            for r in self.results)
-        foot = _status_line(self.method, self.prime, self.seed, self.trials,
-                            all(r.certified for r in self.results))
-        return (f"<div class='nagviz-result'><table>{head}{body}</table>"
-                f"<small>{html.escape(foot)}</small></div>")
-
-
-def sweep(architectures, activation=None, *, seed: int = 0, trials: int = 2, progress=None,
-          cache_dir=None, max_work: int | None = None,
-          max_total_work: int | None = None) -> SweepResult:
-    """Exact dimensions of many architectures, cached, with progress reports.
-
-    Parameters
-    ----------
-    architectures : iterable of Architecture or widths
-    activation : int or str, optional
-        Applied to entries given as bare widths (default ``2``).
-    seed, trials : int
-        Passed to :func:`nagviz.dimension`; part of the cache key.
-    progress : callable, optional
-        Called as ``progress(done, total)`` before the first and after every architecture.
-    cache_dir : str, Path, bool or None
-        See :func:`cache_directory`.
-    max_work : int, optional
-        Per-architecture limit (default :func:`nagviz.dimension.max_work`).
-    max_total_work : int, optional
-        Limit for the uncached part of the whole sweep (default ``20 * max_work``). Both
-        limits are checked before anything is computed.
-
-    Returns
-    -------
-    SweepResult
-
-    Examples
-    --------
-    >>> s = sweep([(3, 2, 1), (3, 3, 3, 1)], activation=2, cache_dir=False)
-    >>> s.dimensions.tolist()
-    [5, 12]
-    """
-    act = _activation(2 if activation is None else activation)
-    archs = [_coerce(a, act) for a in architectures]
-    results = _run(archs, seed, trials, progress, cache_dir, max_work, max_total_work)
-    return SweepResult(tuple(results), int(seed), int(trials))
-
 
 # ----------------------------------------------------------------------------------
 # two-dimensional atlases
 # ----------------------------------------------------------------------------------
-def _values(v, name) -> tuple[int, ...]:
-    if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
-        v = [v]
-    try:
-        out = tuple(int(x) for x in v)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"{name} must be an integer or a sequence of integers, got {v!r}") from None
-    if not out:
-        raise ValueError(f"{name} is empty")
-    if any(x < 1 for x in out):
-        raise ValueError(f"{name} must contain positive integers, got {out}")
-    return out
-
-
-def _readonly(a):
-    a = np.asarray(a)
-    a.setflags(write=False)
-    return a
-
-
 def format_grid(corner: str, row_names, column_names, cells, star=None) -> str:
     r"""Align a table of strings: a corner label, row names, column names, and cells.
 
@@ -681,7 +223,7 @@ class AtlasResult:
 
     def footer(self) -> str:
         """One line stating the method, prime, seed and trials."""
-        return _status_line(self.method, self.prime, self.seed, self.trials,
+        return status_line(self.method, self.prime, self.seed, self.trials,
                             bool(np.all(self.certified)))
 
     def __repr__(self) -> str:
@@ -746,16 +288,17 @@ def grid_atlas(widths_of, row_values, column_values, activation=2, *, bias: bool
     >>> a.dimension.tolist(), a.expected.tolist()     # (3, 2, 2, 1) and (3, 3, 3, 1) defective
     ([[5, 5], [7, 12]], [[5, 5], [8, 15]])
     """
-    rows = _values(row_values, row_label)
-    cols = _values(column_values, column_label)
-    act = _activation(activation)
+    rows = positive_ints(row_values, row_label)
+    cols = positive_ints(column_values, column_label)
+    act = as_activation(activation)
     grid = [[Architecture(widths_of(r, c), act, bias=bias) for c in cols] for r in rows]
     flat = [a for row in grid for a in row]
-    results = _run(flat, seed, trials, progress, cache_dir, max_work, max_total_work)
+    results = sweep(flat, seed=seed, trials=trials, progress=progress, cache_dir=cache_dir,
+                    max_work=max_work, max_total_work=max_total_work).results
     shape = (len(rows), len(cols))
 
     def arr(attr, dtype=int):
-        return _readonly(np.array([getattr(r, attr) for r in results], dtype=dtype).reshape(shape))
+        return readonly(np.array([getattr(r, attr) for r in results], dtype=dtype).reshape(shape))
 
     dims, exp = arr("dimension"), arr("expected_dimension")
     return AtlasResult(
@@ -763,7 +306,7 @@ def grid_atlas(widths_of, row_values, column_values, activation=2, *, bias: bool
         widths=tuple(tuple(a.widths for a in row) for row in grid),
         activation=str(grid[0][0].activation), bias=bool(bias),
         dimension=dims, expected=exp, ambient=arr("ambient_dimension"),
-        parameters=arr("parameters"), defect=_readonly(exp - dims),
+        parameters=arr("parameters"), defect=readonly(exp - dims),
         certified=arr("certified", bool),
         description=description or "custom grid",
         method=results[0].method, prime=results[0].prime, seed=int(seed), trials=int(trials))
@@ -797,7 +340,7 @@ def shallow_atlas(d0_values, d1_values, r=2, outputs: int = 1, *, bias: bool = F
     >>> [a.widths[i][j] for i, j in np.argwhere(a.defect > 0)]   # Alexander-Hirschowitz
     [(3, 5, 1), (4, 9, 1), (5, 14, 1)]
     """
-    outputs = _values(outputs, "outputs")[0]
+    outputs = positive_ints(outputs, "outputs")[0]
     return grid_atlas(lambda d0, d1: (d0, d1, outputs), d0_values, d1_values, r, bias=bias,
                       row_label="d_0", column_label="d_1",
                       description=f"widths (d_0, d_1, {outputs})", seed=seed, trials=trials,
@@ -819,8 +362,8 @@ def deep_atlas(d0_values, width_values, r=2, hidden_layers: int = 2, outputs: in
     >>> a.widths[1][2], int(a.dimension[1, 2]), int(a.expected[1, 2])   # 12, not 15
     ((3, 3, 3, 1), 12, 15)
     """
-    hidden_layers = _values(hidden_layers, "hidden_layers")[0]
-    outputs = _values(outputs, "outputs")[0]
+    hidden_layers = positive_ints(hidden_layers, "hidden_layers")[0]
+    outputs = positive_ints(outputs, "outputs")[0]
     pattern = ", ".join(["w"] * hidden_layers)
     return grid_atlas(lambda d0, w: (d0,) + (w,) * hidden_layers + (outputs,), d0_values,
                       width_values, r, bias=bias, row_label="d_0", column_label="w",
@@ -968,7 +511,8 @@ def degree_threshold(widths, r_max: int = 6, r_min: int = 2, *, bias: bool = Fal
         raise ValueError(f"need 1 <= r_min <= r_max, got r_min={r_min}, r_max={r_max}")
     degrees = tuple(range(r_min, r_max + 1))
     archs = [Architecture(widths, r, bias=bias) for r in degrees]
-    results = _run(archs, seed, trials, progress, cache_dir, max_work, None)
+    results = sweep(archs, seed=seed, trials=trials, progress=progress, cache_dir=cache_dir,
+                    max_work=max_work).results
     dims = np.array([r.dimension for r in results])
     exp = np.array([r.expected_dimension for r in results])
     threshold = None
@@ -977,10 +521,10 @@ def degree_threshold(widths, r_max: int = 6, r_min: int = 2, *, bias: bool = Fal
             break
         threshold = r
     return ThresholdResult(
-        widths=archs[0].widths, bias=bool(bias), degrees=degrees, dimension=_readonly(dims),
-        expected=_readonly(exp),
-        ambient=_readonly(np.array([r.ambient_dimension for r in results])),
-        parameters=_readonly(np.array([r.parameters for r in results])),
+        widths=archs[0].widths, bias=bool(bias), degrees=degrees, dimension=readonly(dims),
+        expected=readonly(exp),
+        ambient=readonly(np.array([r.ambient_dimension for r in results])),
+        parameters=readonly(np.array([r.parameters for r in results])),
         threshold=threshold, method=results[0].method, prime=results[0].prime,
         seed=int(seed), trials=int(trials))
 
@@ -1092,10 +636,10 @@ def minimal_filling_width(d0: int, r=2, outputs: int = 1, hidden_layers: int = 1
     >>> f.counting_bound, f.width
     (5, 6)
     """
-    d0, outputs, hidden_layers = (_values(v, name)[0] for v, name in (
+    d0, outputs, hidden_layers = (positive_ints(v, name)[0] for v, name in (
         (d0, "d0"), (outputs, "outputs"), (hidden_layers, "hidden_layers")))
 
-    act = _activation(r)
+    act = as_activation(r)
 
     def arch(w):
         return Architecture((d0,) + (w,) * hidden_layers + (outputs,), act, bias=bias)
@@ -1113,7 +657,8 @@ def minimal_filling_width(d0: int, r=2, outputs: int = 1, hidden_layers: int = 1
         if progress is not None:
             progress(0, total)
         for i, w in enumerate(range(bound, max_width + 1), start=1):
-            res = _run([arch(w)], seed, trials, None, cache_dir, max_work, None)[0]
+            res = sweep([arch(w)], seed=seed, trials=trials, cache_dir=cache_dir,
+                        max_work=max_work)[0]
             dims.append((w, res.dimension))
             if progress is not None:
                 progress(i if res.dimension < ambient else total, total)
@@ -1125,5 +670,54 @@ def minimal_filling_width(d0: int, r=2, outputs: int = 1, hidden_layers: int = 1
         input_width=d0, outputs=outputs, hidden_layers=hidden_layers,
         activation=str(a1.activation), ambient=ambient,
         counting_bound=bound if bound is not None else max_width + 1, width=width,
-        dimensions=tuple(dims), method=_METHOD, prime=DEFAULT_PRIME, seed=int(seed),
+        dimensions=tuple(dims), method=METHOD, prime=DEFAULT_PRIME, seed=int(seed),
         trials=int(trials))
+
+
+# ----------------------------------------------------------------------------------
+# the families and patterns of notebook 02
+# ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AtlasFamily:
+    """A family of architectures laid out on a grid: rows ``d_0``, columns a width.
+
+    ``label`` and ``pattern`` name it in menus and titles; ``widths_of(d0, w)`` gives
+    the widths of one cell; ``shallow_one_output`` marks the family of the
+    Alexander–Hirschowitz theorem.
+
+    Examples
+    --------
+    >>> ATLAS_FAMILIES["deep2"].widths_of(3, 4)
+    (3, 4, 4, 1)
+    """
+
+    label: str
+    pattern: str
+    widths_of: Callable[[int, int], tuple]
+    rows: tuple
+    columns: tuple
+    column_label: str
+    shallow_one_output: bool = False
+
+
+ATLAS_FAMILIES = {
+    "shallow": AtlasFamily("shallow (d₀, d₁, 1)", "(d₀, d₁, 1)", lambda d0, w: (d0, w, 1),
+                           tuple(range(2, 7)), tuple(range(1, 16)), "d₁", True),
+    "shallow2": AtlasFamily("two outputs (d₀, d₁, 2)", "(d₀, d₁, 2)",
+                            lambda d0, w: (d0, w, 2), tuple(range(2, 7)), tuple(range(1, 16)),
+                            "d₁"),
+    "deep2": AtlasFamily("deep (d₀, w, w, 1)", "(d₀, w, w, 1)", lambda d0, w: (d0, w, w, 1),
+                         tuple(range(2, 7)), tuple(range(1, 9)), "w"),
+    "deep3": AtlasFamily("deeper (d₀, w, w, w, 1)", "(d₀, w, w, w, 1)",
+                         lambda d0, w: (d0, w, w, w, 1), tuple(range(2, 6)), tuple(range(1, 7)),
+                         "w"),
+    "bottleneck": AtlasFamily("bottleneck (d₀, 1, w, 1)", "(d₀, 1, w, 1)",
+                              lambda d0, w: (d0, 1, w, 1), tuple(range(2, 7)),
+                              tuple(range(1, 9)), "w"),
+}
+
+#: Width patterns whose dimension against the activation degree notebook 02 shows.
+THRESHOLD_PRESETS = (
+    (3, 3, 3), (4, 4, 4), (3, 3, 3, 1), (4, 4, 4, 1), (2, 2, 2, 2, 1), (4, 3, 2, 1),
+    (3, 2, 1), (3, 5, 1), (2, 1, 2, 1), (3, 1, 3, 1), (2, 3, 3, 3, 1),
+)

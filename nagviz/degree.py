@@ -34,6 +34,7 @@ from fractions import Fraction
 import numpy as np
 
 from .architecture import Architecture, monomial_exponents
+from .sweeps import cached_dimension
 
 __all__ = [
     "determinantal_degree",
@@ -306,8 +307,6 @@ def implicit_equation(arch, activation=None, *, max_degree: int = 6, seed: int =
         arch = Architecture(arch, 2 if activation is None else activation)
     if arch.bias:
         raise ValueError("implicit_equation needs a network without biases (a cone)")
-    from .atlas import cached_dimension
-
     dim = cached_dimension(arch, seed=seed, cache_dir=False).dimension
     if dim != arch.ambient_dimension - 1:
         raise ValueError(

@@ -44,6 +44,7 @@ from .model import Model, as_model
 
 __all__ = [
     "check_prime",
+    "default_prime",
     "dimension",
     "estimated_work",
     "failure_bound",
@@ -211,6 +212,22 @@ def prime_problem(model: Model, p: int) -> str | None:
 
 def _parameter_degree(model) -> int:
     return int(getattr(model, "parameter_degree", model.output_degree + 1))
+
+
+def default_prime(model: Model) -> int:
+    """The prime :func:`dimension` computes modulo when none is given.
+
+    ``2^31 - 1``, unless reducing the model's activation modulo it would change it (see
+    :func:`prime_problem`); then the first suitable prime of :data:`FALLBACK_PRIMES`.
+
+    Examples
+    --------
+    >>> default_prime(Architecture((3, 2, 1), 2))
+    2147483647
+    >>> default_prime(Architecture((3, 2, 1), "2147483647*z^2"))
+    2147483629
+    """
+    return _choose_prime(as_model(model), None)
 
 
 def _choose_prime(model: Model, prime) -> int:

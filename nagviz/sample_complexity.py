@@ -36,13 +36,16 @@ from __future__ import annotations
 import html
 import time
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
+from .activation import Activation
 from .architecture import Architecture
-from .atlas import _DiskCache, _activation_key, cache_directory, cached_dimension
+from .cache import memoize
 from .dimension import DEFAULT_PRIME, jacobian_float, jacobian_mod_p, rank_mod_p
 from .parameterization import evaluate
+from .sweeps import cached_dimension
 
 __all__ = [
     "RecoveryResult",
@@ -57,8 +60,6 @@ __all__ = [
     "interpolants_at_dimension",
 ]
 
-_RECOVERY_DISK = _DiskCache("recovery")
-_RECOVERY_MEMORY: dict = {}
 _METHODS = ("lm", "trf")
 _INPUTS = ("sphere", "gaussian")
 
@@ -446,15 +447,15 @@ class RecoveryResult:
                 f"<table>{head}{body}</table><small>{html.escape(self._footer())}</small></div>")
 
 
-def _recovery_key(arch, sizes, restarts, stop_after, seed, method, inputs, n_test, itol, rtol,
-                  max_nfev) -> str:
-    return (f"{','.join(map(str, arch.widths))}|{_activation_key(arch.activation)}|"
-            f"bias={int(arch.bias)}|N={','.join(map(str, sizes))}|R={restarts}|S={stop_after}|"
-            f"seed={seed}|{method}|{inputs}|test={n_test}|itol={itol!r}|rtol={rtol!r}|"
-            f"nfev={max_nfev}")
+def _encode(r: RecoveryResult) -> dict:
+    d = r.to_dict()
+    d["activation"] = [str(c) for c in r.architecture.activation.coefficients]
+    return d
 
 
-def _from_dict(arch: Architecture, d: dict) -> RecoveryResult:
+def _decode(d: dict) -> RecoveryResult:
+    act = Activation(tuple(Fraction(str(c)) for c in d["activation"]))
+    arch = Architecture(tuple(d["widths"]), act, bias=bool(d["bias"]))
     arr = {k: _ro(np.array(d[k], dtype=int if k in ("interpolating", "restarts_run",
                                                     "local_rank") else float))
            for k in ("best_error", "median_error", "train_loss", "interpolating",
@@ -470,6 +471,34 @@ def _from_dict(arch: Architecture, d: dict) -> RecoveryResult:
         max_nfev=int(d["max_nfev"]), n_test=int(d["n_test"]),
         interpolation_tol=float(d["interpolation_tol"]), recovery_tol=float(d["recovery_tol"]),
         seconds=float(d["seconds"]), **arr)
+
+
+def _is_consistent(r: RecoveryResult, arch, sizes, restarts, stop_after, seed, method, inputs,
+                   n_test, interpolation_tol, recovery_tol, max_nfev, dim, *rest,
+                   **kwargs) -> bool:
+    """Whether a result read back from disk is the one asked for and hangs together."""
+    n = len(sizes)
+    asked = (r.architecture == arch and r.sample_sizes == tuple(sizes)
+             and (r.restarts, r.stop_after, r.seed, r.method, r.inputs, r.n_test, r.max_nfev)
+             == (restarts, stop_after, seed, method, inputs, n_test, max_nfev)
+             and (r.interpolation_tol, r.recovery_tol) == (interpolation_tol, recovery_tol)
+             and r.dimension == dim and r.parameters == arch.n_parameters
+             and r.ambient_dimension == arch.ambient_dimension)
+    if not asked or len(r.restart_losses) != n or len(r.restart_errors) != n:
+        return False
+    for k in ("best_error", "median_error", "train_loss", "interpolating", "restarts_run",
+              "local_rank", "regression_error"):
+        if np.shape(getattr(r, k)) != (n,):
+            return False
+    outputs = arch.widths[-1]
+    for i, size in enumerate(sizes):
+        runs = int(r.restarts_run[i])
+        if not (1 <= runs <= restarts and len(r.restart_losses[i]) == runs
+                and len(r.restart_errors[i]) == runs
+                and 0 <= r.interpolating[i] <= runs
+                and 0 <= r.local_rank[i] <= min(size * outputs, dim)):
+            return False
+    return True
 
 
 def recovery_experiment(arch, sample_sizes=None, activation=None, *, restarts: int = 12,
@@ -510,9 +539,9 @@ def recovery_experiment(arch, sample_sizes=None, activation=None, *, restarts: i
     progress : callable, optional
         Called as ``progress(done, total)`` over the sample sizes.
     cache : bool, default True
-        Remember the result in memory and, with ``cache_dir``, on disk.
+        Remember the result in memory and on disk (see :mod:`nagviz.cache`).
     cache_dir : str, Path, bool or None
-        See :func:`nagviz.atlas.cache_directory`.
+        See :func:`nagviz.cache.cache_directory`; ``False``: memory only.
 
     Returns
     -------
@@ -556,27 +585,26 @@ def recovery_experiment(arch, sample_sizes=None, activation=None, *, restarts: i
     if not sizes or min(sizes) < 1:
         raise ValueError(f"sample sizes must be positive integers, got {sizes}")
     seed = int(seed)
-    key = _recovery_key(arch, sizes, int(restarts), int(stop_after), seed, method, inputs,
-                        int(n_test), float(interpolation_tol), float(recovery_tol),
-                        int(max_nfev))
-    folder = cache_directory(cache_dir) if cache else None
-    if cache:
-        if key in _RECOVERY_MEMORY:
-            if progress is not None:
-                progress(len(sizes), len(sizes))
-            return _RECOVERY_MEMORY[key]
-        rec = _RECOVERY_DISK.get(folder, key)
-        if rec is not None:
-            try:
-                result = _from_dict(arch, rec)
-            except (KeyError, TypeError, ValueError):
-                result = None
-            if result is not None:
-                _RECOVERY_MEMORY[key] = result
-                if progress is not None:
-                    progress(len(sizes), len(sizes))
-                return result
+    args = (arch, sizes, int(restarts), int(stop_after), seed, method, inputs, int(n_test),
+            float(interpolation_tol), float(recovery_tol), int(max_nfev), dim)
+    if not cache:
+        return _recovery.uncached(*args, progress=progress)
+    reported = []
 
+    def relay(done, total):
+        reported.append(done)
+        progress(done, total)
+
+    result = _recovery(*args, progress=None if progress is None else relay, cache_dir=cache_dir)
+    if progress is not None and not reported:  # from the cache
+        progress(len(sizes), len(sizes))
+    return result
+
+
+@memoize("recovery", disk=True, maxsize=64, encode=_encode, decode=_decode,
+         validate=_is_consistent, ignore=("progress",))
+def _recovery(arch, sizes, restarts, stop_after, seed, method, inputs, n_test,
+              interpolation_tol, recovery_tol, max_nfev, dim, progress=None, cache_dir=None):
     start = time.perf_counter()
     teacher = teacher_parameters(arch, seed=seed)
     X_all = sample_inputs(arch, max(sizes), seed=[seed, 1], inputs=inputs)
@@ -611,7 +639,7 @@ def recovery_experiment(arch, sample_sizes=None, activation=None, *, restarts: i
         all_errors.append(tuple(float(v) for v in errors))
         if progress is not None:
             progress(i, len(sizes))
-    result = RecoveryResult(
+    return RecoveryResult(
         architecture=arch, dimension=dim, parameters=arch.n_parameters,
         ambient_dimension=arch.ambient_dimension, sample_sizes=sizes,
         **{k: _ro(np.array(v, dtype=int if k in ("interpolating", "restarts_run", "local_rank")
@@ -619,12 +647,8 @@ def recovery_experiment(arch, sample_sizes=None, activation=None, *, restarts: i
         restart_losses=tuple(all_losses), restart_errors=tuple(all_errors), method=method,
         inputs=inputs, seed=seed, restarts=int(restarts), stop_after=int(stop_after),
         max_nfev=int(max_nfev), n_test=int(n_test),
-        interpolation_tol=float(interpolation_tol), recovery_tol=float(recovery_tol),
+        interpolation_tol=interpolation_tol, recovery_tol=recovery_tol,
         seconds=time.perf_counter() - start)
-    if cache:
-        _RECOVERY_MEMORY[key] = result
-        _RECOVERY_DISK.put(folder, key, result.to_dict())
-    return result
 
 
 # ----------------------------------------------------------------------------------

@@ -9,9 +9,10 @@ import time
 import numpy as np
 import pytest
 
-import nagviz.atlas as atlas_mod
+import nagviz.sweeps as sweeps_mod
 from nagviz import Architecture, ArchitectureTooLargeError
 from nagviz.__main__ import JSON_KEYS
+from nagviz.cache import CacheWarning
 from nagviz.atlas import (
     alexander_hirschowitz_dimension,
     cached_dimension,
@@ -167,19 +168,21 @@ def test_disk_cache_round_trip(tmp_path, monkeypatch):
     monkeypatch.delenv("NAGVIZ_NO_DISK_CACHE", raising=False)
     clear_cache()
     first = shallow_atlas([3, 4], [2, 5], 4, cache_dir=tmp_path)
-    files = list(tmp_path.glob("dimensions-v*.json"))
-    assert len(files) == 1 and len(json.loads(files[0].read_text())) == 4
+    files = list(tmp_path.glob("dimension/*/*.json"))   # one file per architecture
+    assert len(files) == 4
+    assert sorted(tuple(json.loads(f.read_text())["value"]["widths"]) for f in files) == [
+        (3, 2, 1), (3, 5, 1), (4, 2, 1), (4, 5, 1)]
     clear_cache()  # forget the memory: the disk must answer now
 
     def forbidden(*args, **kwargs):
         raise AssertionError("recomputed despite the disk cache")
 
-    monkeypatch.setattr(atlas_mod, "dimension", forbidden)
+    monkeypatch.setattr(sweeps_mod, "dimension", forbidden)
     again = shallow_atlas([3, 4], [2, 5], 4, cache_dir=tmp_path)
     np.testing.assert_array_equal(first.dimension, again.dimension)
     np.testing.assert_array_equal(first.certified, again.certified)
     clear_cache(disk=True, cache_dir=tmp_path)
-    assert not list(tmp_path.glob("dimensions-v*.json"))
+    assert not list(tmp_path.glob("dimension/*/*.json"))
 
 
 def test_disk_cache_can_be_disabled_and_never_fails(tmp_path, monkeypatch):
@@ -193,10 +196,14 @@ def test_disk_cache_can_be_disabled_and_never_fails(tmp_path, monkeypatch):
     clear_cache()
     assert cached_dimension((3, 2, 1), 2, cache_dir=blocker / "cache").dimension == 5
     corrupt = tmp_path / "corrupt"
-    corrupt.mkdir()
-    (corrupt / "dimensions-v1.json").write_text("{not json")
+    entry = sweeps_mod._dimension.cache_file(Architecture((3, 2, 1), 2), 0, 2,
+                                             cache_dir=corrupt)
+    entry.parent.mkdir(parents=True)
+    entry.write_text("{not json")
     clear_cache()
-    assert cached_dimension((3, 2, 1), 2, cache_dir=corrupt).dimension == 5
+    with pytest.warns(CacheWarning, match="not valid JSON"):
+        assert cached_dimension((3, 2, 1), 2, cache_dir=corrupt).dimension == 5
+    assert json.loads(entry.read_text())["value"]["dimension"] == 5   # healed
 
 
 def test_env_var_moves_the_cache(tmp_path, monkeypatch):
@@ -204,7 +211,7 @@ def test_env_var_moves_the_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("NAGVIZ_CACHE_DIR", str(tmp_path / "here"))
     clear_cache()
     cached_dimension((2, 3, 1), 2)
-    assert list((tmp_path / "here").glob("dimensions-v*.json"))
+    assert list((tmp_path / "here").glob("dimension/*/*.json"))
 
 
 def test_progress_callback():
@@ -222,7 +229,7 @@ def test_too_large_sweeps_are_refused_before_any_work(monkeypatch):
     def forbidden(*args, **kwargs):
         raise AssertionError("computed something")
 
-    monkeypatch.setattr(atlas_mod, "dimension", forbidden)
+    monkeypatch.setattr(sweeps_mod, "dimension", forbidden)
     with pytest.raises(ArchitectureTooLargeError, match="too large"):
         shallow_atlas([2, 60], [60], 3, progress=lambda *a: calls.append(a), **NO_DISK)
     with pytest.raises(ArchitectureTooLargeError, match="whole sweep"):

@@ -139,8 +139,8 @@ def test_deterministic_and_cached(tmp_path, monkeypatch):
                             progress=lambda d, t: calls.append((d, t)))
     assert calls[0] == (0, 2) and calls[-1] == (2, 2)
     assert recovery_experiment((3, 2, 1), [4, 6], seed=3, cache_dir=tmp_path) is c
-    assert list(tmp_path.glob("recovery-v*.json"))
-    sc._RECOVERY_MEMORY.clear()
+    assert len(list(tmp_path.glob("recovery/*/*.json"))) == 1
+    sc._recovery.cache_clear()   # forget the memory: the disk must answer now
     monkeypatch.setattr(sc, "fit_student", lambda *a, **k: pytest.fail("not read from disk"))
     d = recovery_experiment((3, 2, 1), [4, 6], seed=3, cache_dir=tmp_path)
     np.testing.assert_array_equal(c.best_error, d.best_error)

@@ -7,12 +7,10 @@
 * :class:`RecoveryExplorer` -- teacher–student recovery error and Jacobian rank against
   the number of samples ``N``, with the dimension, parameter count and ambient
   dimension marked;
-* plain figures for the interpolants at ``N = dim`` (:func:`interpolants_figure`), a
-  line meeting a hypersurface (:func:`slice_figure`) and covering-number curves
-  (:func:`covering_figure`).
+* the plain figures of :mod:`nagviz.explorers.degree`, re-exported.
 
-Every number comes from :mod:`nagviz.atlas`, :mod:`nagviz.sample_complexity` or
-:mod:`nagviz.degree`, which cache their results in memory and on disk. The views add
+Every number comes from :mod:`nagviz.atlas` or :mod:`nagviz.sample_complexity`, which
+cache their results in memory and on disk (:mod:`nagviz.cache`). The views add
 progress bars on top of those modules' ``progress(done, total)`` callbacks: an
 ``ipywidgets.IntProgress`` inside an explorer (shown only when a computation lasts more
 than half a second), or a ``tqdm`` bar around :func:`prewarm`. The mathematics stays free
@@ -33,17 +31,30 @@ ambient dimension grey (``neutral``, with different dashes), defects vermillion
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..architecture import Architecture
-from ..atlas import alexander_hirschowitz_dimension, degree_threshold, grid_atlas
-from ..sample_complexity import interpolants_at_dimension, recovery_experiment
+from ..atlas import (  # the presets are re-exported: notebook 02 reads them from here
+    ATLAS_FAMILIES,
+    THRESHOLD_PRESETS,
+    alexander_hirschowitz_dimension,
+    degree_threshold,
+    grid_atlas,
+)
+from ..cache import memoize
+from ..sample_complexity import recovery_experiment
 from ..theme import COLORS, COLORSCALE
 from ._base import ProgressExplorer, plain_figure as _figure, title as _title
+from .degree import ERROR_FLOOR as _ERROR_FLOOR
+from .degree import (  # noqa: F401  (re-exported: notebook 02 reads them from here)
+    covering_figure,
+    interpolants_data,
+    interpolants_figure,
+    slice_figure,
+)
 
 __all__ = [
     "AtlasExplorer",
@@ -62,14 +73,9 @@ __all__ = [
 
 _STYLE = {"description_width": "initial"}
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-_ERROR_FLOOR = 1e-17  # errors are plotted on a log scale; exact zeros sit here
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-
-
 
 def _power(r) -> str:
     return "z" + str(r).translate(_SUP)
@@ -125,35 +131,6 @@ def _run_jobs(jobs, progress):
 
 # --------------------------------------------------------------------------- the atlas
 
-@dataclass(frozen=True)
-class AtlasFamily:
-    """A family of architectures laid out on a grid: rows ``d_0``, columns a width."""
-
-    label: str
-    pattern: str
-    widths_of: Callable[[int, int], tuple]
-    rows: tuple
-    columns: tuple
-    column_label: str
-    shallow_one_output: bool = False
-
-
-ATLAS_FAMILIES = {
-    "shallow": AtlasFamily("shallow (d₀, d₁, 1)", "(d₀, d₁, 1)", lambda d0, w: (d0, w, 1),
-                           tuple(range(2, 7)), tuple(range(1, 16)), "d₁", True),
-    "shallow2": AtlasFamily("two outputs (d₀, d₁, 2)", "(d₀, d₁, 2)",
-                            lambda d0, w: (d0, w, 2), tuple(range(2, 7)), tuple(range(1, 16)),
-                            "d₁"),
-    "deep2": AtlasFamily("deep (d₀, w, w, 1)", "(d₀, w, w, 1)", lambda d0, w: (d0, w, w, 1),
-                         tuple(range(2, 7)), tuple(range(1, 9)), "w"),
-    "deep3": AtlasFamily("deeper (d₀, w, w, w, 1)", "(d₀, w, w, w, 1)",
-                         lambda d0, w: (d0, w, w, w, 1), tuple(range(2, 6)), tuple(range(1, 7)),
-                         "w"),
-    "bottleneck": AtlasFamily("bottleneck (d₀, 1, w, 1)", "(d₀, 1, w, 1)",
-                              lambda d0, w: (d0, 1, w, 1), tuple(range(2, 7)),
-                              tuple(range(1, 9)), "w"),
-}
-
 _QUANTITY_LABELS = {
     "dimension": "dimension",
     "defect": "defect = expected − dimension",
@@ -167,21 +144,33 @@ _DEFECT_CAP = 10
 _DEFECT_SCALE = [[0.0, "#EDEDED"], [0.1, "#F8CFAF"], [1.0, COLORS["singular"]]]
 _FILLING_SCALE = [[0.0, "#EEEEEE"], [0.5, "#EEEEEE"], [0.5, COLORS["manifold"]],
                   [1.0, COLORS["manifold"]]]
-_ATLASES: dict = {}
+
+
+def _cached_call(func, *args, progress=None):
+    """``func(*args, progress=...)`` of a memoized ``func``; a cached answer reports (1, 1)."""
+    reported = []
+
+    def relay(done, total):
+        reported.append(done)
+        progress(done, total)
+
+    result = func(*args, progress=None if progress is None else relay)
+    if progress is not None and not reported:
+        progress(1, 1)
+    return result
+
+
+@memoize(maxsize=64, ignore=("progress",))
+def _atlas_of(family: str, r: int, cache_dir, progress=None):
+    fam = ATLAS_FAMILIES[family]
+    return grid_atlas(fam.widths_of, fam.rows, fam.columns, r, row_label="d_0",
+                      column_label=fam.column_label, description=f"widths {fam.pattern}",
+                      progress=progress, cache_dir=cache_dir)
 
 
 def _atlas(family: str, r: int, cache_dir=None, progress=None):
     """The :class:`nagviz.atlas.AtlasResult` of one family at one degree (kept in memory)."""
-    key = (family, int(r), str(cache_dir))
-    if key not in _ATLASES:
-        fam = ATLAS_FAMILIES[family]
-        _ATLASES[key] = grid_atlas(fam.widths_of, fam.rows, fam.columns, int(r),
-                                   row_label="d_0", column_label=fam.column_label,
-                                   description=f"widths {fam.pattern}", progress=progress,
-                                   cache_dir=cache_dir)
-    elif progress is not None:
-        progress(1, 1)
-    return _ATLASES[key]
+    return _cached_call(_atlas_of, family, int(r), cache_dir, progress=progress)
 
 
 def _ah_exceptional(d0: int, d1: int, r: int) -> bool:
@@ -406,21 +395,17 @@ class AtlasExplorer(_ProgressExplorer):
 
 # --------------------------------------------------------------------------- thresholds
 
-THRESHOLD_PRESETS = (
-    (3, 3, 3), (4, 4, 4), (3, 3, 3, 1), (4, 4, 4, 1), (2, 2, 2, 2, 1), (4, 3, 2, 1),
-    (3, 2, 1), (3, 5, 1), (2, 1, 2, 1), (3, 1, 3, 1), (2, 3, 3, 3, 1),
-)
-_THRESHOLDS: dict = {}
+
+
+@memoize(maxsize=256, ignore=("progress",))
+def _threshold_of(widths: tuple, r_max: int, cache_dir, progress=None):
+    return degree_threshold(widths, r_max=r_max, r_min=1, progress=progress,
+                            cache_dir=cache_dir)
 
 
 def _threshold(widths, r_max, cache_dir=None, progress=None):
-    key = (tuple(widths), int(r_max), str(cache_dir))
-    if key not in _THRESHOLDS:
-        _THRESHOLDS[key] = degree_threshold(widths, r_max=int(r_max), r_min=1,
-                                            progress=progress, cache_dir=cache_dir)
-    elif progress is not None:
-        progress(1, 1)
-    return _THRESHOLDS[key]
+    """The :class:`nagviz.atlas.ThresholdResult` of one pattern (kept in memory)."""
+    return _cached_call(_threshold_of, tuple(widths), int(r_max), cache_dir, progress=progress)
 
 
 class DegreeThresholdExplorer(_ProgressExplorer):
@@ -803,167 +788,3 @@ def prewarm(progress=None, cache_dir=None, parts=tuple(_PREWARM_PARTS),
         else:
             jobs += _PREWARM_PARTS[part].jobs(cache_dir=cache_dir)
     return _run_jobs(jobs, progress)
-
-
-# --------------------------------------------------------------------------- N = dim
-
-def interpolants_data(widths=(3, 2, 1), r=2, *, seed: int = 0, restarts: int = 24,
-                      cache_dir=None) -> dict:
-    """Students fitted at ``N = dim - 1, dim, dim + 1`` against the exact interpolants.
-
-    Runs every restart (``stop_after = restarts``) of
-    :func:`nagviz.sample_complexity.recovery_experiment` at the three sample sizes, and
-    :func:`nagviz.sample_complexity.interpolants_at_dimension` for the exact list of
-    functions of ``V`` through ``dim`` samples (so ``V`` must be a hypersurface).
-
-    Examples
-    --------
-    >>> d = interpolants_data(restarts=6, cache_dir=False)
-    >>> d["dimension"], d["degree"], len(d["exact_errors"])
-    (5, 3, 3)
-    """
-    exact = interpolants_at_dimension(widths, r, seed=seed)
-    dim = exact.n_samples
-    res = recovery_experiment(widths, [dim - 1, dim, dim + 1], r, seed=seed, restarts=restarts,
-                              stop_after=restarts, cache_dir=cache_dir)
-    groups = []
-    for n, losses, errors in zip(res.sample_sizes, res.restart_losses, res.restart_errors):
-        ok = [e for e, l in zip(errors, losses) if l < res.interpolation_tol]
-        groups.append(dict(N=n, errors=ok, failed=len(errors) - len(ok)))
-    return dict(widths=tuple(widths), r=r, dimension=dim, degree=exact.degree,
-                n_real=exact.n_real, exact_errors=exact.real_errors.tolist(), groups=groups,
-                seed=seed, restarts=restarts, interpolation_tol=res.interpolation_tol)
-
-
-def interpolants_figure(data):
-    """Strip plot: interpolating students at ``dim - 1, dim, dim + 1`` and the exact list.
-
-    ``data`` comes from :func:`interpolants_data`.
-
-    Examples
-    --------
-    >>> fig = interpolants_figure(interpolants_data(restarts=4, cache_dir=False))
-    >>> [t.name for t in fig.data][-1]
-    'the 3 real functions of V through the samples (of 3 over ℂ)'
-    """
-    traces = []
-    labels = []
-    for k, g in enumerate(data["groups"]):
-        offset = g["N"] - data["dimension"]
-        sign = {-1: " − 1", 0: "", 1: " + 1"}.get(offset, f" {offset:+d}")
-        labels.append(f"N = dim{sign} = {g['N']}")
-        e = np.maximum(np.asarray(g["errors"], float), _ERROR_FLOOR)
-        jitter = np.linspace(-0.18, 0.18, max(len(e), 1))[: len(e)]
-        traces.append(dict(type="scatter", x=(k + jitter).tolist(), y=e.tolist(),
-                           mode="markers", name="students that fit the samples",
-                           showlegend=k == 0, legendgroup="students",
-                           hovertemplate="error %{y:.2e}<extra></extra>",
-                           marker=dict(size=10, color=COLORS["path"], opacity=0.7,
-                                       line=dict(color="white", width=1))))
-    k = [g["N"] for g in data["groups"]].index(data["dimension"])
-    ex = np.maximum(np.asarray(data["exact_errors"], float), _ERROR_FLOOR)
-    traces.append(dict(type="scatter", x=[k + 0.3] * len(ex), y=ex.tolist(),
-                       mode="markers+text", text=[f"{v:.3g}" if v > 1e-10 else "teacher"
-                                                  for v in data["exact_errors"]],
-                       textposition="middle right", textfont=dict(size=14,
-                                                                   color=COLORS["manifold"]),
-                       name=f"the {data['n_real']} real functions of V through the samples "
-                            f"(of {data['degree']} over ℂ)",
-                       hovertemplate="exact interpolant: error %{y:.3g}<extra></extra>",
-                       marker=dict(symbol="line-ew-open", size=26, color=COLORS["manifold"],
-                                   line=dict(width=4))))
-    return _figure(
-        traces,
-        title=_title(f"widths {data['widths']}, σ(z) = z<sup>{data['r']}</sup>: "
-                     f"{data['restarts']} restarts per N", y=0.97),
-        xaxis=dict(tickvals=list(range(len(labels))), ticktext=labels, range=[-0.5, 2.8],
-                   showgrid=False, zeroline=False),
-        yaxis=dict(title=_title("error against the teacher"), type="log", dtick=4,
-                   exponentformat="power", range=[-17.3, 2]),
-        legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", font=dict(size=14)),
-        margin=dict(l=90, r=20, t=110, b=60), height=480)
-
-
-# --------------------------------------------------------------------------- degree
-
-def slice_figure(result, n: int = 400):
-    """The equation of a hypersurface along a random real line, with its roots.
-
-    ``result`` is a :class:`nagviz.degree.SliceResult`. Along the line the equation is
-    a polynomial of degree ``deg V`` in ``t``, drawn up to a constant factor (the product
-    of ``t - t_i`` over its complex roots); its real roots are the real intersection points.
-
-    Examples
-    --------
-    >>> from nagviz.degree import slice_hypersurface
-    >>> slice_figure(slice_hypersurface((3, 2, 1), 2, seed=5)).data[1].name   # det = 0
-    '3 real intersection point(s)'
-    """
-    roots = np.asarray(result.parameters)
-    real = np.abs(roots.imag) <= 1e-8 * np.maximum(1.0, np.abs(roots))
-    span = np.concatenate([roots.real, [0.0]])
-    a, b = span.min(), span.max()
-    pad = 0.25 * (b - a) + 0.5
-    t = np.linspace(a - pad, b + pad, n)
-    g = np.real(np.prod(t[:, None] - roots[None, :], axis=1))
-    scale = np.max(np.abs(g)) or 1.0
-    complex_text = ", ".join(f"{z.real:.2f} {'+' if z.imag >= 0 else '−'} {abs(z.imag):.2f}i"
-                             for z in roots[~real])
-    traces = [
-        dict(type="scatter", x=t.tolist(), y=(g / scale).tolist(), mode="lines",
-             name="the equation of V along the line (up to a constant)",
-             hoverinfo="skip", line=dict(color=COLORS["manifold"], width=3)),
-        dict(type="scatter", x=roots.real[real].tolist(), y=[0.0] * int(real.sum()),
-             mode="markers", name=f"{int(real.sum())} real intersection point(s)",
-             hovertemplate="t = %{x:.3f}<extra></extra>",
-             marker=dict(size=14, color=COLORS["singular"], line=dict(color="black", width=1))),
-    ]
-    a_ = result.architecture
-    note = f"; complex: {complex_text}" if complex_text else ""
-    return _figure(
-        traces,
-        title=_title(f"A random line meets V of {a_.widths} in {result.count} points over ℂ"
-                     f"{note}", y=0.97, font=dict(size=17)),
-        xaxis=dict(title=_title("t  (position on the line p + t v)")),
-        yaxis=dict(title=_title("equation (scaled)"), zeroline=True, zerolinewidth=2),
-        legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom", font=dict(size=14)),
-        margin=dict(l=80, r=20, t=110, b=60), height=420)
-
-
-def covering_figure(curves):
-    """Covering-number curves ``log N_eps`` against ``log10(1 / eps)``.
-
-    ``curves`` is a list of ``(label, CoveringBound)`` pairs (see
-    :func:`nagviz.degree.covering_number_bound`); a bound with ``degree 1`` and the
-    ambient dimension is drawn grey and dashed as the whole space.
-
-    Examples
-    --------
-    >>> from nagviz.degree import covering_number_bound
-    >>> covering_figure([("cone", covering_number_bound(2, 2, [0.1, 0.01]))]).data[0].name
-    'cone: m = 2, deg = 2'
-    """
-    palette = [COLORS["manifold"], COLORS["teacher"], COLORS["data"], COLORS["path"],
-               COLORS["singular"], COLORS["boundary"]]
-    dashes = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
-    traces = []
-    k = 0
-    for label, b in curves:
-        x = (-np.log10(b.eps)).tolist()
-        whole = b.degree == 1
-        color = COLORS["neutral"] if whole else palette[k % len(palette)]
-        dash = "dash" if whole else dashes[k % len(dashes)]
-        if not whole:
-            k += 1
-        traces.append(dict(type="scatter", x=x, y=np.asarray(b.log_covering).tolist(),
-                           mode="lines", name=f"{label}: m = {b.dimension}, deg = {b.degree}",
-                           hovertemplate="log N = %{y:.0f}<extra></extra>",
-                           line=dict(color=color, dash=dash, width=3)))
-    return _figure(
-        traces,
-        title=_title("Covering numbers: the dimension sets the slope, the degree the offset",
-                     y=0.97),
-        xaxis=dict(title=_title("log₁₀(1/ε)")),
-        yaxis=dict(title=_title("log N_ε   (bound, up to constants)"), rangemode="tozero"),
-        legend=dict(x=0.01, y=0.99, font=dict(size=14)),
-        margin=dict(l=80, r=20, t=70, b=60), height=480)
