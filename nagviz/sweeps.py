@@ -35,6 +35,7 @@ from .activation import Activation
 from .architecture import Architecture
 from .cache import memoize
 from .dimension import (
+    DEFAULT_PRIME,
     ArchitectureTooLargeError,
     DimensionResult,
     default_prime,
