@@ -53,7 +53,14 @@ def format_form(coeffs, digits: int = 3, latex: bool = False) -> str:
 
 
 def golden_minimize(score, lo, hi, iterations: int = 60):
-    """Vectorized golden-section search: a minimizer of ``score`` in each ``[lo, hi]``."""
+    """Vectorized golden-section search: a minimizer of ``score`` in each ``[lo, hi]``.
+
+    Examples
+    --------
+    >>> golden_minimize(lambda t: (t - np.array([0.3, -1.0])) ** 2, np.array([0.0, -2.0]),
+    ...                 np.array([1.0, 0.0])).round(6).tolist()
+    [0.3, -1.0]
+    """
     x1, x2 = hi - _GOLDEN * (hi - lo), lo + _GOLDEN * (hi - lo)
     f1, f2 = score(x1), score(x2)
     for _ in range(iterations):
@@ -67,7 +74,14 @@ def golden_minimize(score, lo, hi, iterations: int = 60):
 
 
 def quadratic_rays(theta):
-    """Unit vectors along the rank-one forms ``(cos t x + sin t y)^2`` and their norms."""
+    """Unit vectors along the rank-one forms ``(cos t x + sin t y)^2`` and their norms.
+
+    Examples
+    --------
+    >>> rays, norms = quadratic_rays(np.array([0.0]))
+    >>> rays.tolist(), norms.tolist()          # x^2 = (1, 0, 0)
+    ([[1.0, 0.0, 0.0]], [1.0])
+    """
     cos, sin = np.cos(theta), np.sin(theta)
     rays = np.stack([cos**2, 2 * cos * sin, sin**2], axis=-1)
     norms = np.linalg.norm(rays, axis=-1)
