@@ -240,6 +240,12 @@ class AtlasResult:
         lines.append("  " + self.footer())
         return "\n".join(lines)
 
+    def plot(self, ax=None, **kwargs):
+        """A heat map of one quantity (``quantity="defect"``), with matplotlib (:func:`nagviz.plotting.plot_atlas`); returns the axes."""
+        from .plotting import plot_atlas
+
+        return plot_atlas(self, ax=ax, **kwargs)
+
     def _repr_html_(self) -> str:
         head = (f"<tr><th>{html.escape(self.row_label)} \\ {html.escape(self.column_label)}</th>"
                 + "".join(f"<th>{c}</th>" for c in self.column_values) + "</tr>")
@@ -463,6 +469,12 @@ class ThresholdResult:
         lines.append(f"  {self.method}, p = {self.prime}, seed = {self.seed}, "
                      f"up to {self.trials} trial(s)")
         return "\n".join(lines)
+
+    def plot(self, ax=None, **kwargs):
+        """Dimension against the activation degree, with matplotlib (:func:`nagviz.plotting.plot_threshold`); returns the axes."""
+        from .plotting import plot_threshold
+
+        return plot_threshold(self, ax=ax, **kwargs)
 
     def _repr_html_(self) -> str:
         head = "<tr><th>r</th>" + "".join(f"<th>{r}</th>" for r in self.degrees) + "</tr>"

@@ -634,6 +634,12 @@ class DimensionResult:
             lines.append(f"  cross-check         {self._float_line()}")
         return "\n".join(lines)
 
+    def plot(self, ax=None, **kwargs):
+        """Bars of the counts and the dimension, with matplotlib (:func:`nagviz.plotting.plot_dimension`); returns the axes."""
+        from .plotting import plot_dimension
+
+        return plot_dimension(self, ax=ax, **kwargs)
+
     def _repr_html_(self) -> str:
         rows = [
             ("parameters", self.parameters),

@@ -426,6 +426,12 @@ class RecoveryResult:
         lines.append("  " + self._footer())
         return "\n".join(lines)
 
+    def plot(self, ax=None, **kwargs):
+        """Distance to the teacher against the number of samples, with matplotlib (:func:`nagviz.plotting.plot_recovery`); returns the axes."""
+        from .plotting import plot_recovery
+
+        return plot_recovery(self, ax=ax, **kwargs)
+
     def _repr_html_(self) -> str:
         head = ("<tr><th>N</th><th>Jacobian rank</th><th>best error</th><th>median error</th>"
                 "<th>train loss</th><th>interpolating</th><th>regression error</th></tr>")

@@ -1,0 +1,158 @@
+"""Figures for slides and papers: result objects drawn with matplotlib.
+
+The scikit-learn *Display* pattern: a result that has a natural picture gets a
+``.plot(ax=None)`` method that calls a function here and returns the matplotlib axes,
+so a lecturer gets a PDF or SVG without a browser::
+
+    ax = nagviz.dimension((3, 5, 1), 4).plot()
+    ax.figure.savefig("clebsch.pdf")
+
+The functions only draw what the result holds; they compute nothing of their own.
+This module imports matplotlib, so the pure modules import it only inside ``.plot``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["plot_dimension", "plot_atlas", "plot_threshold", "plot_recovery", "new_axes"]
+
+#: the course palette (Okabe-Ito, colour-blind safe), as in nagviz.theme
+_BLUE, _ORANGE, _GREEN, _VERMILLION, _GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#999999"
+
+
+def new_axes(ax=None, figsize=(6.4, 4.0)):
+    """``ax`` itself, or the axes of a new figure of ``figsize`` inches.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> new_axes().figure.get_size_inches().tolist()
+    [6.4, 4.0]
+    """
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax
+
+
+def plot_dimension(result, ax=None):
+    """Bars of parameters, expected dimension, dimension and ambient dimension.
+
+    Parameters
+    ----------
+    result : nagviz.DimensionResult
+    ax : matplotlib axes, optional
+
+    Returns
+    -------
+    matplotlib axes
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import nagviz
+    >>> ax = nagviz.dimension((3, 5, 1), 4).plot()
+    >>> [round(b.get_height()) for b in ax.patches]
+    [20, 15, 14, 15]
+    """
+    ax = new_axes(ax)
+    labels = ["parameters", "expected", "dimension", "ambient"]
+    values = [result.parameters, result.expected_dimension, result.dimension,
+              result.ambient_dimension]
+    colors = [_GREY, _ORANGE, _VERMILLION if result.defect else _BLUE, _GREEN]
+    bars = ax.bar(labels, values, color=colors)
+    ax.bar_label(bars, padding=2)
+    ax.set_ylabel("dimension / count")
+    status = f"defect {result.defect}" if result.defect else (
+        "filling" if result.filling else "as expected")
+    ax.set_title(f"{result.architecture.describe()}: {status}")
+    ax.set_ylim(0, max(values) * 1.15 + 1)
+    return ax
+
+
+def plot_atlas(atlas, quantity: str = "defect", ax=None, annotate: bool = True):
+    """A heat map of one quantity of an atlas, one cell per architecture.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from nagviz.atlas import shallow_atlas
+    >>> ax = shallow_atlas([2, 3, 4], [1, 2, 3], 2, cache_dir=False).plot()
+    >>> ax.images[0].get_array().tolist()
+    [[0, 0, 0], [0, 1, 0], [0, 1, 1]]
+    """
+    ax = new_axes(ax, figsize=(1.0 + 0.55 * len(atlas.column_values),
+                                1.2 + 0.45 * len(atlas.row_values)))
+    values = np.asarray(atlas.quantity(quantity))
+    image = ax.imshow(values, cmap="Oranges" if quantity == "defect" else "viridis",
+                      origin="lower", aspect="auto")
+    ax.set_xticks(range(len(atlas.column_values)), [str(v) for v in atlas.column_values])
+    ax.set_yticks(range(len(atlas.row_values)), [str(v) for v in atlas.row_values])
+    ax.set_xlabel(f"${atlas.column_label}$")
+    ax.set_ylabel(f"${atlas.row_label}$")
+    ax.set_title(f"{quantity} of {atlas.description}, $\\sigma = {atlas.activation}$")
+    if annotate and values.size <= 400:
+        top = values.max() if values.size else 0
+        for (i, j), v in np.ndenumerate(values):
+            ax.text(j, i, str(v), ha="center", va="center", fontsize=8,
+                    color="white" if top and v > 0.6 * top else "black")
+    ax.figure.colorbar(image, ax=ax, shrink=0.8)
+    return ax
+
+
+def plot_threshold(result, ax=None):
+    """Dimension and expected dimension against the activation degree ``r``.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from nagviz.atlas import degree_threshold
+    >>> ax = degree_threshold((3, 3, 3, 1), r_max=4, cache_dir=False).plot()
+    >>> ax.lines[1].get_ydata().tolist()        # the dimension for r = 2, 3, 4
+    [12, 15, 15]
+    """
+    ax = new_axes(ax)
+    r = np.asarray(result.degrees)
+    ax.plot(r, result.expected, "s--", color=_ORANGE, label="expected dimension")
+    ax.plot(r, result.dimension, "o-", color=_BLUE, label="dimension")
+    ax.plot(r, result.ambient, ":", color=_GREEN, label="ambient dimension")
+    if result.threshold is not None:
+        ax.axvline(result.threshold, color=_GREY, lw=0.8)
+    ax.set_xlabel("activation degree $r$")
+    ax.set_ylabel("dimension")
+    ax.set_xticks(r)
+    ax.set_title(f"widths {tuple(result.widths)}: expected from r = {result.threshold}")
+    ax.legend()
+    return ax
+
+
+def plot_recovery(result, ax=None):
+    """Distance of the learnt function from the teacher against the number of samples.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from nagviz.sample_complexity import recovery_experiment
+    >>> ax = recovery_experiment((3, 2, 1), [4, 5, 6, 7], seed=0, cache=False).plot()
+    >>> ax.get_xlabel()
+    'number of samples $N$'
+    """
+    ax = new_axes(ax)
+    N = np.asarray(result.sample_sizes)
+    floor = 1e-17
+    ax.semilogy(N, np.maximum(result.best_error, floor), "o-", color=_BLUE,
+                label="student kept (best training loss)")
+    ax.semilogy(N, np.maximum(result.median_error, floor), ".--", color=_GREY,
+                label="median over restarts")
+    ax.axvline(result.dimension, color=_VERMILLION, lw=1, label=f"dim = {result.dimension}")
+    ax.axvline(result.parameters, color=_ORANGE, lw=1, ls=":",
+               label=f"parameters = {result.parameters}")
+    ax.set_xlabel("number of samples $N$")
+    ax.set_ylabel("relative distance to the teacher")
+    ax.set_title(f"{result.architecture.describe()}: recovered from N = {result.transition}")
+    ax.legend(fontsize=8)
+    return ax
