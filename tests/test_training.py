@@ -5,9 +5,10 @@ import pytest
 
 from nagviz import Architecture, coefficients
 from nagviz.cnn import CNNArchitecture
-from nagviz.training import (_model, best_fit, gd_subnetwork_experiment, gradient_descent,
-                             hidden_units, inner_product_matrix, levenberg_marquardt,
-                             sample_targets, train, unit_contributions)
+from nagviz._models import _model
+from nagviz.training import (best_fit, gd_subnetwork_experiment, gradient_descent, hidden_units,
+                             inner_product_matrix, levenberg_marquardt, sample_targets, train,
+                             unit_contributions)
 
 MLP = Architecture((2, 2, 1), "z^3 + z^2")
 CNN = CNNArchitecture((2, 2), "z^3 + z^2")
