@@ -28,6 +28,7 @@ __all__ = [
     "apolarity_matrix_221",
     "neurovariety_221_equation",
     "network_221_parameters",
+    "is_real_network_221",
     "SingularSlice",
     "singular_slice_221",
     "slice_cross_section_221",
@@ -130,6 +131,21 @@ def network_221_parameters(coeffs, tolerance: float = 1e-9):
     c = np.asarray(coeffs, dtype=float)
     theta, ok = _decompose_221(c.reshape(1, 7), tolerance)
     return theta[0] if ok[0] else None
+
+
+def is_real_network_221(coeffs, tolerance: float = 1e-9) -> np.ndarray:
+    """For each row of ``coeffs``: do real weights of (2,2,1), ``z^3 + z^2`` compute it?
+
+    The batched test behind :func:`network_221_parameters`: points of the neurovariety
+    that only complex weights reach, and points off it, give ``False``.
+
+    Examples
+    --------
+    >>> f = coefficients(CUBIC_221, [1.0, 2.0, -1.0, 0.5, 1.0, -2.0])[0]
+    >>> is_real_network_221([f, [1, 0, 1, 0, 1, 0, 0]]).tolist()
+    [True, False]
+    """
+    return _decompose_221(np.atleast_2d(np.asarray(coeffs, dtype=float)), tolerance)[1]
 
 
 def _decompose_221(C, tolerance):

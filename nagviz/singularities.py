@@ -41,13 +41,14 @@ from .critical_versus_best import SubnetworkFitResult, best_fit_is_subnetwork_fr
 from .loss_landscape import (EscapeResult, dead_neuron_point, escape_direction, loss_gradient,
                              loss_hessian)
 from .neurovariety_221 import (CUBIC_221, SingularSlice, apolarity_matrix_221,
-                               network_221_parameters, neurovariety_221_equation,
+                               is_real_network_221, network_221_parameters, neurovariety_221_equation,
                                singular_slice_221, slice_cross_section_221)
 from .rank_one_trap import (QUADRATIC_221, TRAP_OUTCOMES, RankOneTrapResult,
                             binary_quadratic_eigenvalues, cone_coordinates,
                             rank_one_trap_experiment)
 from .tangent_space import (ParameterPath, PathRankResult, TangentRankResult, merge_path,
-                            rank_along_path, switch_off_path, tangent_rank)
+                            rank_along_path, singular_values_along_path, switch_off_path,
+                            tangent_rank)
 from .voronoi import (CORNER, CROSSING_LINES, CUSP, NODE, ConeVoronoiResult, NearestPoint,
                       PlaneCurve, VoronoiGrid, cone_vertex_voronoi, nearest_point_on_curve,
                       singular_voronoi_grid)
@@ -58,6 +59,7 @@ __all__ = [
     "ParameterPath",
     "tangent_rank",
     "rank_along_path",
+    "singular_values_along_path",
     "switch_off_path",
     "merge_path",
     "PlaneCurve",
@@ -82,6 +84,7 @@ __all__ = [
     "apolarity_matrix_221",
     "neurovariety_221_equation",
     "network_221_parameters",
+    "is_real_network_221",
     "SingularSlice",
     "singular_slice_221",
     "slice_cross_section_221",

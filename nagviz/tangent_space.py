@@ -32,6 +32,7 @@ __all__ = [
     "ParameterPath",
     "tangent_rank",
     "rank_along_path",
+    "singular_values_along_path",
     "switch_off_path",
     "merge_path",
 ]
@@ -390,3 +391,41 @@ def rank_along_path(arch, theta0, theta1=None, ts=None, *, exact: bool = True, s
     return PathRankResult(arch, label, tuple(float(t) for t in ts), tuple(ranks),
                           _generic_rank(arch), bool(exact), method,
                           int(prime) if exact else None, int(seed))
+
+
+def singular_values_along_path(arch, path, ts) -> np.ndarray:
+    """Singular values of the float coefficient Jacobian at points ``path(t)``.
+
+    A floating-point cross-check of :func:`rank_along_path`: approaching a subnetwork,
+    the singular values of the directions the tangent space loses go to zero, at a rate
+    that shows the order at which they vanish.
+
+    Parameters
+    ----------
+    arch : Architecture or CNNArchitecture
+    path : ParameterPath or callable
+        ``t -> theta``.
+    ts : sequence of float
+
+    Returns
+    -------
+    numpy.ndarray, shape (len(ts), k)
+        Row ``i``: the singular values at ``path(ts[i])``, largest first (NaN-padded).
+
+    Examples
+    --------
+    >>> arch = Architecture((2, 1, 1), 2)
+    >>> S = singular_values_along_path(arch, ParameterPath((1, 2, 1), (1, 2, 0), "v -> 0"),
+    ...                                [0.0, 0.999, 1.0])
+    >>> S.shape, bool(S[0, 2] < 1e-12 * S[0, 0])    # 2 = dim of the cone: one is always 0
+    ((3, 3), True)
+    >>> np.round(S[:, 1], 4).tolist()                  # the second goes to 0 like v = 1 - t
+    [3.5348, 0.0036, 0.0]
+    """
+    rows = [tangent_rank(arch, np.array([float(x) for x in path(t)]), exact=False).singular_values
+            for t in ts]
+    width = max((len(r) for r in rows), default=0)
+    S = np.full((len(rows), width), np.nan)
+    for i, r in enumerate(rows):
+        S[i, :len(r)] = r
+    return S
