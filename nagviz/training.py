@@ -11,7 +11,8 @@ This module gathers the public names of the modules that hold the mathematics:
 * :mod:`nagviz.units` -- hidden units (:class:`Unit`, :func:`hidden_units`): the neurons
   or filter entries whose removal gives a subnetwork;
 * :mod:`nagviz.inner_products` -- the Euclidean, Bombieri–Weyl and Gaussian-data inner
-  products (:func:`inner_product_matrix`) and random targets (:func:`sample_targets`);
+  products (:func:`inner_product_matrix`, :func:`gram_factor`) and random targets
+  (:func:`sample_targets`);
 * :mod:`nagviz.optimization` -- plain gradient descent and Levenberg–Marquardt
   (:func:`train`, :class:`TrainingResult`) and the distance of a network to its
   subnetworks (:func:`unit_contributions`);
@@ -35,7 +36,7 @@ from __future__ import annotations
 
 from ._fitting import DIVERGENCE_LOSS, DIVERGENCE_NORM, ESCAPE_NORM
 from .best_approximation import BestFitResult, best_fit
-from .inner_products import inner_product_matrix, sample_targets
+from .inner_products import gram_factor, inner_product_matrix, sample_targets
 from .optimization import (TrainingResult, gradient_descent, levenberg_marquardt, train,
                            unit_contributions)
 from .subnetwork_experiment import SubnetworkExperimentResult, gd_subnetwork_experiment
@@ -46,6 +47,7 @@ __all__ = [
     "hidden_units",
     "inner_product_matrix",
     "sample_targets",
+    "gram_factor",
     "unit_contributions",
     "train",
     "gradient_descent",
