@@ -2,10 +2,10 @@
 
 At a parameter point whose hidden neuron has zero incoming and outgoing weights
 (:func:`dead_neuron_point`) the loss gradient in that neuron's coordinates vanishes for
-every target (:func:`loss_gradient`), the Hessian there is zero
+every target (:func:`loss_gradient`), the Hessian in those coordinates is zero
 (:func:`loss_hessian`), and the loss decreases only at third order along the best
 direction (:func:`escape_direction`): a subnetwork is a critical point of the full
-loss, and gradient descent started near it leaves only slowly.
+loss.
 
 Pure mathematics: no plotting or widget imports.
 """

@@ -6,9 +6,7 @@ its singular point form a region of positive area behind a cusp or a corner, and
 the point itself for a node or two crossing lines (:func:`nearest_point_on_curve`,
 :func:`singular_voronoi_grid`). For the (2,1,1) cone ``b^2 = 4ac`` of one-neuron
 quadratic networks the cell of the vertex is the polar cone for one nappe and only the
-vertex for the double cone (:func:`cone_vertex_voronoi`): a singular point attracts the
-best fits of a positive share of targets exactly when the neuromanifold is not locally
-symmetric around it.
+vertex for the double cone (:func:`cone_vertex_voronoi`).
 
 Pure mathematics: no plotting or widget imports.
 """

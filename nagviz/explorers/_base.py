@@ -363,18 +363,22 @@ class ProgressBar:
         self.widget.layout.visibility = "hidden"
         self.widget.layout.width = "60%"
         self._start = None
+        self._fresh = True
         self.shown = False
 
     def __call__(self, done: int, total: int) -> None:
         now = time.perf_counter()
         if done == 0 or self._start is None:
-            self._start = now
-            self.tqdm.reset(total=max(int(total), 1))  # restarts tqdm's clock and rate
+            self._start, self._fresh = now, True
         if done >= total:
             self.widget.layout.visibility = "hidden"
             self._start = None
             return
         if now - self._start >= self.delay:
+            if self._fresh:  # a new computation: tqdm's clock starts when it did
+                self.tqdm.reset(total=max(int(total), 1))
+                self.tqdm.start_t -= now - self._start
+                self._fresh = False
             advance(self.tqdm, done, total)
             self.widget.layout.visibility = "visible"
             self.shown = True
