@@ -467,13 +467,25 @@ def log_floor(a):
 
 
 def panel_title(text, x, y=1.0):
-    """An annotation dict titling one panel of a figure with several, at paper ``x``."""
+    """An annotation dict titling one panel of a figure with several, at paper ``x``.
+
+    Examples
+    --------
+    >>> panel_title("loss", 0.25)["x"], panel_title("loss", 0.25)["yanchor"]
+    (0.25, 'bottom')
+    """
     return dict(text=text, x=x, y=y, xref="paper", yref="paper", showarrow=False,
                 xanchor="center", yanchor="bottom", font=dict(size=16, color="#444"))
 
 
 def flat_colorscale(color):
-    """A plotly colorscale of one colour."""
+    """A plotly colorscale of one colour.
+
+    Examples
+    --------
+    >>> flat_colorscale("#D55E00")
+    [[0.0, '#D55E00'], [1.0, '#D55E00']]
+    """
     return [[0.0, color], [1.0, color]]
 
 
