@@ -20,6 +20,12 @@ still shows it.
 
 Choose the mode by hand with ``explorer.show("static")``, :func:`set_display_mode`, or
 the environment variable ``NAGVIZ_DISPLAY=static`` (or ``widget``).
+
+Slow explorers derive from :class:`ProgressExplorer`: their ``compute`` takes a
+``progress(done, total)`` callback, drawn by a ``tqdm`` notebook bar
+(:class:`ProgressBar`) under the controls. :class:`KeepStaticTraces` skips resending heavy
+traces that did not change, and a few helpers (:func:`json_lists`, :func:`log_floor`,
+:func:`panel_title`, :func:`flat_colorscale`) are shared by the figures.
 """
 
 from __future__ import annotations
