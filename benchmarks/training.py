@@ -19,7 +19,7 @@ from nagviz.cnn import CNNArchitecture
 from nagviz.singularities import (CUSP, NODE, best_fit_is_subnetwork_fraction,
                                   cone_vertex_voronoi, rank_along_path,
                                   singular_voronoi_grid, switch_off_path)
-from nagviz.training import _EXPERIMENT_CACHE, gd_subnetwork_experiment
+from nagviz.subnetwork_experiment import _EXPERIMENT_CACHE, gd_subnetwork_experiment
 
 MLP = Architecture((2, 2, 1), "z^3 + z^2")
 CNN = CNNArchitecture((2, 2), "z^3 + z^2")

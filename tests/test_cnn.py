@@ -11,7 +11,7 @@ from nagviz.cnn import (CNNArchitecture, cnn_coefficients, cnn_dimension, cnn_ev
                         cnn_jacobian_float, cnn_jacobian_mod_p, end_to_end_filter,
                         lcn_jacobian_mod_p, split_filters)
 from nagviz.dimension import rank_mod_p
-from nagviz.training import _model
+from nagviz._models import _model
 
 P = 2_147_483_647
 

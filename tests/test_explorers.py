@@ -120,3 +120,40 @@ def test_static_slider_steps_carry_each_frames_axis():
     ranges = [s.args[1]["xaxis.range"] for s in steps]
     widest = steps[-1].args[0]["x"][0]                              # width 8: 32 parameters
     assert ranges[-1][1] >= max(widest) and ranges[0][1] < ranges[-1][1]
+
+
+def test_progress_bar_is_a_tqdm_widget_under_the_controls():
+    from nagviz.explorers._base import ProgressBar, ProgressExplorer
+
+    class Slow(ProgressExplorer):
+        progress_label = "slow job"
+
+        def make_controls(self):
+            import ipywidgets as w
+
+            return {"n": w.IntSlider(value=2, min=1, max=4)}
+
+        def compute(self, n, progress=None):
+            if progress is not None:
+                progress(0, n)
+                progress(n, n)
+            return {"n": n}
+
+        def figure(self, data):
+            from nagviz.explorers._base import plain_figure
+
+            return plain_figure([dict(type="bar", x=[0], y=[data["n"]])])
+
+    e = Slow()
+    view = e.widget()
+    bar = e._bar
+    assert isinstance(bar, ProgressBar) and bar.widget in view.children
+    assert bar.widget.layout.visibility == "hidden"   # a finished job leaves no bar
+    bar.delay = 0.0
+    bar(0, 5)
+    bar(3, 5)
+    text = bar.widget.children[2].value.replace("\u2007", " ")
+    assert bar.widget.layout.visibility == "visible" and text.startswith(" 3/5 [")
+    assert (bar.tqdm.n, bar.widget.children[1].max) == (3, 5)
+    bar(5, 5)
+    assert bar.widget.layout.visibility == "hidden" and bar.shown

@@ -33,12 +33,11 @@ from .dimension import (  # noqa: E402  (notebook 02)
 __all__ += ["AtlasExplorer", "DegreeThresholdExplorer", "RecoveryExplorer"]
 
 from .singularities import (  # noqa: E402  (notebook 05)
-    CriticalVersusBestExplorer,
     RankPathExplorer,
     SingularSliceExplorer,
-    TrainingExplorer,
     VoronoiExplorer,
 )
+from .training import CriticalVersusBestExplorer, TrainingExplorer  # noqa: E402  (notebook 05)
 
 __all__ += ["RankPathExplorer", "SingularSliceExplorer", "VoronoiExplorer",
             "CriticalVersusBestExplorer", "TrainingExplorer"]

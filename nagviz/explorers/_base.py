@@ -20,6 +20,12 @@ still shows it.
 
 Choose the mode by hand with ``explorer.show("static")``, :func:`set_display_mode`, or
 the environment variable ``NAGVIZ_DISPLAY=static`` (or ``widget``).
+
+Slow explorers derive from :class:`ProgressExplorer`: their ``compute`` takes a
+``progress(done, total)`` callback, drawn by a ``tqdm`` notebook bar
+(:class:`ProgressBar`) under the controls. :class:`KeepStaticTraces` skips resending heavy
+traces that did not change, and a few helpers (:func:`json_lists`, :func:`log_floor`,
+:func:`panel_title`, :func:`flat_colorscale`) are shared by the figures.
 """
 
 from __future__ import annotations
@@ -29,7 +35,11 @@ import sys
 import time
 from typing import Any
 
-__all__ = ["Explorer", "ProgressBar", "ProgressExplorer", "display_mode", "plain_figure", "set_display_mode", "title"]
+from .._progress import advance
+
+__all__ = ["Explorer", "KeepStaticTraces", "ProgressBar", "ProgressExplorer", "display_mode",
+           "plain_figure", "set_display_mode", "title", "STYLE", "LOG_FLOOR", "json_lists",
+           "log_floor", "panel_title", "flat_colorscale"]
 
 _MODE_OVERRIDE: str | None = None
 _MODES = ("widget", "static")
@@ -331,47 +341,78 @@ class Explorer:
 
 
 class ProgressBar:
-    """A progress bar for an explorer, fed by a ``progress(done, total)`` callback.
+    """A ``tqdm`` progress bar for an explorer, fed by a ``progress(done, total)`` callback.
 
-    It stays hidden unless a computation is still running ``delay`` seconds after it
-    started, so cached answers never flash a bar. Call the instance as the callback.
+    The bar is ``tqdm``'s notebook widget (description, bar, count, rate and time left),
+    kept in the explorer's controls and reused for every computation. It stays hidden
+    unless a computation is still running ``delay`` seconds after it started, so cached
+    answers never flash a bar. Call the instance as the callback.
 
     Examples
     --------
     >>> bar = ProgressBar(delay=0.0)
     >>> bar(0, 4); bar(2, 4)
-    >>> bar.widget.value, bar.widget.max, bar.widget.layout.visibility
+    >>> bar.tqdm.n, bar.tqdm.total, bar.widget.layout.visibility
     (2, 4, 'visible')
     >>> bar(4, 4); bar.widget.layout.visibility
     'hidden'
     """
 
     def __init__(self, description: str = "computing", delay: float = 0.5):
-        import ipywidgets as widgets
+        from tqdm.notebook import tqdm as notebook_tqdm
 
         self.delay = float(delay)
         self.description = description
-        self.widget = widgets.IntProgress(
-            value=0, min=0, max=1, description=description, bar_style="info",
-            style={"description_width": "initial"},
-            layout=widgets.Layout(visibility="hidden", width="60%"))
+        self.tqdm = notebook_tqdm(total=1, desc=description, display=False, leave=True,
+                                  mininterval=0.0)
+        self.widget = self.tqdm.container
+        self.widget.layout.visibility = "hidden"
+        self.widget.layout.width = "60%"
         self._start = None
+        self._fresh = True
         self.shown = False
 
     def __call__(self, done: int, total: int) -> None:
         now = time.perf_counter()
         if done == 0 or self._start is None:
-            self._start = now
+            self._start, self._fresh = now, True
         if done >= total:
             self.widget.layout.visibility = "hidden"
             self._start = None
             return
         if now - self._start >= self.delay:
-            self.widget.max = max(int(total), 1)
-            self.widget.value = int(done)
-            self.widget.description = f"{self.description} {done}/{total}"
+            if self._fresh:  # a new computation: tqdm's clock starts when it did
+                self.tqdm.reset(total=max(int(total), 1))
+                self.tqdm.start_t -= now - self._start
+                self._fresh = False
+            advance(self.tqdm, done, total)
             self.widget.layout.visibility = "visible"
             self.shown = True
+
+
+class KeepStaticTraces(Explorer):
+    """In-place updates that skip heavy traces which did not change.
+
+    A trace whose ``meta`` is ``"static:<key>"`` depends only on ``<key>`` (a curve, a
+    mesh); when the live trace carries the same ``meta`` it is left alone, so that moving
+    a target does not resend a 160 x 160 heat map or a surface.
+    """
+
+    def _update(self, target, new):
+        same = len(target.data) == len(new.data) and all(
+            a.type == b.type for a, b in zip(target.data, new.data))
+        if not same:
+            return Explorer._update(target, new)
+        with target.batch_update():
+            for old, fresh in zip(target.data, new.data):
+                meta = fresh.meta
+                if isinstance(meta, str) and meta.startswith("static:") and old.meta == meta:
+                    continue
+                old.update(fresh.to_plotly_json(), overwrite=True)
+            layout = new.layout.to_plotly_json()
+            for key in ("template", "scene", "scene2", "scene3"):
+                layout.pop(key, None)
+            target.layout.update(layout)
 
 
 class ProgressExplorer(Explorer):
@@ -379,6 +420,7 @@ class ProgressExplorer(Explorer):
     :class:`ProgressBar` under the controls follows long computations."""
 
     progress_label = "computing"
+    cache_dir = None  # for explorers with a disk cache: None is nagviz's default folder
 
     def data(self):
         return self.compute(**self.values, progress=getattr(self, "_bar", None))
@@ -392,6 +434,65 @@ class ProgressExplorer(Explorer):
             children.insert(children.index(self._status) + 1, self._bar.widget)
             view.children = tuple(children)
         return view
+
+
+# --------------------------------------------------------------------------- figure helpers
+
+#: Control style: descriptions as wide as they need.
+STYLE = {"description_width": "initial"}
+#: Log-scale plots put exact zeros here.
+LOG_FLOOR = 1e-17
+
+
+def json_lists(a, decimals: int = 5):
+    """Nested lists with ``None`` for NaN (the widget comm needs valid JSON), rounded.
+
+    Examples
+    --------
+    >>> json_lists([[1.234567, float("nan")]], 2)
+    [[1.23, None]]
+    """
+    import numpy as np
+
+    a = np.round(np.asarray(a, dtype=float), decimals)
+    return np.where(np.isfinite(a), a, None).tolist()
+
+
+def log_floor(a):
+    """``|a|`` with zeros and NaN raised to :data:`LOG_FLOOR`, for log axes.
+
+    Examples
+    --------
+    >>> log_floor([0.0, -2.0]).tolist()
+    [1e-17, 2.0]
+    """
+    import numpy as np
+
+    return np.maximum(np.nan_to_num(np.abs(np.asarray(a, dtype=float)), nan=LOG_FLOOR),
+                      LOG_FLOOR)
+
+
+def panel_title(text, x, y=1.0):
+    """An annotation dict titling one panel of a figure with several, at paper ``x``.
+
+    Examples
+    --------
+    >>> panel_title("loss", 0.25)["x"], panel_title("loss", 0.25)["yanchor"]
+    (0.25, 'bottom')
+    """
+    return dict(text=text, x=x, y=y, xref="paper", yref="paper", showarrow=False,
+                xanchor="center", yanchor="bottom", font=dict(size=16, color="#444"))
+
+
+def flat_colorscale(color):
+    """A plotly colorscale of one colour.
+
+    Examples
+    --------
+    >>> flat_colorscale("#D55E00")
+    [[0.0, '#D55E00'], [1.0, '#D55E00']]
+    """
+    return [[0.0, color], [1.0, color]]
 
 
 def _figure_widget(go, fig):

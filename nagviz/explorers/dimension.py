@@ -31,7 +31,6 @@ ambient dimension grey (``neutral``, with different dashes), defects vermillion
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,6 +46,7 @@ from ..atlas import (  # the presets are re-exported: notebook 02 reads them fro
 from ..cache import memoize
 from ..sample_complexity import recovery_experiment
 from ..theme import COLORS, COLORSCALE
+from .._progress import tqdm_progress
 from ._base import ProgressExplorer, plain_figure as _figure, title as _title
 from .degree import ERROR_FLOOR as _ERROR_FLOOR
 from .degree import (  # noqa: F401  (re-exported: notebook 02 reads them from here)
@@ -81,35 +81,7 @@ def _power(r) -> str:
     return "z" + str(r).translate(_SUP)
 
 
-@contextmanager
-def tqdm_progress(description: str = "computing"):
-    """A ``progress(done, total)`` callback drawing a ``tqdm`` bar (a widget in Jupyter).
-
-    Examples
-    --------
-    >>> with tqdm_progress("demo") as progress:
-    ...     progress(0, 2); progress(2, 2)
-    """
-    from tqdm.auto import tqdm
-
-    bar = tqdm(total=1, desc=description, leave=True, mininterval=0.2)
-
-    def callback(done, total):
-        if bar.total != total:
-            bar.total = total
-        bar.n = done
-        bar.refresh()
-
-    try:
-        yield callback
-    finally:
-        bar.close()
-
-
-class _ProgressExplorer(ProgressExplorer):
-    """An explorer whose ``compute`` takes ``progress=`` and shows a bar in widget mode."""
-
-    cache_dir = None  # None: nagviz's default disk cache (see nagviz.atlas.cache_directory)
+_ProgressExplorer = ProgressExplorer  # its cache_dir None: nagviz.atlas.cache_directory()
 
 
 def _run_jobs(jobs, progress):

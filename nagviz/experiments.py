@@ -1,0 +1,469 @@
+"""The experiments of notebook 05 and their presets: what its explorers show, computed here.
+
+Each explorer of :mod:`nagviz.explorers.singularities` and :mod:`nagviz.explorers.training`
+is a view of one function below, with the presets (paths, curves, data distributions,
+initializations, learning rates) defined once here:
+
+* :data:`PATH_CASES`, :func:`path_case`, :func:`rank_path_case` -- the exact tangent rank
+  along paths to subnetworks, with a floating-point cross-check;
+* :func:`slice_section` -- a cross-section of the slice of the (2,2,1), ``z^3 + z^2``
+  neurovariety, its real lines and the tangent rank on the line of one-neuron networks;
+* :data:`VORONOI_CURVES`, :func:`voronoi_cell` -- the Voronoi cell of a singular point;
+* :data:`DISTRIBUTIONS`, :func:`critical_versus_best` -- is a subnetwork critical, a
+  trap, or the best fit;
+* :func:`trap_targets`, :func:`trap_runs` -- gradient descent on the quadratic network;
+* :func:`dead_neuron_data` -- gradient, Hessian and escape direction at a dead neuron;
+* :data:`EXPERIMENTS`, :func:`training_experiments` -- MLP against CNN, gradient descent
+  against Levenberg–Marquardt.
+
+:func:`prewarm` computes everything the notebook shows first, so that its explorers open
+at once. Results are cached in memory by the functions here and the modules they call.
+
+Pure mathematics: no plotting or widget imports.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from functools import lru_cache
+
+import numpy as np
+
+from .architecture import Architecture
+from .best_approximation import best_fit
+from .cnn import CNNArchitecture
+from .critical_versus_best import SubnetworkFitResult, best_fit_is_subnetwork_fraction
+from .inner_products import sample_targets
+from .loss_landscape import dead_neuron_point, escape_direction, loss_gradient, loss_hessian
+from .neurovariety_221 import (CUBIC_221, is_real_network_221, singular_slice_221,
+                               slice_cross_section_221)
+from .rank_one_trap import QUADRATIC_221, rank_one_trap_experiment
+from .subnetwork_experiment import gd_subnetwork_experiment
+from .tangent_space import (ParameterPath, merge_path, rank_along_path,
+                            singular_values_along_path, switch_off_path, tangent_rank)
+from .units import hidden_units
+from .voronoi import CORNER, CROSSING_LINES, CUSP, NODE, VoronoiGrid, singular_voronoi_grid
+
+__all__ = [
+    "PATH_CASES",
+    "path_case",
+    "rank_path_case",
+    "SLICE_ALPHAS",
+    "slice_section",
+    "VORONOI_CURVES",
+    "VORONOI_WINDOW",
+    "voronoi_cell",
+    "DISTRIBUTIONS",
+    "CRITICAL_DISTRIBUTIONS_SHOWN",
+    "critical_versus_best",
+    "TRAP_INIT_SCALES",
+    "TRAP_LEARNING_RATES",
+    "TRAP_DEFAULTS",
+    "TRAP_INIT_SCALES_SHOWN",
+    "TRAP_RUNS",
+    "TRAP_STEPS",
+    "TRAP_POPULATION",
+    "trap_targets",
+    "trap_runs",
+    "dead_neuron_data",
+    "EXPERIMENTS",
+    "training_experiments",
+    "prewarm",
+]
+
+
+# --------------------------------------------------------------------------- ranks along paths
+
+#: Paths of the rank explorer: ``key -> (label, architecture, note)``.
+PATH_CASES = {
+    "(3,2,1) off": ("(3,2,1), z²: switch neuron 2 off", Architecture((3, 2, 1), 2),
+                    "one-neuron network: a singular point of the hypersurface of rank ≤ 2 "
+                    "quadrics"),
+    "(3,2,1) merge": ("(3,2,1), z²: merge the two neurons", Architecture((3, 2, 1), 2),
+                      "both neurons compute the same square: again a one-neuron network"),
+    "(3,2,1) out-weight": ("(3,2,1), z²: only neuron 2's out-weight → 0",
+                           Architecture((3, 2, 1), 2),
+                           "the same function as switching the neuron off, reached with its "
+                           "in-weights still on: a smaller drop"),
+    "cone: v → 0": ("(2,1,1), z²: out-weight → 0 (the cone's vertex)",
+                    Architecture((2, 1, 1), 2),
+                    "the zero function, the vertex of the cone b² = 4ac"),
+    "cone: w → 0": ("(2,1,1), z²: in-weights → 0 (the cone's vertex)",
+                    Architecture((2, 1, 1), 2),
+                    "the zero function again, now with nothing left to move"),
+    "linear merge": ("linear (3,2,3): merge the two neurons", Architecture((3, 2, 3), 1),
+                     "W₁ drops to rank 1: a 3×3 matrix of rank 1, singular on rank ≤ 2"),
+    "linear off": ("linear (3,2,3): switch neuron 1 off", Architecture((3, 2, 3), 1),
+                   "both factors drop to rank 1"),
+    "CNN entry": ("CNN (2,2), z³+z²: one filter entry → 0",
+                  CNNArchitecture((2, 2), "z^3 + z^2"),
+                  "a sparse filter: for this CNN it is NOT a rank drop"),
+}
+
+
+def _start_point(arch, seed):
+    """A start point with small nonzero integer entries and the generic rank."""
+    for k in range(20):
+        rng = np.random.default_rng(1000 * seed + k)
+        theta = rng.integers(1, 4, arch.n_parameters) * rng.choice([-1, 1], arch.n_parameters)
+        if tangent_rank(arch, theta.tolist()).drop == 0:
+            return [int(x) for x in theta]
+    raise RuntimeError(f"no generic start point found for {arch!r}")  # pragma: no cover
+
+
+def path_case(case: str, seed: int = 0):
+    """The path of :data:`PATH_CASES` ``case`` from a random generic integer point.
+
+    Returns
+    -------
+    tuple
+        ``(architecture, ParameterPath, label, note)``.
+
+    Examples
+    --------
+    >>> arch, path, label, note = path_case("cone: w → 0", seed=0)
+    >>> [int(x) for x in path(1)][:2]                  # both in-weights end at zero
+    [0, 0]
+    """
+    if case not in PATH_CASES:
+        raise ValueError(f"unknown path {case!r}; choose one of {list(PATH_CASES)}")
+    label, arch, note = PATH_CASES[case]
+    theta = _start_point(arch, int(seed))
+    if case in ("(3,2,1) off", "linear off"):
+        path = switch_off_path(arch, theta, 1, 1 if case == "(3,2,1) off" else 0)
+    elif case in ("(3,2,1) merge", "linear merge"):
+        path = merge_path(arch, theta, 1, 0, 1)
+    else:
+        end = list(theta)
+        if case == "(3,2,1) out-weight":
+            end[hidden_units(arch)[1].outgoing[0]] = 0
+        elif case == "cone: v → 0":
+            end[2] = 0
+        elif case == "cone: w → 0":
+            end[0] = end[1] = 0
+        elif case == "CNN entry":
+            end[0] = 0
+        path = ParameterPath(tuple(theta), tuple(end), label)
+    return arch, path, label, note
+
+
+@lru_cache(maxsize=64)
+def rank_path_case(case: str, seed: int = 0, n: int = 21) -> dict:
+    """Exact tangent ranks at ``n`` points of a path, and float singular values near its end.
+
+    The exact ranks come from :func:`nagviz.tangent_space.rank_along_path` at
+    ``t = 0, 1/(n-1), ..., 1``; the singular values of the float coefficient Jacobian
+    (:func:`nagviz.tangent_space.singular_values_along_path`) at ``1 - t = 1, ..., 1e-8``
+    (33 points, geometric) show the directions that are lost.
+
+    Returns
+    -------
+    dict
+        Plain data: ``ts``, ``ranks``, ``generic``, ``gaps``, ``singular_values``,
+        ``float_rank_at_end``, the start and end points as strings, ...
+
+    Examples
+    --------
+    >>> d = rank_path_case("(3,2,1) off", 0)
+    >>> d["ranks"][0], d["ranks"][-1], d["generic"], d["singular_values"].shape
+    (5, 3, 5, (33, 6))
+    """
+    arch, path, label, note = path_case(case, seed)
+    ts = np.linspace(0.0, 1.0, n)
+    exact = rank_along_path(arch, path, ts=ts)
+    gaps = np.logspace(0, -8, 33)
+    S = singular_values_along_path(arch, path, 1.0 - gaps)
+    at_end = tangent_rank(arch, np.array([float(x) for x in path(1)]), exact=False)
+    return dict(case=case, label=label, note=note, arch=repr(arch), ts=ts,
+                ranks=list(exact.ranks), generic=exact.generic_rank, gaps=gaps,
+                singular_values=S, float_rank_at_end=at_end.rank,
+                start=[str(x) for x in path(0)], end=[str(x) for x in path(1)],
+                parameters=arch.n_parameters)
+
+
+# --------------------------------------------------------------------------- the 3-D slice
+
+#: Cross-sections ``alpha`` the static view of the slice steps through.
+SLICE_ALPHAS = (-0.8, -0.3, 0.1, 0.25, 0.5, 1.0)
+
+
+@lru_cache(maxsize=64)
+def _axis_rank(alpha: float):
+    a = Fraction(alpha).limit_denominator(1000)
+    if a == 0:  # two opposite neurons: sigma(x) + sigma(-x) = 2 x^2
+        theta = [1, 0, -1, 0, Fraction(1, 2), Fraction(1, 2)]
+        network = "σ(x)/2 + σ(−x)/2 (two opposite neurons)"
+    else:
+        theta = [a, 0, 0, 0, 1 / a ** 2, 0]
+        network = f"{float(1 / a ** 2):.3g}·σ({float(a):.3g}·x) (one neuron)"
+    r = tangent_rank(CUBIC_221, theta)
+    return r.rank, r.generic_rank, network
+
+
+def slice_section(alpha: float, n_points: int = 41) -> dict:
+    """The cross-section ``alpha`` of :func:`nagviz.neurovariety_221.singular_slice_221`.
+
+    Its kind (node, isolated point, ...), its lines through the point
+    ``x^2 + alpha x^3`` of the singular line with ``n_points`` points each and, for every
+    point, whether real weights compute it; and the exact tangent rank at the network on
+    the singular line (a one-neuron network, or two opposite neurons at ``alpha = 0``).
+
+    Examples
+    --------
+    >>> d = slice_section(-0.5)
+    >>> d["kind"], d["rank"], d["generic"], len(d["lines"])
+    ('node', 3, 6, 2)
+    """
+    alpha = round(float(alpha), 6)
+    s = singular_slice_221()
+    sec = slice_cross_section_221(alpha)
+    rho = np.linspace(-s.radius, s.radius, int(n_points))
+    base, dirs = np.array(s.base), np.array(s.directions)
+    lines = []
+    for d in sec["directions"]:
+        pts = np.outer(rho, d)
+        coeffs = base + np.column_stack([np.full(len(rho), alpha), pts]) @ dirs
+        lines.append((pts, is_real_network_221(coeffs, 1e-7)))
+    rank, generic, network = _axis_rank(alpha)
+    return dict(alpha=alpha, slice=s, kind=sec["kind"], lines=lines, rank=rank,
+                generic=generic, network=network)
+
+
+# --------------------------------------------------------------------------- Voronoi cells
+
+#: Curves of the Voronoi explorer: ``key -> (curve, label)``.
+VORONOI_CURVES = {
+    "cusp": (CUSP, "cusp  y² = x³"),
+    "node": (NODE, "node  y² = x²(x + 1)"),
+    "crossing lines": (CROSSING_LINES, "two crossing lines  y² = x²"),
+    "corner": (CORNER, "corner: one nappe of the cone, slice b = 0"),
+}
+#: The window ``[-w, w]^2`` of targets.
+VORONOI_WINDOW = 2.0
+
+
+@lru_cache(maxsize=8)
+def voronoi_cell(curve: str, resolution: int = 161) -> VoronoiGrid:
+    """The Voronoi cell of the singular point of a :data:`VORONOI_CURVES` curve, on a grid.
+
+    Examples
+    --------
+    >>> voronoi_cell("cusp", 41).fraction > 0.3, voronoi_cell("node", 41).fraction < 1e-3
+    (True, True)
+    """
+    if curve not in VORONOI_CURVES:
+        raise ValueError(f"unknown curve {curve!r}; choose one of {list(VORONOI_CURVES)}")
+    w = VORONOI_WINDOW
+    return singular_voronoi_grid(VORONOI_CURVES[curve][0], (-w, w), (-w, w),
+                                 resolution=int(resolution))
+
+
+# --------------------------------------------------------------------------- critical vs best
+
+#: Data distributions of the critical-versus-best experiment: label -> (inner product,
+#: input scale).
+DISTRIBUTIONS = {
+    "Euclidean": ("euclidean", 1.0),
+    "Bombieri–Weyl": ("bombieri", 1.0),
+    "Gaussian, σ = 0.5": ("gaussian", 0.5),
+    "Gaussian, σ = 1": ("gaussian", 1.0),
+    "Gaussian, σ = 2": ("gaussian", 2.0),
+}
+#: The distributions of the static view (and of :func:`prewarm`).
+CRITICAL_DISTRIBUTIONS_SHOWN = ("Euclidean", "Bombieri–Weyl", "Gaussian, σ = 1")
+_N_TARGETS, _RESTARTS = 40, 12
+
+
+def critical_versus_best(distribution: str, progress=None) -> SubnetworkFitResult:
+    """Critical, trap or best: (2, 2, 1), ``z^3 + z^2``, 40 targets, 12 restarts, seed 0.
+
+    :func:`nagviz.critical_versus_best.best_fit_is_subnetwork_fraction` for one of the
+    :data:`DISTRIBUTIONS`.
+
+    Examples
+    --------
+    >>> r = critical_versus_best("Bombieri–Weyl")
+    >>> r.n_targets, int(r.best_is_subnetwork.sum())
+    (40, 0)
+    """
+    if distribution not in DISTRIBUTIONS:
+        raise ValueError(f"unknown distribution {distribution!r}; choose one of "
+                         f"{list(DISTRIBUTIONS)}")
+    ip, scale = DISTRIBUTIONS[distribution]
+    return best_fit_is_subnetwork_fraction(CUBIC_221, _N_TARGETS, _RESTARTS, inner_product=ip,
+                                           input_scale=scale, seed=0, progress=progress)
+
+
+# --------------------------------------------------------------------------- the rank-one trap
+
+#: Choices of the training explorer.
+TRAP_INIT_SCALES = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
+TRAP_LEARNING_RATES = (0.002, 0.005, 0.01, 0.02, 0.04)
+#: The first view: target, initialization scale and learning rate.
+TRAP_DEFAULTS = dict(target=1, init_scale=1.0, lr=0.01)
+#: Initialization scales of the static view (and of :func:`prewarm`).
+TRAP_INIT_SCALES_SHOWN = (0.1, 1.0)
+#: Runs drawn, gradient descent steps, and runs of the statistics over random targets.
+TRAP_RUNS, TRAP_STEPS, TRAP_POPULATION = 8, 5000, 100
+_TARGET_POOL = 20
+
+
+@lru_cache(maxsize=1)
+def trap_targets() -> np.ndarray:
+    """The 20 targets of the training explorer (Bombieri-standard, seed 2025), shape (20, 3).
+
+    Examples
+    --------
+    >>> trap_targets().shape
+    (20, 3)
+    """
+    return sample_targets(QUADRATIC_221, _TARGET_POOL, "bombieri", seed=2025)
+
+
+def trap_runs(target: int, init_scale: float, lr: float, progress=None):
+    """Gradient descent on the quadratic network: the runs drawn and the statistics.
+
+    :func:`nagviz.rank_one_trap.rank_one_trap_experiment` with :data:`TRAP_RUNS` runs
+    towards target number ``target`` of :func:`trap_targets` (seeded by ``target``), and
+    with :data:`TRAP_POPULATION` runs towards as many random targets (seed 0), both for
+    :data:`TRAP_STEPS` steps. ``progress(done, total)`` goes from 0 to 100.
+
+    Returns
+    -------
+    tuple of RankOneTrapResult
+        ``(runs, population)``.
+
+    Examples
+    --------
+    >>> runs, population = trap_runs(0, 1.0, 0.01)
+    >>> runs.n_runs, population.n_runs
+    (8, 100)
+    """
+    t = trap_targets()[int(target)]
+
+    def part(offset, share):
+        if progress is None:
+            return None
+        return lambda done, total: progress(offset + int(share * done / max(total, 1)), 100)
+
+    runs = rank_one_trap_experiment(TRAP_RUNS, float(init_scale), float(lr), TRAP_STEPS,
+                                    seed=int(target), targets=t, progress=part(0, 30))
+    population = rank_one_trap_experiment(TRAP_POPULATION, float(init_scale), float(lr),
+                                          TRAP_STEPS, seed=0, progress=part(30, 70))
+    if progress is not None:
+        progress(100, 100)
+    return runs, population
+
+
+# --------------------------------------------------------------------------- a dead neuron
+
+def dead_neuron_data(seed: int = 5, restarts: int = 8, n_directions: int = 60) -> dict:
+    """Gradient, Hessian and escape direction at a dead neuron of (2, 2, 1), ``z^3 + z^2``.
+
+    The point: the best fit of the one-neuron subnetwork to a Gaussian target (seed
+    ``seed``), with neuron 2 added switched off (in- and out-weights zero). It is
+    critical for the full loss; the Hessian vanishes in neuron 2's directions; the loss
+    decreases along a direction only at third order
+    (:func:`nagviz.loss_landscape.escape_direction`).
+
+    Examples
+    --------
+    >>> d = dead_neuron_data()
+    >>> d["gradient"][[2, 3, 5]].tolist(), d["order"]
+    ([0.0, 0.0, 0.0], 3)
+    """
+    t = sample_targets(CUBIC_221, 1, seed=seed)[0]
+    sub = best_fit(Architecture((2, 1, 1), "z^3 + z^2"), t, restarts=restarts, seed=seed)
+    theta = dead_neuron_point(CUBIC_221, sub.theta[0], 1, 1)
+    unit = hidden_units(CUBIC_221)[1]
+    g = loss_gradient(CUBIC_221, theta, target=t)
+    H = loss_hessian(CUBIC_221, theta, target=t)
+    esc = escape_direction(CUBIC_221, theta, unit, target=t, n_directions=n_directions, seed=0)
+    s = np.linspace(-0.4, 0.4, 161)
+    poly = np.polynomial.Polynomial(esc.loss_polynomial)
+    return dict(seed=seed, target=t, theta=theta, gradient=g, hessian=H,
+                dead=list(unit.parameters), names=["w₁₁", "w₁₂", "w₂₁", "w₂₂", "v₁", "v₂"],
+                order=esc.order, coefficient=esc.coefficient, direction=esc.direction,
+                s=s, change=poly(s) - poly(0.0), cubic=esc.coefficient * s ** 3,
+                loss=float(poly(0.0)),
+                restricted=np.array(esc.restricted_eigenvalues),
+                eigenvalues=np.array(esc.hessian_eigenvalues))
+
+
+# --------------------------------------------------------------------------- MLP versus CNN
+
+#: The training experiment of notebook 05: ``label -> (architecture, keyword arguments of
+#: gd_subnetwork_experiment)``. Plain gradient descent and Levenberg–Marquardt on the MLP
+#: (2, 2, 1) with ``z^3 + z^2``, and plain gradient descent on the CNN with filter sizes
+#: (2, 2) and the same activation, with the same targets distribution, initialization,
+#: learning rate, steps and tolerances.
+EXPERIMENTS = {
+    "MLP, gradient descent": (CUBIC_221, dict(method="gd", lr=4e-3, steps=5000)),
+    "MLP, Levenberg–Marquardt": (CUBIC_221, dict(method="lm", steps=300)),
+    "CNN, gradient descent": (CNNArchitecture((2, 2), "z^3 + z^2"),
+                              dict(method="gd", lr=4e-3, steps=5000)),
+}
+
+
+def training_experiments(n_runs: int = 60, seed: int = 0, progress=None) -> dict:
+    """Run :data:`EXPERIMENTS` (cached by :func:`nagviz.training.gd_subnetwork_experiment`).
+
+    Returns ``{label: SubnetworkExperimentResult}``.
+
+    Examples
+    --------
+    >>> r = training_experiments(n_runs=2, seed=1)
+    >>> list(r) == list(EXPERIMENTS), all(x.n_runs == 2 for x in r.values())
+    (True, True)
+    """
+    out = {}
+    for i, (label, (arch, kwargs)) in enumerate(EXPERIMENTS.items()):
+        def sub(done, total, i=i):
+            if progress is not None:
+                progress(i * 100 + int(100 * done / max(total, 1)), 100 * len(EXPERIMENTS))
+        out[label] = gd_subnetwork_experiment(arch, n_runs, seed=seed, progress=sub, **kwargs)
+    if progress is not None:
+        progress(100 * len(EXPERIMENTS), 100 * len(EXPERIMENTS))
+    return out
+
+
+# --------------------------------------------------------------------------- prewarm
+
+def prewarm(progress=None, experiments: bool = True) -> int:
+    """Compute what notebook 05 shows first, so that its explorers open at once.
+
+    The first views and static fallbacks of its explorers, and with ``experiments=True``
+    the training experiments (:func:`training_experiments`, and the statistics of the
+    quadratic network with plain gradient descent and Levenberg–Marquardt). Returns the
+    number of jobs, reported to ``progress(done, total)`` (for instance a
+    :func:`nagviz._progress.tqdm_progress` bar).
+
+    Examples
+    --------
+    >>> calls = []
+    >>> prewarm(lambda done, total: calls.append((done, total)), experiments=False)
+    8
+    >>> calls[-1]
+    (8, 8)
+    """
+    jobs = [lambda: [rank_path_case(c, 0) for c in PATH_CASES],
+            lambda: [slice_section(a) for a in SLICE_ALPHAS],
+            lambda: [voronoi_cell(c) for c in VORONOI_CURVES]]
+    for v in TRAP_INIT_SCALES_SHOWN:
+        jobs.append(lambda v=v: trap_runs(TRAP_DEFAULTS["target"], v, TRAP_DEFAULTS["lr"]))
+    for d in CRITICAL_DISTRIBUTIONS_SHOWN:
+        jobs.append(lambda d=d: critical_versus_best(d))
+    if experiments:
+        jobs.append(lambda: rank_one_trap_experiment(200, seed=0))
+        jobs.append(lambda: rank_one_trap_experiment(200, init_scale=0.1, seed=0))
+        jobs.append(lambda: rank_one_trap_experiment(200, seed=0, method="lm", steps=300))
+        jobs.append(lambda: training_experiments())
+    total = len(jobs)
+    for i, job in enumerate(jobs):
+        if progress is not None:
+            progress(i, total)
+        job()
+    if progress is not None:
+        progress(total, total)
+    return total
+

@@ -1,0 +1,320 @@
+"""Where training stops: gradient descent on the quadratic network (2, 2, 1).
+
+``v_1 (w_1 . x)^2 + v_2 (w_2 . x)^2`` (:data:`QUADRATIC_221`) fills the 3-dimensional
+space of binary quadratic forms ``a x^2 + b xy + c y^2``, so every target is fitted
+exactly; its one-neuron networks form the cone ``b^2 = 4ac`` of forms of rank one
+(drawn round in :func:`cone_coordinates`; the eigenvalues of a form are
+:func:`binary_quadratic_eigenvalues`). :func:`rank_one_trap_experiment` trains it from
+random initializations and classifies the runs (:data:`TRAP_OUTCOMES`) that stop on
+the cone: a neuron off, two parallel neurons, the zero function. The quantity
+``||w_j||^2 - 2 v_j^2`` of each neuron is conserved by gradient flow and locks some runs
+near the cone. Results are kept in a small in-memory cache.
+
+Pure mathematics: no plotting or widget imports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._results import LinesRepr
+from .architecture import Architecture
+from .inner_products import inner_product_matrix, sample_targets
+from .optimization import train
+
+__all__ = [
+    "QUADRATIC_221",
+    "TRAP_OUTCOMES",
+    "binary_quadratic_eigenvalues",
+    "cone_coordinates",
+    "RankOneTrapResult",
+    "rank_one_trap_experiment",
+]
+
+
+#: ``v1 (w1 . x)^2 + v2 (w2 . x)^2``: it fills the space of binary quadratic forms, so
+#: every target is fitted exactly; its one-neuron networks form the cone ``b^2 = 4ac``.
+QUADRATIC_221 = Architecture((2, 2, 1), 2)
+
+
+#: Outcomes of a training run of :data:`QUADRATIC_221`.
+TRAP_OUTCOMES = ("fit", "one neuron off", "parallel neurons", "zero function",
+                 "still moving", "diverged")
+
+
+def binary_quadratic_eigenvalues(coeffs) -> np.ndarray:
+    """Eigenvalues ``l1 >= l2`` of ``[[a, b/2], [b/2, c]]`` for ``a x^2 + b xy + c y^2``.
+
+    The Bombieri norm of the form is the Frobenius norm of this matrix, so the distance
+    from the form to the cone ``b^2 = 4ac`` (rank at most one) is ``min |lambda_i|``.
+
+    Examples
+    --------
+    >>> binary_quadratic_eigenvalues([1.0, 0.0, -1.0]).tolist()     # x^2 - y^2
+    [1.0, -1.0]
+    """
+    c = np.asarray(coeffs, dtype=float)
+    a, b, cc = c[..., 0], c[..., 1], c[..., 2]
+    mid, rad = (a + cc) / 2, np.hypot((a - cc) / 2, b / 2)
+    return np.stack([mid + rad, mid - rad], axis=-1)
+
+
+def cone_coordinates(coeffs) -> np.ndarray:
+    """``(q, r, p) = ((a - c)/2, b/2, (a + c)/2)``: coordinates in which the cone
+    ``b^2 = 4ac`` is the round cone ``p^2 = q^2 + r^2`` around the ``p`` axis (the
+    trace), and the Bombieri distance is ``sqrt 2`` times the Euclidean one.
+
+    Examples
+    --------
+    >>> cone_coordinates([1.0, 2.0, 1.0]).tolist()                   # (x + y)^2
+    [0.0, 1.0, 1.0]
+    """
+    c = np.asarray(coeffs, dtype=float)
+    a, b, cc = c[..., 0], c[..., 1], c[..., 2]
+    return np.stack([(a - cc) / 2, b / 2, (a + cc) / 2], axis=-1)
+
+
+@dataclass(frozen=True, repr=False)
+class RankOneTrapResult(LinesRepr):
+    """Training runs of the quadratic network (2, 2, 1) and where they end.
+
+    The loss is the squared Bombieri distance ``||f - t||^2``. The network fills the
+    plane of binary quadratics, so the best fit is always exact; any run that stops
+    short of its target is stuck at a spurious critical point, and every such point
+    lies on the cone of one-neuron networks (if ``f != t``, the critical equations
+    ``v_j R w_j = 0`` and ``w_j^T R w_j = 0`` with residual ``R`` force both neurons into
+    the kernel of ``R``, or one neuron off).
+
+    Attributes
+    ----------
+    method : str
+    n_runs, steps, seed : int
+    init_scale : float
+    learning_rate : float or None
+    targets : numpy.ndarray, (n_runs, 3)
+    outcome : numpy.ndarray of str, (n_runs,)
+        One of :data:`TRAP_OUTCOMES`: ``"fit"`` (relative residual below
+        ``fit_tolerance``), ``"one neuron off"``, ``"parallel neurons"`` (two neurons
+        computing multiples of the same square: a merged network) or ``"zero function"``
+        (the three ways to stop on the cone), ``"still moving"`` (neither: not yet
+        converged), ``"diverged"``.
+    target_eigenvalues, final_eigenvalues : numpy.ndarray, (n_runs, 2)
+    relative_loss : numpy.ndarray, (n_runs,)
+        ``||f - t|| / ||t||`` at the end.
+    steps_recorded : numpy.ndarray, (K,)
+    loss_history : numpy.ndarray, (K, n_runs)
+    cone_distance : numpy.ndarray, (K, n_runs)
+        Distance from ``f`` to the cone over time, relative to ``||t||``.
+    in_norms, out_weights : numpy.ndarray, (K, n_runs, 2)
+        ``||w_j||`` and ``v_j`` over time.
+    trajectory : numpy.ndarray, (K, n_runs, 3)
+        ``f`` over time in :func:`cone_coordinates`.
+    conserved : numpy.ndarray, (n_runs, 2)
+        ``||w_j||^2 - 2 v_j^2`` at the start: constant along gradient flow. When it is
+        negative, ``v_j`` can never change sign.
+    fit_tolerance, cone_tolerance, dead_tolerance : float
+    """
+
+    method: str
+    n_runs: int
+    init_scale: float
+    learning_rate: float | None
+    steps: int
+    seed: int
+    targets: np.ndarray = field(repr=False)
+    outcome: np.ndarray = field(repr=False)
+    target_eigenvalues: np.ndarray = field(repr=False)
+    final_eigenvalues: np.ndarray = field(repr=False)
+    relative_loss: np.ndarray = field(repr=False)
+    steps_recorded: np.ndarray = field(repr=False)
+    loss_history: np.ndarray = field(repr=False)
+    cone_distance: np.ndarray = field(repr=False)
+    in_norms: np.ndarray = field(repr=False)
+    out_weights: np.ndarray = field(repr=False)
+    trajectory: np.ndarray = field(repr=False)
+    conserved: np.ndarray = field(repr=False)
+    fit_tolerance: float = 1e-3
+    cone_tolerance: float = 1e-3
+    dead_tolerance: float = 1e-3
+
+    @property
+    def counts(self) -> dict:
+        """``{outcome: number of runs}`` over :data:`TRAP_OUTCOMES`."""
+        return {k: int(np.sum(self.outcome == k)) for k in TRAP_OUTCOMES}
+
+    @property
+    def trapped(self) -> np.ndarray:
+        """Runs that stopped on the cone of one-neuron networks, short of the target."""
+        return np.isin(self.outcome, ("one neuron off", "parallel neurons", "zero function"))
+
+    @property
+    def sign_locked(self) -> np.ndarray:
+        """Runs that the conservation law alone condemns to stop on the cone.
+
+        A neuron with ``||w_j||^2 - 2 v_j^2 < 0`` at the start keeps the sign of ``v_j``
+        under gradient flow. When the locked signs cannot match the signs of the target's
+        eigenvalues (each neuron contributes ``v_j (w_j . x)^2``, a form of the sign of
+        ``v_j``), an exact fit is out of reach: a sufficient condition for being trapped,
+        not a necessary one.
+        """
+        v0, lam = self.out_weights[0], self.target_eigenvalues
+        out = np.zeros(self.n_runs, dtype=bool)
+        for i in range(self.n_runs):
+            need = sorted(np.sign(lam[i]))
+            signs = [np.sign(v0[i, j]) for j in range(2) if self.conserved[i, j] < 0]
+            if len(signs) == 2:
+                out[i] = sorted(signs) != need
+            elif len(signs) == 1:
+                out[i] = signs[0] not in need
+        return out
+
+    def steps_near_cone(self, near: float = 0.05) -> np.ndarray:
+        """Steps each run spent within ``near`` (relative) of the cone while its loss still
+        had to fall by more than 1%: time on plateaus near one-neuron networks.
+
+        Examples
+        --------
+        >>> r = rank_one_trap_experiment(n_runs=4, init_scale=0.1, steps=2000, seed=0)
+        >>> bool(r.steps_near_cone().max() > 0)          # small inits start at the vertex
+        True
+        """
+        steps = np.diff(self.steps_recorded, prepend=0)
+        final = self.loss_history[-1]
+        close = (self.cone_distance < near) & (self.loss_history > 1.01 * final + 1e-12)
+        return (close * steps[:, None]).sum(axis=0)
+
+    @property
+    def fraction_trapped(self) -> float:
+        """Trapped runs among those that did not diverge."""
+        valid = self.outcome != "diverged"
+        return float(self.trapped.sum() / max(int(valid.sum()), 1))
+
+    def _lines(self):
+        lr = f", learning rate {self.learning_rate:g}" if self.learning_rate is not None else ""
+        c = self.counts
+        return [
+            f"RankOneTrapResult: {self.method} on {QUADRATIC_221!r}, Bombieri loss",
+            f"  {self.n_runs} runs x {self.steps} steps{lr}, init scale {self.init_scale:g}, "
+            f"seed {self.seed}",
+            f"  fitted the target: {c['fit']}; stuck on the cone of one-neuron networks: "
+            f"{int(self.trapped.sum())} (one neuron off {c['one neuron off']}, parallel neurons "
+            f"{c['parallel neurons']}, zero function {c['zero function']}); still moving "
+            f"{c['still moving']}; diverged {c['diverged']}",
+            ("  condemned from the start by the conserved ||w_j||^2 - 2 v_j^2 (locked signs): "
+             if self.learning_rate is not None else
+             "  runs whose signs gradient flow would lock (Levenberg-Marquardt conserves "
+             "nothing): ")
+            + f"{int(self.sign_locked.sum())}, of which trapped: "
+            f"{int((self.sign_locked & self.trapped).sum())}",
+            f"  tolerances (relative to ||t||): fit {self.fit_tolerance:g}, cone "
+            f"{self.cone_tolerance:g}, neuron off {self.dead_tolerance:g}",
+        ]
+
+
+def _classify_quadratic(theta, coeffs, targets, diverged, fit_tol, cone_tol, dead_tol):
+    """Outcome per run and the quantities it is read from."""
+    G = inner_product_matrix(QUADRATIC_221, "bombieri")
+    t_norm = np.sqrt(np.einsum("na,ab,nb->n", targets, G, targets))
+    t_norm = np.maximum(t_norm, 1e-300)
+    r = coeffs - targets
+    rel = np.sqrt(np.einsum("na,ab,nb->n", r, G, r)) / t_norm
+    lam = binary_quadratic_eigenvalues(coeffs)
+    dist = np.abs(lam).min(axis=1) / t_norm
+    f_norm = np.linalg.norm(lam, axis=1) / t_norm
+    W = theta[:, :4].reshape(-1, 2, 2)
+    v = theta[:, 4:]
+    contrib = np.abs(v) * np.sum(W * W, axis=2) / t_norm[:, None]   # ||v_j (w_j.x)^2||_B
+    out = np.full(theta.shape[0], "still moving", dtype=object)
+    on_cone = dist < cone_tol
+    out[on_cone & (contrib.min(axis=1) >= dead_tol)] = "parallel neurons"
+    out[on_cone & (contrib.min(axis=1) < dead_tol)] = "one neuron off"
+    out[on_cone & (f_norm < dead_tol)] = "zero function"
+    out[rel < fit_tol] = "fit"
+    out[diverged] = "diverged"
+    return out.astype(str), rel, lam
+
+
+def rank_one_trap_experiment(n_runs: int = 100, init_scale: float = 1.0, lr: float = 1e-2,
+                             steps: int = 5000, seed: int = 0, *, method: str = "gd",
+                             targets=None, fit_tolerance: float = 1e-3,
+                             cone_tolerance: float = 1e-3, dead_tolerance: float = 1e-3,
+                             progress=None) -> RankOneTrapResult:
+    """Train :data:`QUADRATIC_221` and classify where each run ends (cached).
+
+    Parameters
+    ----------
+    n_runs : int
+        Runs, each from its own Gaussian initialization.
+    init_scale, lr, steps
+        Standard deviation of the initialization, learning rate (gradient descent) and
+        number of steps.
+    seed : int
+        Seeds the targets (when not given) and the initializations.
+    method : {"gd", "lm"}
+        Plain gradient descent or Levenberg–Marquardt (:func:`nagviz.training.train`).
+    targets : array_like, optional
+        One target form ``(a, b, c)`` for every run, or one per run. Default: Gaussian
+        targets, standard for the Bombieri inner product, one per run.
+    fit_tolerance, cone_tolerance, dead_tolerance : float
+        Relative to ``||t||``: residual of a fit, distance to the cone, and contribution
+        ``||v_j (w_j . x)^2||`` of a neuron that is off.
+    progress : callable, optional
+        ``progress(done, total)``.
+
+    Returns
+    -------
+    RankOneTrapResult
+
+    Examples
+    --------
+    >>> r = rank_one_trap_experiment(n_runs=20, steps=3000, seed=0)
+    >>> r.counts["fit"] + int(r.trapped.sum()) + r.counts["still moving"] + r.counts["diverged"]
+    20
+    >>> bool(r.trapped.any())          # some runs stop on the cone, short of the target
+    True
+    """
+    if method not in ("gd", "lm"):
+        raise ValueError(f"method must be 'gd' or 'lm', got {method!r}")
+    if targets is None:
+        T = sample_targets(QUADRATIC_221, int(n_runs), "bombieri", seed=seed)
+    else:
+        T = np.atleast_2d(np.asarray(targets, dtype=float))
+        if T.shape[-1] != 3:
+            raise ValueError(f"targets are binary quadratic forms (a, b, c), got shape {T.shape}")
+        if T.shape[0] == 1:
+            T = np.repeat(T, int(n_runs), axis=0)
+        if T.shape[0] != int(n_runs):
+            raise ValueError(f"{T.shape[0]} targets for {n_runs} runs")
+    key = (int(n_runs), float(init_scale), float(lr), int(steps), int(seed), method,
+           T.tobytes(), float(fit_tolerance), float(cone_tolerance), float(dead_tolerance))
+    if key in _TRAP_CACHE:
+        return _TRAP_CACHE[key]
+    run = train(QUADRATIC_221, T, method=method, lr=lr, steps=steps, init_scale=init_scale,
+                inner_product="bombieri", seed=seed + 1, progress=progress)
+    outcome, rel, lam = _classify_quadratic(run.theta, run.history_coefficients[-1], T,
+                                            run.diverged, fit_tolerance, cone_tolerance,
+                                            dead_tolerance)
+    H = run.history_theta  # (K, n, 6)
+    Hc = run.history_coefficients
+    G = inner_product_matrix(QUADRATIC_221, "bombieri")
+    t_norm = np.maximum(np.sqrt(np.einsum("na,ab,nb->n", T, G, T)), 1e-300)
+    with np.errstate(all="ignore"):
+        cone_dist = np.abs(binary_quadratic_eigenvalues(Hc)).min(axis=-1) / t_norm
+        in_norms = np.linalg.norm(H[..., :4].reshape(H.shape[0], H.shape[1], 2, 2), axis=-1)
+    W0 = run.theta_init[:, :4].reshape(-1, 2, 2)
+    conserved = np.sum(W0 * W0, axis=2) - 2 * run.theta_init[:, 4:] ** 2
+    result = RankOneTrapResult(
+        run.method, int(n_runs), float(init_scale), run.learning_rate, int(steps), int(seed),
+        T, outcome, binary_quadratic_eigenvalues(T), lam, rel, run.history_steps,
+        run.history_loss / t_norm ** 2, cone_dist, in_norms, H[..., 4:],
+        cone_coordinates(Hc), conserved, float(fit_tolerance), float(cone_tolerance),
+        float(dead_tolerance))
+    if len(_TRAP_CACHE) > 64:
+        _TRAP_CACHE.pop(next(iter(_TRAP_CACHE)))
+    _TRAP_CACHE[key] = result
+    return result
+
+
+_TRAP_CACHE: dict = {}

@@ -1,0 +1,228 @@
+"""How often gradient descent ends at a subnetwork although the full network fits better.
+
+:func:`gd_subnetwork_experiment` trains a network on random targets
+(:func:`nagviz.optimization.train`) and compares where each run ends with the best fit
+of the full network (Levenberg–Marquardt restarts): the runs that end at a subnetwork
+(a unit switched off, :func:`nagviz.optimization.unit_contributions`) with a loss above
+the best fit are the implicit bias of notebook 05. Results are kept in a small in-memory
+cache.
+
+Pure mathematics: no plotting or widget imports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._architectures import _coerce
+from ._fitting import _best_fit, _fmt_ip, _problem
+from ._models import _model
+from ._results import LinesRepr
+from .architecture import Architecture  # noqa: F401  (the Examples use it)
+from .inner_products import sample_targets
+from .optimization import TrainingResult, train
+
+__all__ = [
+    "gd_subnetwork_experiment",
+    "SubnetworkExperimentResult",
+]
+
+
+@dataclass(frozen=True, repr=False)
+class SubnetworkExperimentResult(LinesRepr):
+    """How often training ends at a subnetwork although the full network fits better.
+
+    Attributes
+    ----------
+    architecture : Architecture or CNNArchitecture
+    method : str
+    n_runs : int
+        One Gaussian target and one random initialization per run.
+    init_scale, learning_rate, steps, restarts, seed, inner_product
+        The settings.
+    dead_tolerance : float
+        Relative unit contribution below which a run counts as ending at a subnetwork.
+    loss_tolerance : float
+        Relative gap: a run's loss is "above the best full fit" when
+        ``loss > best * (1 + loss_tolerance) + 1e-9``.
+    fraction : float
+        Runs ending at a subnetwork with a loss above the best full fit, divided by
+        the runs that did not diverge.
+    fraction_proper : float
+        The same, counting only proper subnetworks (some unit off, the function nonzero).
+    fraction_zero : float
+        The same, counting only runs that ended at the zero function.
+    at_subnetwork, at_zero_network, above_best, diverged : numpy.ndarray of bool, (n_runs,)
+    final_loss, best_loss : numpy.ndarray, (n_runs,)
+        The run's final loss and the best fit of its target over ``restarts``
+        Levenberg–Marquardt restarts (or the run itself, if better).
+    min_unit_contribution : numpy.ndarray, (n_runs,)
+    in_norms, out_norms : numpy.ndarray, (n_runs,)
+        Norms of the incoming and outgoing parameters of the smallest unit at the end.
+    plateau_steps : numpy.ndarray of int, (n_runs,)
+    training : TrainingResult
+        The runs themselves (trajectories included).
+    """
+
+    architecture: object
+    method: str
+    n_runs: int
+    init_scale: float
+    learning_rate: float | None
+    steps: int
+    restarts: int
+    seed: int
+    inner_product: str
+    dead_tolerance: float
+    loss_tolerance: float
+    fraction: float
+    fraction_proper: float
+    fraction_zero: float
+    at_subnetwork: np.ndarray = field(repr=False)
+    at_zero_network: np.ndarray = field(repr=False)
+    above_best: np.ndarray = field(repr=False)
+    diverged: np.ndarray = field(repr=False)
+    final_loss: np.ndarray = field(repr=False)
+    best_loss: np.ndarray = field(repr=False)
+    min_unit_contribution: np.ndarray = field(repr=False)
+    in_norms: np.ndarray = field(repr=False)
+    out_norms: np.ndarray = field(repr=False)
+    plateau_steps: np.ndarray = field(repr=False)
+    training: TrainingResult = field(repr=False)
+
+    @property
+    def n_stuck(self) -> int:
+        """Runs ending at a subnetwork with a loss above the best full fit."""
+        return int((self.at_subnetwork & self.above_best & ~self.diverged).sum())
+
+    @property
+    def n_valid(self) -> int:
+        return int((~self.diverged).sum())
+
+    @property
+    def stuck_runs(self) -> list:
+        """Indices of the runs that ended at a subnetwork above the best full fit."""
+        return np.nonzero(self.at_subnetwork & self.above_best & ~self.diverged)[0].tolist()
+
+    def _lines(self):
+        lr = f", learning rate {self.learning_rate:g}" if self.learning_rate is not None else ""
+        at = self.at_subnetwork & ~self.diverged
+        zero = self.at_zero_network & self.above_best & ~self.diverged
+        return [
+            f"SubnetworkExperimentResult: {self.method} on {self.architecture!r}",
+            f"  ended at a subnetwork with loss above the best full fit: {self.n_stuck} of "
+            f"{self.n_valid} runs (fraction {self.fraction:.3f}); of these at the zero "
+            f"function: {int(zero.sum())}",
+            f"  ended at a subnetwork at all: {int(at.sum())}; "
+            f"diverged: {int(self.diverged.sum())}; parameters running off to infinity: "
+            f"{int(self.training.at_infinity.sum())}; "
+            f"above the best full fit at all: {int((self.above_best & ~self.diverged).sum())}",
+            f"  {self.n_runs} runs x {self.steps} steps{lr}, init scale {self.init_scale:g}; best "
+            f"fits from {self.restarts} LM restarts; inner product {self.inner_product}; seed "
+            f"{self.seed}",
+            f"  tolerances: unit contribution < {self.dead_tolerance:g} (relative), loss gap > "
+            f"{self.loss_tolerance:g} (relative)",
+        ]
+
+
+def gd_subnetwork_experiment(arch, n_runs: int = 60, init_scale: float = 1.0,
+                             lr: float = 1e-3, steps: int = 20_000, seed: int = 0, *,
+                             method: str = "gd", restarts: int = 20,
+                             inner_product="euclidean", input_scale: float = 1.0,
+                             dead_tolerance: float = 1e-4, loss_tolerance: float = 1e-3,
+                             progress=None) -> SubnetworkExperimentResult:
+    """Train on many Gaussian targets; count runs stuck at a subnetwork that is not the best fit.
+
+    Each run has its own target (:func:`sample_targets`) and initialization. A run counts
+    when, at the end, some hidden unit contributes less than ``dead_tolerance`` (relative)
+    to the learned function, *and* its loss exceeds the best fit of the full network
+    (Levenberg–Marquardt, ``restarts`` random starts) by more than ``loss_tolerance``.
+    Results are cached: calling again with the same arguments is free.
+
+    Parameters
+    ----------
+    arch : Architecture or CNNArchitecture
+    n_runs, init_scale, lr, steps, seed
+        The runs.
+    method : {"gd", "lm"}
+        Plain gradient descent or Levenberg–Marquardt for the runs themselves.
+    restarts : int
+        Restarts for the best full fit of each target.
+    inner_product, input_scale
+        The inner product of the loss and of the target distribution.
+    dead_tolerance, loss_tolerance : float
+    progress : callable, optional
+        ``progress(done, total)``; not called when the result comes from the cache.
+
+    Returns
+    -------
+    SubnetworkExperimentResult
+
+    Examples
+    --------
+    >>> r = gd_subnetwork_experiment(Architecture((2, 2, 1), "z^3 + z^2"), n_runs=4,
+    ...                              steps=300, restarts=4)
+    >>> r.n_runs, 0.0 <= r.fraction <= 1.0
+    (4, True)
+    """
+    arch = _coerce(arch)
+    ip = inner_product if isinstance(inner_product, str) else \
+        tuple(map(tuple, np.asarray(inner_product, dtype=float)))
+    return _experiment_cached(arch, int(n_runs), float(init_scale), float(lr), int(steps),
+                              int(seed), method, int(restarts), ip, float(input_scale),
+                              float(dead_tolerance), float(loss_tolerance), progress)
+
+
+def _experiment_cached(arch, n_runs, init_scale, lr, steps, seed, method, restarts, ip,
+                       input_scale, dead_tolerance, loss_tolerance, progress):
+    key = (arch, n_runs, init_scale, lr, steps, seed, method, restarts, ip, input_scale,
+           dead_tolerance, loss_tolerance)
+    if key in _EXPERIMENT_CACHE:
+        return _EXPERIMENT_CACHE[key]
+    inner_product = ip if isinstance(ip, str) else np.array(ip)
+    targets = sample_targets(arch, n_runs, inner_product, input_scale, seed=seed)
+    total = steps + 100
+
+    def train_progress(done, _total):
+        if progress is not None:
+            progress(done, total)
+
+    run = train(arch, targets, method=method, lr=lr, steps=steps, init_scale=init_scale,
+                inner_product=inner_product, input_scale=input_scale,
+                dead_tolerance=dead_tolerance, seed=seed + 1, progress=train_progress)
+    model = _model(arch)
+    A, b = _problem(arch, targets, inner_product, input_scale)
+    best = _best_fit(model, A, b, restarts, init_scale, seed + 2, None)["loss"]
+    best = np.minimum(best, np.where(run.diverged, np.inf, run.loss))
+    if progress is not None:
+        progress(total, total)
+    above = run.loss > best * (1 + loss_tolerance) + 1e-9
+    valid = ~run.diverged
+    stuck = run.at_subnetwork & above & valid
+    n_valid = max(int(valid.sum()), 1)
+    fraction = float(stuck.sum() / n_valid)
+    fraction_zero = float((stuck & run.at_zero_network).sum() / n_valid)
+    smallest = np.argmin(run.final_units, axis=1)
+    in_norms = np.array([np.linalg.norm(run.theta[i, list(model.units[u].incoming)])
+                         for i, u in enumerate(smallest)])
+    out_norms = np.array([np.linalg.norm(run.theta[i, list(model.units[u].outgoing)])
+                          if model.units[u].outgoing else 0.0 for i, u in enumerate(smallest)])
+    result = SubnetworkExperimentResult(
+        architecture=arch, method=run.method, n_runs=n_runs, init_scale=init_scale,
+        learning_rate=run.learning_rate, steps=steps, restarts=restarts, seed=seed,
+        inner_product=_fmt_ip(inner_product, input_scale), dead_tolerance=dead_tolerance,
+        loss_tolerance=loss_tolerance, fraction=fraction,
+        fraction_proper=fraction - fraction_zero, fraction_zero=fraction_zero,
+        at_subnetwork=run.at_subnetwork, at_zero_network=run.at_zero_network,
+        above_best=above, diverged=run.diverged, final_loss=run.loss, best_loss=best,
+        min_unit_contribution=run.final_units.min(axis=1), in_norms=in_norms,
+        out_norms=out_norms, plateau_steps=run.plateau_steps, training=run)
+    if len(_EXPERIMENT_CACHE) > 32:
+        _EXPERIMENT_CACHE.pop(next(iter(_EXPERIMENT_CACHE)))
+    _EXPERIMENT_CACHE[key] = result
+    return result
+
+
+_EXPERIMENT_CACHE: dict = {}
