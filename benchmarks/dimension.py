@@ -26,7 +26,7 @@ import numpy as np
 import sympy
 
 from nagviz import Architecture, dimension, output_polynomials
-from nagviz.dimension import jacobian_float, sample_points as _n_points
+from nagviz.jacobian_rank import jacobian_float, sample_points as _n_points
 from nagviz.parameterization import variables
 
 ARCHITECTURES = [

@@ -19,7 +19,7 @@ from nagviz.cnn import CNNArchitecture
 from nagviz.singularities import (CUSP, NODE, best_fit_is_subnetwork_fraction,
                                   cone_vertex_voronoi, rank_along_path,
                                   singular_voronoi_grid, switch_off_path)
-from nagviz.subnetwork_experiment import _EXPERIMENT_CACHE, gd_subnetwork_experiment
+from nagviz.subnetwork_experiment import _experiment_cached, gd_subnetwork_experiment
 
 MLP = Architecture((2, 2, 1), "z^3 + z^2")
 CNN = CNNArchitecture((2, 2), "z^3 + z^2")
@@ -32,7 +32,7 @@ def _rank_path():
 
 
 def _experiment(arch, method):
-    _EXPERIMENT_CACHE.clear()
+    _experiment_cached.cache_clear()
     kwargs = {"steps": 300} if method == "lm" else {}
     r = gd_subnetwork_experiment(arch, method=method, **kwargs)
     return {"stuck": r.n_stuck, "valid": r.n_valid, "fraction": round(r.fraction, 4),

@@ -44,7 +44,7 @@ import importlib
 from .activation import Activation, InvalidActivationError
 from .architecture import Architecture, InvalidArchitectureError, monomial_exponents
 from .cache import clear_cache
-from .dimension import (
+from .jacobian_rank import (
     ArchitectureTooLargeError,
     DimensionResult,
     FloatRankResult,

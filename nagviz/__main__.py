@@ -196,7 +196,7 @@ def _format_table(results) -> str:
 
 def _run_dim(args) -> int:
     from .architecture import Architecture, InvalidArchitectureError
-    from .dimension import dimension
+    from .jacobian_rank import dimension
 
     activation = args.activation if args.activation is not None else (args.degree or 2)
     archs = []
@@ -346,7 +346,7 @@ def main(argv=None) -> int:
     3,3,5,6
     0
     """
-    from .dimension import ArchitectureTooLargeError
+    from .jacobian_rank import ArchitectureTooLargeError
 
     parser = _build_parser()
     try:

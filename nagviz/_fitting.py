@@ -15,8 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._models import _model
-from .cnn import CNNArchitecture, cnn_evaluate
-from .dimension import _Floats, _jacobian
+from .jacobian_rank import jacobian_float
 from .inner_products import gram_factor, inner_product_matrix
 from .parameterization import evaluate
 
@@ -240,8 +239,6 @@ class _Loss:
         theta = np.atleast_2d(theta)
         if self.mode == "coefficients":
             return _model(self.arch).coefficients(theta) @ self.A.T
-        if isinstance(self.arch, CNNArchitecture):
-            return cnn_evaluate(self.arch, theta, self.X).reshape(theta.shape[0], -1)
         return evaluate(self.arch, theta, self.X).reshape(theta.shape[0], -1)
 
     def jacobian(self, theta):
@@ -250,11 +247,7 @@ class _Loss:
         if self.mode == "coefficients":
             _, J = _model(self.arch).coefficients_and_jacobian(theta[None])
             return self.A @ J[0]
-        if isinstance(self.arch, CNNArchitecture):
-            from .cnn import cnn_jacobian_float
-
-            return cnn_jacobian_float(self.arch, theta, self.X)
-        return _jacobian(self.arch, theta[None], self.X[None], _Floats(self.arch.activation))[0]
+        return jacobian_float(self.arch, theta, self.X)
 
     def value(self, theta):
         r = self.outputs(theta) - self.y

@@ -5,7 +5,7 @@ computes ``f(x) = W_L sigma(W_{L-1} sigma(... sigma(W_1 x + b_1) ...) + b_{L-1})
 (biases optional). Its outputs are polynomials in ``d_0`` variables, so its function
 space, the neuromanifold, lives in a finite-dimensional space of polynomial maps: the
 *ambient space*. Everything here is counting; the true dimension needs the Jacobian
-rank computed in :mod:`nagviz.dimension`.
+rank computed in :mod:`nagviz.jacobian_rank`.
 
 Pure mathematics: no plotting or widget imports.
 """

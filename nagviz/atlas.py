@@ -30,7 +30,7 @@ import numpy as np
 from ._sweep_common import METHOD, as_activation, positive_ints, readonly, status_line
 from .architecture import Architecture
 from .cache import cache_directory, clear_cache  # re-exported: they used to live here
-from .dimension import DEFAULT_PRIME
+from .jacobian_rank import DEFAULT_PRIME
 from .sweeps import SweepResult, cached_dimension, sweep
 
 __all__ = [

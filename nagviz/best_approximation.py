@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._architectures import _coerce
+from .model import as_model
 from ._fitting import _best_fit, _fmt_ip, _problem
 from ._models import _model
 from .architecture import Architecture  # noqa: F401  (the Examples use it)
@@ -110,7 +110,7 @@ def best_fit(arch, targets, *, restarts: int = 30, init_scale: float = 1.0, froz
     >>> round(float(fit.loss[0]), 6)                   # best rank-1 fit: x^2 (or y^2)
     1.0
     """
-    arch = _coerce(arch)
+    arch = as_model(arch)
     model = _model(arch)
     A, b = _problem(arch, targets, inner_product, input_scale)
     units = tuple(model.units[u] if isinstance(u, (int, np.integer)) else u for u in frozen_units)

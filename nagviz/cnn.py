@@ -37,7 +37,7 @@ import numpy as np
 
 from .activation import Activation, InvalidActivationError
 from .architecture import Architecture, InvalidArchitectureError
-from .dimension import (DEFAULT_PRIME, DimensionResult, check_prime, dimension,
+from .jacobian_rank import (DEFAULT_PRIME, DimensionResult, check_prime, dimension,
                         jacobian_float, jacobian_mod_p, to_residues)
 from .model import Model, Unit
 from .parameterization import coefficients, evaluate
@@ -416,29 +416,6 @@ def cnn_dimension(cnn, activation=None, **kwargs) -> DimensionResult:
     elif activation is not None:
         raise TypeError("give the activation inside the CNNArchitecture, not twice")
     return dimension(cnn, **kwargs)
-
-
-# -- kept for modules that have not moved to the model interface yet -----------------
-_to_residues = to_residues
-
-
-def _grid(n: int, D: int) -> np.ndarray:
-    roots = np.exp(2j * np.pi * np.arange(D + 1) / (D + 1))
-    return np.stack(np.meshgrid(*([roots] * n), indexing="ij"), axis=-1).reshape(-1, n)
-
-
-def _values_to_coefficients(values, n, D, monomials):
-    batch, k = values.shape[:-2], values.shape[-1]
-    vals = np.moveaxis(values, -1, -2).reshape(batch + (k,) + (D + 1,) * n)
-    coeff = np.fft.fftn(vals, axes=tuple(range(-n, 0))) / (D + 1) ** n
-    idx = tuple(np.array(e) for e in zip(*monomials))
-    return coeff[(Ellipsis,) + idx]
-
-
-def _cnn_jacobian(cnn, theta, X, ops, values_only: bool = False):
-    if values_only:
-        return cnn.forward(theta, X, ops)
-    return cnn.jacobian(theta, X, ops)
 
 
 def lcn_jacobian_mod_p(filter_sizes, theta, p: int = DEFAULT_PRIME) -> np.ndarray:

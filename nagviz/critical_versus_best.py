@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._architectures import _coerce
+from .cache import memoize
+from .model import as_model
 from ._fitting import _best_fit, _fmt_ip, _Loss, _problem
 from ._models import _model
 from ._results import LinesRepr
 from .architecture import Architecture  # noqa: F401  (the Examples use it)
-from .cnn import CNNArchitecture
 from .inner_products import sample_targets
 
 __all__ = [
@@ -119,12 +119,14 @@ class SubnetworkFitResult(LinesRepr):
 
 
 def _distinct_units(arch, units):
-    """One representative per class of units exchanged by permuting neurons."""
-    if isinstance(arch, CNNArchitecture):
-        return list(range(len(units)))
+    """One representative per class of units exchanged by permuting neurons (the neurons
+    of one layer); units that no permutation exchanges (filter entries) stand for
+    themselves."""
     seen, out = set(), []
     for k, u in enumerate(units):
-        if u.layer not in seen:
+        if u.kind != "neuron":
+            out.append(k)
+        elif u.layer not in seen:
             seen.add(u.layer)
             out.append(k)
     return out
@@ -162,14 +164,17 @@ def best_fit_is_subnetwork_fraction(arch, n_targets: int = 60, restarts: int = 2
     >>> r.fraction_best_fit, r.fraction_critical > 0.5
     (0.0, True)
     """
-    arch = _coerce(arch)
+    arch = as_model(arch)
     ip = inner_product if isinstance(inner_product, str) else \
         tuple(map(tuple, np.asarray(inner_product, dtype=float)))
-    key = (arch, int(n_targets), int(restarts), ip, float(input_scale), int(seed),
-           float(loss_tolerance), float(critical_tolerance))
-    if key in _FIT_CACHE:
-        return _FIT_CACHE[key]
-    ipm = inner_product if isinstance(inner_product, str) else np.array(ip)
+    return _fit_fraction(arch, int(n_targets), int(restarts), ip, float(input_scale), int(seed),
+                         float(loss_tolerance), float(critical_tolerance), progress)
+
+
+@memoize(maxsize=32, ignore=("progress",))
+def _fit_fraction(arch, n_targets, restarts, ip, input_scale, seed, loss_tolerance,
+                  critical_tolerance, progress):
+    ipm = ip if isinstance(ip, str) else np.array(ip)
     model = _model(arch)
     targets = sample_targets(arch, n_targets, ipm, input_scale, seed=seed)
     A, b = _problem(arch, targets, ipm, input_scale)
@@ -255,10 +260,4 @@ def best_fit_is_subnetwork_fraction(arch, n_targets: int = 60, restarts: int = 2
         float(loss_tolerance), float(critical_tolerance), float(best.mean()),
         float(critical.mean()), float(second.mean()), full_loss, sub_loss, sub_unit, gap,
         critical, second, best, sub_far, full["best_far"], targets, full["theta"], sub_theta)
-    if len(_FIT_CACHE) > 32:
-        _FIT_CACHE.pop(next(iter(_FIT_CACHE)))
-    _FIT_CACHE[key] = result
     return result
-
-
-_FIT_CACHE: dict = {}

@@ -25,10 +25,10 @@ Pure mathematics: no plotting or widget imports.
 from __future__ import annotations
 
 from fractions import Fraction
-from functools import lru_cache
 
 import numpy as np
 
+from .cache import memoize
 from .architecture import Architecture
 from .best_approximation import best_fit
 from .cnn import CNNArchitecture
@@ -147,7 +147,7 @@ def path_case(case: str, seed: int = 0):
     return arch, path, label, note
 
 
-@lru_cache(maxsize=64)
+@memoize(maxsize=64)
 def rank_path_case(case: str, seed: int = 0, n: int = 21) -> dict:
     """Exact tangent ranks at ``n`` points of a path, and float singular values near its end.
 
@@ -187,7 +187,7 @@ def rank_path_case(case: str, seed: int = 0, n: int = 21) -> dict:
 SLICE_ALPHAS = (-0.8, -0.3, 0.1, 0.25, 0.5, 1.0)
 
 
-@lru_cache(maxsize=64)
+@memoize(maxsize=64)
 def _axis_rank(alpha: float):
     a = Fraction(alpha).limit_denominator(1000)
     if a == 0:  # two opposite neurons: sigma(x) + sigma(-x) = 2 x^2
@@ -242,7 +242,7 @@ VORONOI_CURVES = {
 VORONOI_WINDOW = 2.0
 
 
-@lru_cache(maxsize=8)
+@memoize(maxsize=8)
 def voronoi_cell(curve: str, resolution: int = 161) -> VoronoiGrid:
     """The Voronoi cell of the singular point of a :data:`VORONOI_CURVES` curve, on a grid.
 
@@ -308,7 +308,7 @@ TRAP_RUNS, TRAP_STEPS, TRAP_POPULATION = 8, 5000, 100
 _TARGET_POOL = 20
 
 
-@lru_cache(maxsize=1)
+@memoize(maxsize=1)
 def trap_targets() -> np.ndarray:
     """The 20 targets of the training explorer (Bombieri-standard, seed 2025), shape (20, 3).
 

@@ -13,11 +13,11 @@ Pure mathematics: no plotting or widget imports.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import numpy as np
 
-from ._architectures import _coerce
+from .cache import memoize
+from .model import as_model
 from .architecture import Architecture  # noqa: F401  (the Examples use it)
 
 __all__ = [
@@ -31,7 +31,7 @@ def _gaussian_moment(k: int, s: float) -> float:
     return 0.0 if k % 2 else float(math.prod(range(k - 1, 0, -2))) * s ** k
 
 
-@lru_cache(maxsize=64)
+@memoize(maxsize=64)
 def _inner_product_cached(arch, kind: str, input_scale: float) -> np.ndarray:
     E = np.array(arch.monomials(), dtype=int)
     M = E.shape[0]
@@ -81,7 +81,7 @@ def inner_product_matrix(arch, inner_product="euclidean", input_scale: float = 1
     >>> inner_product_matrix(Architecture((2, 1, 1), 2), "bombieri").diagonal().tolist()
     [1.0, 0.5, 1.0]
     """
-    arch = _coerce(arch)
+    arch = as_model(arch)
     if isinstance(inner_product, str):
         return _inner_product_cached(arch, inner_product.lower(), float(input_scale))
     G = np.asarray(inner_product, dtype=float)
@@ -122,7 +122,7 @@ def sample_targets(arch, n_targets: int, inner_product="euclidean", input_scale:
     >>> sample_targets(Architecture((2, 2, 1), "z^3 + z^2"), 3, seed=0).shape
     (3, 7)
     """
-    arch = _coerce(arch)
+    arch = as_model(arch)
     R = gram_factor(inner_product_matrix(arch, inner_product, input_scale))
     z = np.random.default_rng(seed).standard_normal((int(n_targets), arch.ambient_dimension))
     return np.linalg.solve(R, z.T).T

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._architectures import _coerce
+from .model import as_model
 from ._fitting import _Loss
 from .architecture import Architecture
 from .parameterization import flatten, unflatten
@@ -59,7 +59,7 @@ def loss_gradient(arch, theta, X=None, Y=None, *, target=None, inner_product="eu
     >>> g[[2, 3, 5]].tolist()
     [0.0, 0.0, 0.0]
     """
-    arch = _coerce(arch)
+    arch = as_model(arch)
     return _Loss(arch, X, Y, target, inner_product, input_scale).gradient(theta)
 
 
@@ -87,7 +87,7 @@ def loss_hessian(arch, theta, X=None, Y=None, *, target=None, inner_product="euc
     >>> H.round(8).tolist()
     [[40.0, 12.0], [12.0, 2.0]]
     """
-    arch = _coerce(arch)
+    arch = as_model(arch)
     return _Loss(arch, X, Y, target, inner_product, input_scale).hessian(
         np.asarray(theta, dtype=float))
 
@@ -117,7 +117,7 @@ def dead_neuron_point(arch, theta_sub, layer: int, neuron: int) -> np.ndarray:
     >>> dead_neuron_point(a, [1.0, -2.0, 0.5], 1, 1).tolist()
     [1.0, -2.0, 0.0, 0.0, 0.5, 0.0]
     """
-    arch = _coerce(arch)
+    arch = as_model(arch)
     if not 1 <= layer < arch.depth:
         raise ValueError(f"hidden layers are 1..{arch.depth - 1}, got {layer}")
     widths = list(arch.widths)
@@ -238,7 +238,7 @@ def escape_direction(arch, theta, coordinates, X=None, Y=None, *, target=None,
     """
     from scipy.optimize import minimize
 
-    arch = _coerce(arch)
+    arch = as_model(arch)
     if hasattr(coordinates, "parameters"):
         coordinates = coordinates.parameters
     coords = tuple(int(c) for c in coordinates)

@@ -14,9 +14,12 @@ One module with a frozen dataclass subclassing :class:`Model` that gives
 
 * the **counts**: :attr:`~Model.n_parameters`, :attr:`~Model.input_dimension`,
   :attr:`~Model.output_dimension`, :attr:`~Model.output_degrees` (the degrees of the
-  homogeneous parts an output can have) and :attr:`~Model.symmetry_dimension` (the
-  dimension of the obvious continuous symmetry group, e.g. one rescaling per hidden
-  neuron for ``z^r``);
+  homogeneous parts an output can have), :attr:`~Model.parameter_degree` (the degree of
+  the coefficients in the parameters), :attr:`~Model.evaluation_cost` (for the size
+  guard) and :attr:`~Model.symmetry_dimension` (the dimension of the obvious
+  continuous symmetry group, e.g. one rescaling per hidden neuron for ``z^r``);
+* the ``activation`` attribute (an :class:`~nagviz.Activation`) that the arithmetics
+  evaluate;
 * the **parameter layout**: :attr:`~Model.parameter_shapes`, named blocks in the order
   of the flat vector;
 * the **forward pass**, once, in the vocabulary of an arithmetic ``ops`` (see
@@ -24,9 +27,11 @@ One module with a frozen dataclass subclassing :class:`Model` that gives
   floating point (evaluation; coefficients by an FFT on roots of unity), modulo a prime
   (exact ranks) and in forward-mode dual numbers (both Jacobians);
 * optionally :meth:`~Model.symmetry_directions` (tangent vectors of the symmetry
-  orbits, used to check invariance and by the fibers notebook), a description for result
-  headers, and faster routes (:meth:`~Model.jacobian` by backpropagation, as the MLP
-  does) that the generic property tests compare with the generic route.
+  orbits, used to check invariance and by the fibers notebook),
+  :meth:`~Model.hidden_units` (the units whose removal gives a subnetwork), a
+  description for result headers, and faster routes (:meth:`~Model.jacobian` by
+  backpropagation, :meth:`~Model.coefficient_map` in closed form) that the generic
+  property tests in ``tests/test_model.py`` compare with the generic route.
 
 What follows for free: :attr:`~Model.ambient_dimension`, :meth:`~Model.monomials`,
 :attr:`~Model.expected_dimension` (``min(#params - symmetry_dimension, ambient)``),
@@ -157,6 +162,11 @@ class Model(ABC):
     @abstractmethod
     def parameter_shapes(self) -> tuple[tuple[str, tuple[int, ...]], ...]:
         """Named parameter blocks ``(name, shape)``, in the order of the flat vector."""
+
+    @property
+    @abstractmethod
+    def parameter_degree(self) -> int:
+        """The degree of the output coefficients as polynomials in the parameters."""
 
     @property
     @abstractmethod

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
+from .cache import memoize
 from .architecture import Architecture
 from .parameterization import coefficients
 
@@ -299,7 +299,7 @@ def slice_cross_section_221(alpha: float) -> dict:
     return dict(kind="node", directions=out, form=H)
 
 
-@lru_cache(maxsize=4)
+@memoize(maxsize=4)
 def singular_slice_221(alpha_range=(-1.0, 1.2), radius: float = 1.0, n_alpha: int = 89,
                        n_radius: int = 25) -> SingularSlice:
     """The surface ``V cap L`` of :class:`SingularSlice`, meshed for drawing.

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._architectures import _coerce
+from .model import as_model
 from ._fitting import (ESCAPE_NORM, _contributions, _fmt_ip, _initial, _plateau_steps,
                        _problem, _run)
 from ._models import _model
@@ -71,7 +71,7 @@ def unit_contributions(arch, theta, inner_product="euclidean", input_scale: floa
     >>> unit_contributions(a, [1.0, 0.0, 0.0, 0.0, 2.0, 5.0]).round(6).tolist()  # neuron 2 is off
     [1.0, 0.0]
     """
-    arch = _coerce(arch)
+    arch = as_model(arch)
     theta = np.asarray(theta, dtype=float)
     flat = theta.reshape(-1, arch.n_parameters)
     model = _model(arch)
@@ -245,7 +245,7 @@ def train(arch, targets=None, *, n_runs: int | None = None, method: str = "gd",
     >>> bool(run.loss[1] < run.loss_init[1])
     True
     """
-    arch = _coerce(arch)
+    arch = as_model(arch)
     if method not in ("gd", "lm"):
         raise ValueError(f"method must be 'gd' or 'lm', got {method!r}")
     model = _model(arch)

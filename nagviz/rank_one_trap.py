@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .cache import memoize
 from ._results import LinesRepr
 from .architecture import Architecture
 from .inner_products import inner_product_matrix, sample_targets
@@ -287,10 +288,15 @@ def rank_one_trap_experiment(n_runs: int = 100, init_scale: float = 1.0, lr: flo
             T = np.repeat(T, int(n_runs), axis=0)
         if T.shape[0] != int(n_runs):
             raise ValueError(f"{T.shape[0]} targets for {n_runs} runs")
-    key = (int(n_runs), float(init_scale), float(lr), int(steps), int(seed), method,
-           T.tobytes(), float(fit_tolerance), float(cone_tolerance), float(dead_tolerance))
-    if key in _TRAP_CACHE:
-        return _TRAP_CACHE[key]
+    return _trap_experiment(int(n_runs), float(init_scale), float(lr), int(steps), int(seed),
+                            method, tuple(map(tuple, T.tolist())), float(fit_tolerance),
+                            float(cone_tolerance), float(dead_tolerance), progress)
+
+
+@memoize(maxsize=64, ignore=("progress",))
+def _trap_experiment(n_runs, init_scale, lr, steps, seed, method, targets, fit_tolerance,
+                     cone_tolerance, dead_tolerance, progress):
+    T = np.array(targets, dtype=float)
     run = train(QUADRATIC_221, T, method=method, lr=lr, steps=steps, init_scale=init_scale,
                 inner_product="bombieri", seed=seed + 1, progress=progress)
     outcome, rel, lam = _classify_quadratic(run.theta, run.history_coefficients[-1], T,
@@ -311,10 +317,4 @@ def rank_one_trap_experiment(n_runs: int = 100, init_scale: float = 1.0, lr: flo
         run.history_loss / t_norm ** 2, cone_dist, in_norms, H[..., 4:],
         cone_coordinates(Hc), conserved, float(fit_tolerance), float(cone_tolerance),
         float(dead_tolerance))
-    if len(_TRAP_CACHE) > 64:
-        _TRAP_CACHE.pop(next(iter(_TRAP_CACHE)))
-    _TRAP_CACHE[key] = result
     return result
-
-
-_TRAP_CACHE: dict = {}

@@ -43,7 +43,7 @@ import numpy as np
 from .activation import Activation
 from .architecture import Architecture
 from .cache import memoize
-from .dimension import DEFAULT_PRIME, jacobian_float, jacobian_mod_p, rank_mod_p
+from .jacobian_rank import DEFAULT_PRIME, jacobian_float, jacobian_mod_p, rank_mod_p
 from .parameterization import evaluate
 from .sweeps import cached_dimension
 
@@ -146,7 +146,7 @@ def fit_student(arch, X, y, *, seed=0, method: str = "lm", max_nfev: int = 300,
     """Fit a network to samples by nonlinear least squares from one random start.
 
     ``scipy.optimize.least_squares`` with the exact Jacobian of
-    :func:`nagviz.dimension.jacobian_float`. Levenberg–Marquardt (``"lm"``, MINPACK)
+    :func:`nagviz.jacobian_rank.jacobian_float`. Levenberg–Marquardt (``"lm"``, MINPACK)
     needs at least as many residuals as parameters, so when there are fewer samples the
     residual vector is padded with zeros (which changes neither the loss nor the steps'
     solution set). ``"trf"`` (trust region reflective) is the alternative.

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._architectures import _coerce
+from .model import as_model
 from ._fitting import _best_fit, _fmt_ip, _problem
 from ._models import _model
+from .cache import memoize
 from ._results import LinesRepr
 from .architecture import Architecture  # noqa: F401  (the Examples use it)
 from .inner_products import sample_targets
@@ -167,7 +168,7 @@ def gd_subnetwork_experiment(arch, n_runs: int = 60, init_scale: float = 1.0,
     >>> r.n_runs, 0.0 <= r.fraction <= 1.0
     (4, True)
     """
-    arch = _coerce(arch)
+    arch = as_model(arch)
     ip = inner_product if isinstance(inner_product, str) else \
         tuple(map(tuple, np.asarray(inner_product, dtype=float)))
     return _experiment_cached(arch, int(n_runs), float(init_scale), float(lr), int(steps),
@@ -175,12 +176,9 @@ def gd_subnetwork_experiment(arch, n_runs: int = 60, init_scale: float = 1.0,
                               float(dead_tolerance), float(loss_tolerance), progress)
 
 
+@memoize(maxsize=32, ignore=("progress",))
 def _experiment_cached(arch, n_runs, init_scale, lr, steps, seed, method, restarts, ip,
                        input_scale, dead_tolerance, loss_tolerance, progress):
-    key = (arch, n_runs, init_scale, lr, steps, seed, method, restarts, ip, input_scale,
-           dead_tolerance, loss_tolerance)
-    if key in _EXPERIMENT_CACHE:
-        return _EXPERIMENT_CACHE[key]
     inner_product = ip if isinstance(ip, str) else np.array(ip)
     targets = sample_targets(arch, n_runs, inner_product, input_scale, seed=seed)
     total = steps + 100
@@ -219,10 +217,4 @@ def _experiment_cached(arch, n_runs, init_scale, lr, steps, seed, method, restar
         above_best=above, diverged=run.diverged, final_loss=run.loss, best_loss=best,
         min_unit_contribution=run.final_units.min(axis=1), in_norms=in_norms,
         out_norms=out_norms, plateau_steps=run.plateau_steps, training=run)
-    if len(_EXPERIMENT_CACHE) > 32:
-        _EXPERIMENT_CACHE.pop(next(iter(_EXPERIMENT_CACHE)))
-    _EXPERIMENT_CACHE[key] = result
     return result
-
-
-_EXPERIMENT_CACHE: dict = {}

@@ -34,7 +34,7 @@ from ._sweep_common import (
 from .activation import Activation
 from .architecture import Architecture
 from .cache import memoize
-from .dimension import (
+from .jacobian_rank import (
     DEFAULT_PRIME,
     ArchitectureTooLargeError,
     DimensionResult,
@@ -300,7 +300,7 @@ def sweep(architectures, activation=None, *, seed: int = 0, trials: int = 2, pro
     cache_dir : str, Path, bool or None
         See :func:`nagviz.cache.cache_directory`.
     max_work : int, optional
-        Per-architecture limit (default :func:`nagviz.dimension.max_work`).
+        Per-architecture limit (default :func:`nagviz.jacobian_rank.max_work`).
     max_total_work : int, optional
         Limit for the uncached part of the whole sweep (default ``20 * max_work``). Both
         limits are checked before anything is computed.

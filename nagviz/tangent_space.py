@@ -14,16 +14,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from functools import lru_cache
 
 import numpy as np
 
-from ._architectures import _coerce
 from ._models import _model
 from .architecture import Architecture  # noqa: F401  (the Examples use it)
-from .cnn import CNNArchitecture, _to_residues, cnn_dimension, cnn_jacobian_mod_p
-from .dimension import DEFAULT_PRIME, _check_prime, dimension, jacobian_mod_p
-from .dimension import rank_mod_p
+from .cache import memoize
+from .jacobian_rank import (DEFAULT_PRIME, check_prime, dimension, jacobian_mod_p, prime_problem,
+                        rank_mod_p, to_residues)
+from .model import as_model
 from .units import hidden_units
 
 __all__ = [
@@ -56,10 +55,8 @@ def _as_fractions(theta) -> np.ndarray:
                     dtype=object)
 
 
-@lru_cache(maxsize=128)
+@memoize(maxsize=128)
 def _generic_rank(arch) -> int:
-    if isinstance(arch, CNNArchitecture):
-        return cnn_dimension(arch).dimension
     return dimension(arch).dimension
 
 
@@ -109,12 +106,14 @@ class TangentRankResult:
     sample_points: int
     singular_values: tuple = field(repr=False, default=())
     tolerance: float | None = None
+    failure_probability: float = 0.0
 
     def _status(self):
         if self.exact:
             return (f"{self.method}, p = {self.prime}, seed = {self.seed}, {self.trials} "
-                    f"trial(s) of {self.sample_points} points (each trial a lower bound; "
-                    "wrong with probability < 1e-6)")
+                    f"trial(s) of {self.sample_points} points (each trial a lower bound; too "
+                    f"low with probability <= {self.failure_probability:.1e} over the random "
+                    "inputs, unless p divides every maximal minor at this rational point)")
         return f"{self.method}, relative tolerance {self.tolerance:g}"
 
     def __repr__(self) -> str:
@@ -129,19 +128,24 @@ class TangentRankResult:
 
 
 def _exact_rank(arch, theta_frac, seed, trials, prime):
-    p = _check_prime(prime)
-    th = _to_residues(theta_frac, p)
+    p = check_prime(prime)
+    problem = prime_problem(arch, p)
+    if problem:
+        raise ValueError(f"cannot compute the tangent rank modulo {p}: {problem}")
+    th = to_residues(theta_frac, p)
     rng = np.random.default_rng(seed)
-    n_in = arch.input_length if isinstance(arch, CNNArchitecture) else arch.widths[0]
     ranks = []
     for _ in range(trials):
-        X = rng.integers(1, p, size=(_n_points(arch), n_in), dtype=np.int64)
-        if isinstance(arch, CNNArchitecture):
-            J = cnn_jacobian_mod_p(arch, th, X, p)
-        else:
-            J = jacobian_mod_p(arch, th, X, p)
-        ranks.append(rank_mod_p(J, p))
+        X = rng.integers(1, p, size=(_n_points(arch), arch.input_dimension), dtype=np.int64)
+        ranks.append(rank_mod_p(jacobian_mod_p(arch, th, X, p), p))
     return max(ranks)
+
+
+def _input_failure_bound(arch, rank, prime, trials) -> float:
+    """Schwartz-Zippel over the random inputs: a maximal minor of the Jacobian at a fixed
+    point has degree at most ``rank * D`` in the inputs."""
+    delta = max(rank, 1) * arch.output_degree
+    return float(min(1.0, delta / (prime - 1)) ** trials)
 
 
 def tangent_rank(arch, theta, exact: bool = True, *, seed: int = 0, trials: int = 2,
@@ -180,7 +184,7 @@ def tangent_rank(arch, theta, exact: bool = True, *, seed: int = 0, trials: int 
     >>> [tangent_rank(cone, t).rank for t in ([1, 2, 3], [1, 2, 0], [0, 0, 3])]
     [2, 1, 0]
     """
-    arch = _coerce(arch)
+    arch = as_model(arch)
     if exact:
         frac = _as_fractions(theta)
         if frac.shape != (arch.n_parameters,):
@@ -189,7 +193,8 @@ def tangent_rank(arch, theta, exact: bool = True, *, seed: int = 0, trials: int 
         generic = _generic_rank(arch)
         return TangentRankResult(arch, tuple(frac), rank, generic, generic - rank, True,
                                  "exact Jacobian rank modulo a prime", int(prime), int(seed),
-                                 int(trials), _n_points(arch))
+                                 int(trials), _n_points(arch), failure_probability=(
+                                     _input_failure_bound(arch, generic, prime, int(trials))))
     th = np.asarray(theta, dtype=float)
     if th.shape != (arch.n_parameters,):
         raise ValueError(f"theta must have {arch.n_parameters} entries, got {th.shape}")
@@ -262,7 +267,7 @@ def switch_off_path(arch, theta, layer: int, neuron: int) -> ParameterPath:
     >>> [str(x) for x in path(1)]
     ['1', '2', '0', '0', '5', '0']
     """
-    arch = _coerce(arch)
+    arch = as_model(arch)
     start = _as_fractions(theta)
     unit = _neuron_indices(arch, layer, neuron)
     end = start.copy()
@@ -283,7 +288,7 @@ def merge_path(arch, theta, layer: int, i: int, j: int) -> ParameterPath:
     >>> [str(x) for x in path(1)]
     ['1', '2', '1', '2', '5', '6']
     """
-    arch = _coerce(arch)
+    arch = as_model(arch)
     start = _as_fractions(theta)
     ui, uj = _neuron_indices(arch, layer, i), _neuron_indices(arch, layer, j)
     end = start.copy()
@@ -366,7 +371,7 @@ def rank_along_path(arch, theta0, theta1=None, ts=None, *, exact: bool = True, s
     >>> r.ranks, r.generic_rank, r.drops
     ((5, 5, 3), 5, [1.0])
     """
-    arch = _coerce(arch)
+    arch = as_model(arch)
     if isinstance(theta0, ParameterPath):
         path, label = theta0, theta0.label
     elif callable(theta0):

@@ -6,11 +6,11 @@ from hypothesis import given, settings, strategies as st
 
 from nagviz.architecture import InvalidArchitectureError
 import nagviz
-from nagviz.dimension import rank_mod_p
+from nagviz.jacobian_rank import rank_mod_p
 from nagviz.cnn import (CNNArchitecture, cnn_coefficients, cnn_dimension, cnn_evaluate,
                         cnn_jacobian_float, cnn_jacobian_mod_p, end_to_end_filter,
                         lcn_jacobian_mod_p, split_filters)
-from nagviz.dimension import rank_mod_p
+from nagviz.jacobian_rank import rank_mod_p
 from nagviz._models import _model
 
 P = 2_147_483_647
@@ -127,7 +127,9 @@ def test_jacobians_float_and_mod_p_agree_with_finite_differences():
 def test_two_layer_cnn_is_a_tied_mlp():
     cnn = CNNArchitecture((3, 2), "z^3 + z^2")
     model = _model(cnn)
-    assert model._tie is not None
+    from nagviz._coefficient_map import TiedKernel
+
+    assert isinstance(model.map, TiedKernel)
     theta = np.random.default_rng(3).standard_normal((4, cnn.n_parameters))
     np.testing.assert_allclose(model.coefficients(theta),
                                cnn_coefficients(cnn, theta).reshape(4, -1), atol=1e-12)

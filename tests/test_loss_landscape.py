@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from nagviz import Architecture
-from nagviz.dimension import jacobian_mod_p
+from nagviz.jacobian_rank import jacobian_mod_p
 from nagviz.inner_products import sample_targets
 from nagviz.loss_landscape import dead_neuron_point, escape_direction, loss_gradient, loss_hessian
 from nagviz.units import hidden_units

@@ -14,7 +14,7 @@ import pytest
 import nagviz
 from nagviz._arithmetic import Duals, Floats, Residues
 from nagviz.cnn import CNNArchitecture
-from nagviz.dimension import DEFAULT_PRIME, ArchitectureTooLargeError, rank_mod_p
+from nagviz.jacobian_rank import DEFAULT_PRIME, ArchitectureTooLargeError, rank_mod_p
 from nagviz.model import Model
 
 P = DEFAULT_PRIME

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from ..cache import memoize
 
 from ..architecture import Architecture
-from ..dimension import ArchitectureTooLargeError, dimension
+from ..jacobian_rank import ArchitectureTooLargeError, dimension
 from ..parameterization import polynomials_latex
 from ..theme import COLORS
 from ._base import Explorer
@@ -113,7 +113,7 @@ class ArchitectureExplorer(Explorer):
         return "<br>".join(parts)
 
 
-@lru_cache(maxsize=256)
+@memoize(maxsize=256)
 def _short_latex(widths, r):
     """The symbolic output polynomials, or None when they are too long to read."""
     tex = polynomials_latex(Architecture(widths, r))

@@ -18,10 +18,10 @@ every slider move.
 
 from __future__ import annotations
 
-from functools import lru_cache
 
 import numpy as np
 
+from ..cache import memoize
 from ..architecture import Architecture
 from ..neuromanifolds import (
     ScalarRegression,
@@ -93,7 +93,7 @@ def _panel_titles(left, right, left_ref="x", right_ref="x2"):
 
 # --------------------------------------------------------------------------- the cone
 
-@lru_cache(maxsize=2)
+@memoize(maxsize=2)
 def _cone_mesh():
     return tuple(_compact(m) for m in quadratic_cone_mesh(height=1.2, n_angles=73, n_heights=13))
 
@@ -199,7 +199,7 @@ class ConeExplorer(Explorer):
 
 # --------------------------------------------------------------------------- (2, 2, 2)
 
-@lru_cache(maxsize=2)
+@memoize(maxsize=2)
 def _boundary_slice():
     """The slice on an 81 x 81 grid, rounded for compact figures (None where not drawn)."""
     sl = reachability_slice(n=81)
@@ -390,7 +390,7 @@ class RankOneExplorer(Explorer):
 
 # --------------------------------------------------------------------------- f(x) = w2 w1 x
 
-@lru_cache(maxsize=1)
+@memoize(maxsize=1)
 def _other_fibers():
     """The hyperbolas ``w1 w2 = k``, ``k = -4..4``, as one polyline with gaps."""
     xs, ys = [], []

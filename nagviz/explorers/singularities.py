@@ -28,10 +28,10 @@ best fits orange, reference lines grey.
 
 from __future__ import annotations
 
-from functools import lru_cache
 
 import numpy as np
 
+from ..cache import memoize
 from .._progress import tqdm_progress
 from ..experiments import (DISTRIBUTIONS, EXPERIMENTS, PATH_CASES, SLICE_ALPHAS, VORONOI_CURVES,
                            VORONOI_WINDOW, dead_neuron_data, prewarm, rank_path_case,
@@ -175,7 +175,7 @@ class RankPathExplorer(Explorer):
 
 # --------------------------------------------------------------------------- the 3-D slice
 
-@lru_cache(maxsize=1)
+@memoize(maxsize=1)
 def _slice_mesh():
     s = singular_slice_221()
     sheets = []
@@ -321,7 +321,7 @@ def _tex(equation):
 _LIM = VORONOI_WINDOW
 
 
-@lru_cache(maxsize=8)
+@memoize(maxsize=8)
 def _voronoi(curve):
     """The cell of :func:`nagviz.experiments.voronoi_cell` and the curve, as plot lists."""
     c = VORONOI_CURVES[curve][0]

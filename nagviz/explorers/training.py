@@ -23,10 +23,10 @@ vermillion, targets green, training paths purple, best fits orange, reference li
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import numpy as np
 
+from ..cache import memoize
 from ..experiments import (CRITICAL_DISTRIBUTIONS_SHOWN, DISTRIBUTIONS, TRAP_DEFAULTS,
                            TRAP_INIT_SCALES, TRAP_INIT_SCALES_SHOWN, TRAP_LEARNING_RATES,
                            TRAP_RUNS, TRAP_STEPS, critical_versus_best, trap_runs, trap_targets)
@@ -150,7 +150,7 @@ class CriticalVersusBestExplorer(ProgressExplorer, KeepStaticTraces):
 _RUN_COLOR = "#8E3B74"  # the run shown in detail: a darker shade of the path colour
 
 
-@lru_cache(maxsize=1)
+@memoize(maxsize=1)
 def _cone_mesh(h=2.2, n=49):
     th = np.linspace(0, 2 * np.pi, n)
     p = np.linspace(-h, h, 23)
@@ -159,7 +159,7 @@ def _cone_mesh(h=2.2, n=49):
             np.round(P, 4).tolist())
 
 
-@lru_cache(maxsize=1)
+@memoize(maxsize=1)
 def _cone_generators(h=2.2, n=12):
     xs, ys, zs = [], [], []
     for th in np.linspace(0, 2 * np.pi, n, endpoint=False):

@@ -6,7 +6,7 @@ import sympy
 from hypothesis import given, settings, strategies as st
 
 from nagviz import Architecture, ArchitectureTooLargeError, dimension, float_rank, output_polynomials
-from nagviz.dimension import (_compressed_rank_mod_p, _matmul_mod, jacobian_float, jacobian_mod_p,
+from nagviz.jacobian_rank import (_compressed_rank_mod_p, _matmul_mod, jacobian_float, jacobian_mod_p,
                               rank_mod_p)
 
 # MATH.md section 3: (widths, activation) -> (ambient, expected, true dimension)
@@ -231,7 +231,7 @@ def test_exact_and_float_ranks_agree_when_well_conditioned(n, k, out, r):
 
 def test_sketch_only_where_it_pays_and_rank_mod_p_checks_its_input(monkeypatch):
     import importlib
-    dm = importlib.import_module("nagviz.dimension")  # the attribute nagviz.dimension is the function
+    dm = importlib.import_module("nagviz.jacobian_rank")  # the attribute nagviz.dimension is the function
     p = 2_147_483_647
     rng = np.random.default_rng(8)
     J = _matmul_mod(rng.integers(0, p, (24, 20)), rng.integers(0, p, (20, 26)), p)  # rank 20

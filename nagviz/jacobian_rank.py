@@ -145,14 +145,6 @@ def _check_limit(limit) -> int:
 # ----------------------------------------------------------------------------------
 # the Jacobian, exactly modulo a prime or in floating point
 # ----------------------------------------------------------------------------------
-# Kept for modules that have not moved to the model interface yet.
-_Floats, _Residues = Floats, Residues
-
-
-def _jacobian(model, theta, X, ops):
-    return model.jacobian(theta, X, ops)
-
-
 def check_prime(p) -> int:
     """A prime that int64 arithmetic can handle, or a clear error (FLINT aborts on others).
 
@@ -173,8 +165,6 @@ def check_prime(p) -> int:
         raise ValueError(f"{p} is not a prime; use a prime such as {DEFAULT_PRIME} (2^31 - 1)")
     return int(p)
 
-
-_check_prime = check_prime
 
 #: primes tried, in order, when the default prime does not suit a model's activation
 FALLBACK_PRIMES = (DEFAULT_PRIME, 2_147_483_629, 2_147_483_587, 2_147_483_579, 2_147_483_563)
@@ -533,7 +523,7 @@ class DimensionResult:
         parameterization (all parameters giving the same function).
     certified : bool
         True when a trial reached the proven upper bound, so the dimension is certain.
-        Otherwise it is correct with high probability (see :mod:`nagviz.dimension`).
+        Otherwise it is correct with high probability (see :mod:`nagviz.jacobian_rank`).
     method : str
     prime : int
     seed : int
