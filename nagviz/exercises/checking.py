@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-from .answers import AnswerFormatError, AnswerKind, _safe, describe
+from ._reading import AnswerFormatError, describe, safe
+from .answers import AnswerKind
 
 __all__ = [
     "REGISTRY",
@@ -354,7 +355,7 @@ class Exercise:
             Truthy exactly when the answer is correct.
         """
         stuck = f" Stuck? Run `hint(\"{self.id}\")`." if self.hints else ""
-        if _safe(self.kind.is_unanswered, answer):
+        if safe(self.kind.is_unanswered, answer):
             what = "replace every `...`" if answer is not Ellipsis else "replace `...`"
             return self._result(False, f"{what[0].upper()}{what[1:]} with your answer, then run the cell again.", "unanswered")
         if answer is None:
@@ -370,7 +371,7 @@ class Exercise:
             return self._result(False, f"{err} This exercise asks for {self.kind.description}.", "invalid")
         except Exception as err:  # a kind that failed in an unforeseen way
             return self._result(False, f"could not read {describe(answer)} ({type(err).__name__}).", "invalid")
-        if _safe(self.kind.equal, value, expected):
+        if safe(self.kind.equal, value, expected):
             return self._result(True, self.explanation, "correct")
         for mistake in self.mistakes:
             if mistake.matches(value, self.kind, expected):
