@@ -218,7 +218,8 @@ def test_collection_diagnoses():
     assert ordered.diagnose((2, 1), (1, 2)) == "You have the right entries, but in the wrong order."
     assert ordered.diagnose((1, 5, 3), (1, 2, 4)) == "Check entries 2, 3 (counting from 1)."
     assert "not the right number" in Collection(Integer()).diagnose((1,), (1, 2))
-    assert Collection(Integer()).diagnose((1, 5), (1, 2)) == "1 of your 2 entries are right."
+    assert Collection(Integer()).diagnose((1, 5), (1, 2)) == "1 of your 2 entries is right."
+    assert Collection(Integer()).diagnose((1, 2, 5), (1, 2, 3)) == "2 of your 3 entries are right."
 
 
 def test_collection_reports_which_entry_cannot_be_read():
@@ -489,6 +490,17 @@ def test_private_registry_mistake_rules_and_fallback():
     assert "the solution notebook" in (registry.hint("42.1"), registry.hint("42.1"))[1].message
     with pytest.raises(ValueError, match="registered twice"):
         registry.register(Exercise("42.1", Integer(), lambda: 1))
+
+
+def test_messages_agree_in_number():
+    registry = Registry()
+    made = registry.register(Exercise("42.5", Tuple(Integer()), lambda: (1,), hints=["only"], mistakes=[Mistake("m", equals=(2,))]))
+    assert repr(made).endswith("1 hint, 1 mistake rule)")
+    assert registry.hint("42.5").number == 1
+    assert registry.hint("42.5").message.startswith("you have seen the only one. A reference solution is in")
+    with pytest.raises(AnswerFormatError, match=r"^expected 1 entry, got 2\.$"):
+        Tuple(Integer()).normalize((1, 2))
+    assert Tuple(Integer()).description == "a tuple of 1 entry"
 
 
 def test_exercise_validation():
@@ -771,7 +783,7 @@ def test_check_fails_on_a_wrong_reference_solution_with_its_line(tmp_path, capsy
         "✘ Exercise 00.1: Not quite. That counts only one of the two sorts of monomials"
     )
     assert expected in err, err
-    assert "1 of 2 checks correct" in out and "1 failures" in out
+    assert "1 of 2 checks correct" in out and "1 failure (" in out
     assert "--no-run" not in out and _build_main("--check", "--no-run", "--root", str(root), capsys=capsys)[0] == 0
 
 

@@ -416,7 +416,7 @@ class Collection(AnswerKind):
             places = ", ".join(str(i) for i in wrong)
             return f"Check {'entry' if len(wrong) == 1 else 'entries'} {places} (counting from 1)."
         if 0 < matched < len(expected):
-            return f"{matched} of your {len(answer)} entries are right."
+            return f"{matched} of your {len(answer)} entries {'is' if matched == 1 else 'are'} right."
         return None
 
 
@@ -452,7 +452,7 @@ class Tuple(AnswerKind):
 
     @property
     def description(self) -> str:  # type: ignore[override]
-        return f"a tuple of {len(self.kinds)} entries"
+        return f"a tuple of {entries(len(self.kinds))}"
 
     def _name(self, i: int) -> str:
         return self.names[i] if self.names else f"entry {i + 1}"
@@ -462,7 +462,7 @@ class Tuple(AnswerKind):
         if len(items) != len(self.kinds):
             wanted = f" ({', '.join(self.names)})" if self.names else ""
             raise AnswerFormatError(
-                f"expected {len(self.kinds)} entries{wanted}, got {len(items)}."
+                f"expected {entries(len(self.kinds))}{wanted}, got {len(items)}."
             )
         read = []
         for i, (kind, item) in enumerate(zip(self.kinds, items, strict=True)):

@@ -322,7 +322,8 @@ class Exercise:
         parts = [repr(self.id), repr(self.kind)]
         if self.title:
             parts.append(f"title={self.title!r}")
-        parts.append(f"{len(self.hints)} hints, {len(self.mistakes)} mistake rules")
+        parts.append(f"{len(self.hints)} hint{'' if len(self.hints) == 1 else 's'}, "
+                     f"{len(self.mistakes)} mistake rule{'' if len(self.mistakes) == 1 else 's'}")
         return f"Exercise({', '.join(parts)})"
 
     @cached_property
@@ -472,7 +473,7 @@ class Registry:
             if exercise.solution_notebook
             else "the solution notebook"
         )
-        seen = f"you have seen all {total}. A" if total else "a"
+        seen = ("you have seen the only one. A" if total == 1 else f"you have seen all {total}. A") if total else "a"
         return Hint(exercise.id, None, total, f"{seen} reference solution is in {where}.")
 
     def reset_hints(self, exercise_id: str | None = None) -> None:

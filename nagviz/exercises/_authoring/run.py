@@ -115,7 +115,7 @@ class SolutionReport:
         seconds = sum(run.seconds for run in self.runs)
         lines.append(
             f"solutions: {len(self.runs)} sources, {correct} checks correct, "
-            f"{len(self.failures)} failures ({seconds:.2f} s)"
+            f"{len(self.failures)} failure{'' if len(self.failures) == 1 else 's'} ({seconds:.2f} s)"
         )
         return "\n".join(lines)
 
