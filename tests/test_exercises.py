@@ -579,6 +579,13 @@ def test_parse_and_render_a_source():
     validate_source(source)
     student = json.loads(render_notebook(source, "student"))
     solution = json.loads(render_notebook(source, "solution"))
+    import nbformat  # slow to import (seconds, for jsonschema's format checkers): only here
+
+    for copy in ("student", "solution"):  # valid nbformat 4.5, in the layout nbformat itself writes
+        text = render_notebook(source, copy)
+        notebook = nbformat.reads(text, as_version=4)
+        nbformat.validate(notebook)
+        assert nbformat.writes(notebook) + "\n" == text
     student_text = "".join("".join(cell["source"]) for cell in student["cells"])
     solution_text = "".join("".join(cell["source"]) for cell in solution["cells"])
     assert "n_monomials = ...  # your answer here" in student_text
@@ -694,6 +701,7 @@ def test_the_heading_gives_the_id_to_check_hint_and_hints_markers():
         (_exercise("00.1") + _exercise("00.1"), "exercise 00.1 has a second heading", 10),
         (_exercise("01.1"), "exercise 01.1 belongs to topic 01, not 00", 6),
         (_exercise("00.01"), "must look like 'NN.k'", 6),
+        ("# %% [markdown] solution-only\n# ## Exercise 00.1: hidden\n", "is in a solution-only cell; both copies need it", 6),
     ],
 )
 def test_ids_are_written_once_in_the_heading(body, fragment, line):

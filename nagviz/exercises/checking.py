@@ -666,7 +666,8 @@ def hint_details(exercise_id: str) -> str:
     """All hints of an exercise as collapsible HTML ``<details>`` blocks.
 
     Meant for a Markdown cell (the notebook generator expands
-    ``<!-- hints 00.1 -->`` into this), so hints work without a running kernel.
+    a ``<!-- hints -->`` line under the heading of exercise 00.1 into this), so
+    hints work without a running kernel.
     Hint texts are Markdown; the blank lines let Jupyter render it.
 
     Examples

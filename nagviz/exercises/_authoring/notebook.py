@@ -7,12 +7,15 @@ gives identical bytes, which is what ``build.py --check`` relies on.
 :func:`validate_source` matches the exercise headings of a source with the
 checks registered in ``nagviz/exercises/exNN_topic.py``.
 
-This module needs :mod:`nbformat` only to write notebooks (imported on use).
+The JSON is written directly in the layout nbformat 4.5 uses (sorted keys, one-space
+indent, sources split into lines), so building needs no nbformat, whose import is slow;
+the tests validate the output with nbformat.
 """
 
 from __future__ import annotations
 
 import ast
+import json
 import posixpath
 from collections.abc import Callable
 from typing import Any
@@ -159,35 +162,41 @@ def render_notebook(source: ExerciseSource, copy: Copy, hints: Callable[[str], s
     >>> notebook == render_notebook(parse_source(text, "99_warmup"), "student")
     True
     """
-    import nbformat
-    from nbformat import v4
-
     if hints is None:
         from ..checking import hint_details as hints
     ids = source.exercise_ids()
     first_id = ids[0] if ids else f"{source.number}.1"
-    cells = [v4.new_markdown_cell(_intro(source, copy, first_id), id=f"{source.slug}-intro")]
+    cells = [_cell("markdown", _intro(source, copy, first_id), f"{source.slug}-intro")]
     for index, cell in enumerate(source.cells, start=1):
         if cell.only is not None and cell.only != copy:
             continue
         cell_id = f"{source.slug}-{index:02d}"
         if cell.kind == "markdown":
-            cells.append(v4.new_markdown_cell(_expand_hints(cell.text, hints), id=cell_id))
+            cells.append(_cell("markdown", _expand_hints(cell.text, hints), cell_id))
         else:
             lines = render_lines(cell.text, copy, source.path, cell.first_line)
             check_cell(lines, source.path)
-            cells.append(v4.new_code_cell("\n".join(line for line, _ in lines), id=cell_id))
-    notebook = v4.new_notebook(
-        cells=cells,
-        metadata={
+            cells.append(_cell("code", "\n".join(line for line, _ in lines), cell_id))
+    notebook = {
+        "cells": cells,
+        "metadata": {
             "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
             "language_info": {"name": "python"},
             "nagviz": {"copy": copy, "generated_by": BUILD_COMMAND, "source": f"{SOURCE_DIR}/{source.slug}.py"},
         },
-    )
-    nbformat.validate(notebook)
-    text = nbformat.writes(notebook)
-    return text if text.endswith("\n") else text + "\n"
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    # The layout nbformat writes (so the files do not change when written by Jupyter).
+    return json.dumps(notebook, indent=1, sort_keys=True, separators=(",", ": "), ensure_ascii=False) + "\n"
+
+
+def _cell(kind: str, text: str, cell_id: str) -> dict[str, Any]:
+    """A notebook cell (nbformat 4.5) without outputs, its source split into lines."""
+    cell: dict[str, Any] = {"cell_type": kind, "id": cell_id, "metadata": {}, "source": text.splitlines(True)}
+    if kind == "code":
+        cell.update(execution_count=None, outputs=[])
+    return cell
 
 
 def validate_source(source: ExerciseSource, registry: Any = None) -> None:

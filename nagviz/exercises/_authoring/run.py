@@ -164,6 +164,7 @@ def run_solution(source: ExerciseSource, root: Path) -> SolutionRun:
     namespace: dict[str, Any] = {"__name__": "__main__"}
     checks: list[tuple[str, str]] = []
     failures: list[SolutionFailure] = []
+    stopped = False
     folder = Path(root) / SOLUTION_DIR
     previous = os.getcwd()
     os.chdir(folder if folder.is_dir() else Path(root))
@@ -185,6 +186,7 @@ def run_solution(source: ExerciseSource, root: Path) -> SolutionRun:
                 except Exception as err:
                     line = _line_of(err, source.path) or cell.first_line
                     failures.append(SolutionFailure(source.path, line, f"the solution raised {type(err).__name__}: {err}"))
+                    stopped = True
                     break  # the cells after it may need what it failed to define
                 for exercise_id, line in checked:
                     if not isinstance(value, CheckResult) or value.exercise != exercise_id:
@@ -195,7 +197,7 @@ def run_solution(source: ExerciseSource, root: Path) -> SolutionRun:
                         failures.append(
                             SolutionFailure(source.path, line, f"the reference solution does not pass its check: {value}")
                         )
-        if not any("raised" in failure.message for failure in failures):
+        if not stopped:  # after a crash, the unchecked exercises say nothing new
             seen = {exercise_id for exercise_id, _ in checks}
             for heading in source.exercises:
                 if heading.id not in seen:

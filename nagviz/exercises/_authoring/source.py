@@ -454,6 +454,12 @@ def parse_source(text: str, slug: str, path: str = "<source>") -> ExerciseSource
         at_start = exercise
         if kind == "markdown":
             content, found, exercise = _markdown_exercises(content, first_line, exercise, slug[:2], path)
+            if found and only is not None:
+                raise SourceError(
+                    f"the heading of exercise {found[0].id} is in a {only}-only cell; both copies need it",
+                    path,
+                    found[0].line,
+                )
             for heading in found:
                 if heading.id in {h.id for h in headings}:
                     raise SourceError(f"exercise {heading.id} has a second heading", path, heading.line)
