@@ -124,7 +124,13 @@ def has_ellipsis(value: Any) -> bool:
 
 
 def is_sympy(value: Any) -> bool:
-    """True for sympy objects, without importing sympy when nobody else has."""
+    """True for sympy objects, without importing sympy when nobody else has.
+
+    Examples
+    --------
+    >>> is_sympy(3), is_sympy("x")
+    (False, False)
+    """
     sympy = sys.modules.get("sympy")
     return sympy is not None and isinstance(value, sympy.Basic | sympy.MatrixBase | sympy.Poly)
 
@@ -204,7 +210,15 @@ def parse_formula(text: str, names: Iterable[str] = ()) -> Any:
 
 
 def read_number(value: Any, allow_complex: bool = False) -> int | Fraction | float | complex:
-    """Read one number from a Python, numpy, sympy or string value."""
+    """Read one number from a Python, numpy, sympy or string value.
+
+    Examples
+    --------
+    >>> read_number(np.int64(7)), read_number(np.float64(2.5)), read_number(Fraction(6, 4))
+    (7, 2.5, Fraction(3, 2))
+    >>> read_number("binomial(4, 2)") == 6
+    True
+    """
     if value is None or value is Ellipsis:
         raise AnswerFormatError(f"expected a number, got {describe(value)}.")
     if isinstance(value, bool | np.bool_):
@@ -261,7 +275,17 @@ def read_number(value: Any, allow_complex: bool = False) -> int | Fraction | flo
 
 
 def sequence_items(value: Any, what: str) -> list[Any]:
-    """The items of a list-like answer (list, tuple, set, array, sympy set/tuple)."""
+    """The items of a list-like answer (list, tuple, set, array, sympy set/tuple).
+
+    Examples
+    --------
+    >>> sequence_items(np.array([1, 2]), "a list"), sequence_items((3,), "a list")
+    ([np.int64(1), np.int64(2)], [3])
+    >>> sequence_items("12", "a list of numbers")
+    Traceback (most recent call last):
+    ...
+    nagviz.exercises.answers.AnswerFormatError: expected a list of numbers, got the string '12'.
+    """
     if isinstance(value, str | bytes):
         raise AnswerFormatError(f"expected {what}, got {describe(value)}.")
     if isinstance(value, dict):
@@ -284,7 +308,13 @@ def sequence_items(value: Any, what: str) -> list[Any]:
 
 
 def perfect_matching(left: Sequence[Any], right: Sequence[Any], same: Callable[[Any, Any], bool]) -> int:
-    """Size of a maximum matching between two lists, matching items that are ``same``."""
+    """Size of a maximum matching between two lists, matching items that are ``same``.
+
+    Examples
+    --------
+    >>> perfect_matching([1, 2, 2], [2, 1, 3], lambda a, b: a == b)
+    2
+    """
     adjacency = [[j for j, b in enumerate(right) if safe(same, a, b)] for a in left]
     match_of_right: dict[int, int] = {}
 
@@ -302,7 +332,13 @@ def perfect_matching(left: Sequence[Any], right: Sequence[Any], same: Callable[[
 
 
 def safe(predicate: Callable[..., Any], *args: Any) -> bool:
-    """Call a predicate, treating any exception as ``False``."""
+    """Call a predicate, treating any exception as ``False``.
+
+    Examples
+    --------
+    >>> safe(lambda a, b: a < b, 1, 2), safe(lambda a, b: a < b, 1, "2")
+    (True, False)
+    """
     try:
         return bool(predicate(*args))
     except Exception:
@@ -310,4 +346,11 @@ def safe(predicate: Callable[..., Any], *args: Any) -> bool:
 
 
 def entries(n: int) -> str:
+    """``"1 entry"``, ``"2 entries"``: a count of entries in words.
+
+    Examples
+    --------
+    >>> entries(1), entries(3)
+    ('1 entry', '3 entries')
+    """
     return f"{n} entry" if n == 1 else f"{n} entries"

@@ -96,10 +96,21 @@ def load_sources(root: Path, sources: Sequence[Path] | None = None, registry: An
     registry
         Registry to validate against (default: the global one).
 
+    Returns
+    -------
+    list of ExerciseSource
+        In the order of the files.
+
     Raises
     ------
     SourceError
         For the first mistake found, as ``path:line: message``.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> [source.exercise_ids() for source in load_sources(Path("."), [Path("exercises/source/00_demo.py")])]
+    [('00.1', '00.2')]
     """
     root = Path(root)
     parsed = []

@@ -100,6 +100,14 @@ def check_cell(lines: list[tuple[str, int]], where: str) -> None:
     whose ``check(...)`` call, if any, is its last statement (so that it is displayed).
 
     ``lines`` are the rendered lines with their source lines (:func:`render_lines`).
+
+    Examples
+    --------
+    >>> check_cell([('check("00.1", n)', 7)], "s.py")
+    >>> check_cell([('check("00.1", n)', 7), ("n = 1", 8)], "s.py")
+    Traceback (most recent call last):
+    ...
+    nagviz.exercises._authoring.source.SourceError: s.py:7: a cell may call check(...) once, as its last line (so the result is shown)
     """
     if not lines:
         return

@@ -157,6 +157,14 @@ def run_solution(source: ExerciseSource, root: Path) -> SolutionRun:
     Returns
     -------
     SolutionRun
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from nagviz.exercises._authoring import parse_source
+    >>> text = "# ---\\n# title: T\\n# practises: p\\n# ---\\n# %% [markdown]\\n# ## Exercise 00.1: t\\n# %%\\nn = 1 // 0\\n"
+    >>> run_solution(parse_source(text, "00_demo", "demo.py"), Path(".")).failures
+    (demo.py:8: the solution raised ZeroDivisionError: integer division or modulo by zero,)
     """
     from ..checking import CheckResult
 

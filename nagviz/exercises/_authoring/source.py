@@ -125,6 +125,11 @@ class ExerciseHeading:
         The rest of the heading.
     line
         Line of the heading in the source.
+
+    Examples
+    --------
+    >>> ExerciseHeading("02.2b", "and its dimension", 81)
+    ExerciseHeading(id='02.2b', title='and its dimension', line=81)
     """
 
     id: str
@@ -615,7 +620,14 @@ def render_lines(code: str, copy: Copy, where: str = "<cell>", first_line: int =
 
 
 def render_code(code: str, copy: Copy, where: str = "<cell>", first_line: int = 1) -> str:
-    """The code of one copy of a cell: :func:`student_code` or :func:`solution_code`."""
+    """The code of one copy of a cell: :func:`student_code` or :func:`solution_code`.
+
+    Examples
+    --------
+    >>> print(render_code("# BEGIN SOLUTION\\nn = 6\\n# END SOLUTION\\ncheck(n)", "student"))
+    n = ...  # your answer here
+    check(n)
+    """
     return "\n".join(line for line, _ in render_lines(code, copy, where, first_line))
 
 
