@@ -109,7 +109,9 @@ def load_sources(root: Path, sources: Sequence[Path] | None = None, registry: An
     Examples
     --------
     >>> from pathlib import Path
-    >>> [source.exercise_ids() for source in load_sources(Path("."), [Path("exercises/source/00_demo.py")])]
+    >>> import nagviz
+    >>> root = Path(nagviz.__file__).resolve().parent.parent
+    >>> [source.exercise_ids() for source in load_sources(root, [root / "exercises" / "source" / "00_demo.py"])]
     [('00.1', '00.2')]
     """
     root = Path(root)
