@@ -310,7 +310,15 @@ def _markdown_exercises(
 
 
 def magic_free(lines: list[str]) -> str:
-    """The code with IPython magics and shell escapes replaced by ``pass``, for :mod:`ast`."""
+    """The code with IPython magics and shell escapes replaced by ``pass``, for :mod:`ast`.
+
+    Examples
+    --------
+    >>> print(magic_free(["%time x = 1", "    !ls", "y = 2"]))
+    pass
+        pass
+    y = 2
+    """
     return "\n".join((m.group("indent") + "pass") if (m := _MAGIC.match(s)) else s for s in lines)
 
 
