@@ -155,7 +155,7 @@ def test_records_repr_and_html():
 # caching, progress, limits
 # ----------------------------------------------------------------------------------
 def test_cached_slider_move_gives_the_same_atlas():
-    # How fast the cached call is, benchmarks/timings.py measures (no wall time in unit tests).
+    # benchmarks/timings.py measures how fast the cached call is; unit tests assert no wall time.
     first = shallow_atlas(range(2, 7), range(1, 9), 3, **NO_DISK)
     for r in (3, 3, 3):
         np.testing.assert_array_equal(shallow_atlas(range(2, 7), range(1, 9), r, **NO_DISK).dimension, first.dimension)

@@ -107,7 +107,7 @@ def test_atlas_cell_click_writes_the_numbers():
 
 
 def test_atlas_cached_slider_move_redraws_in_place():
-    # How fast a cached move is, benchmarks/timings.py measures (no wall time in unit tests).
+    # benchmarks/timings.py measures how fast a cached move is; unit tests assert no wall time.
     AtlasExplorer.prewarm(families=["shallow"])
     e = AtlasExplorer()
     e.widget()
