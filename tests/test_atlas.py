@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 
 import numpy as np
 import pytest
@@ -156,12 +155,11 @@ def test_records_repr_and_html():
 # ----------------------------------------------------------------------------------
 # caching, progress, limits
 # ----------------------------------------------------------------------------------
-def test_cached_slider_move_is_fast():
-    shallow_atlas(range(2, 7), range(1, 9), 3, **NO_DISK)
-    start = time.perf_counter()
+def test_cached_slider_move_gives_the_same_atlas():
+    # benchmarks/timings.py measures how fast the cached call is; unit tests assert no wall time.
+    first = shallow_atlas(range(2, 7), range(1, 9), 3, **NO_DISK)
     for r in (3, 3, 3):
-        shallow_atlas(range(2, 7), range(1, 9), r, **NO_DISK)
-    assert (time.perf_counter() - start) / 3 < 0.1
+        np.testing.assert_array_equal(shallow_atlas(range(2, 7), range(1, 9), r, **NO_DISK).dimension, first.dimension)
 
 
 def test_disk_cache_round_trip(tmp_path, monkeypatch):

@@ -6,8 +6,10 @@ The expected answers of the demo topic (00) are computed independently of nagviz
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
+import re
 import shutil
 import subprocess
 import sys
@@ -45,10 +47,12 @@ from nagviz.exercises import (
     topic_exercises,
 )
 from nagviz.exercises.answers import AnswerFormatError, has_ellipsis, parse_formula
-from nagviz.exercises.authoring import (
+from nagviz.exercises._authoring import (
     SourceError,
     build,
+    fill_ids,
     parse_source,
+    render_lines,
     render_notebook,
     solution_code,
     source_files,
@@ -83,6 +87,16 @@ def test_importing_exercises_loads_no_plotting_widgets_sympy_or_topics():
     for heavy in ("matplotlib", "plotly", "ipywidgets", "sympy", "nbformat"):
         assert heavy not in loaded, heavy
     assert "nagviz.exercises.ex00_demo" not in loaded
+
+
+def test_importing_exercises_leaves_the_authoring_tools_out():
+    loaded = _modules_after("from nagviz.exercises import check, hint")
+    assert "nagviz.exercises" in loaded
+    assert not [name for name in loaded if name.startswith("nagviz.exercises._authoring")]
+    # Checking an answer loads the topic's checks, still without the authoring tools.
+    loaded = _modules_after("from nagviz.exercises import check; assert check('00.1', 6)")
+    assert "nagviz.exercises.ex00_demo" in loaded
+    assert not [name for name in loaded if name.startswith("nagviz.exercises._authoring")]
 
 
 def test_importing_nagviz_does_not_import_exercises():
@@ -204,7 +218,8 @@ def test_collection_diagnoses():
     assert ordered.diagnose((2, 1), (1, 2)) == "You have the right entries, but in the wrong order."
     assert ordered.diagnose((1, 5, 3), (1, 2, 4)) == "Check entries 2, 3 (counting from 1)."
     assert "not the right number" in Collection(Integer()).diagnose((1,), (1, 2))
-    assert Collection(Integer()).diagnose((1, 5), (1, 2)) == "1 of your 2 entries are right."
+    assert Collection(Integer()).diagnose((1, 5), (1, 2)) == "1 of your 2 entries is right."
+    assert Collection(Integer()).diagnose((1, 2, 5), (1, 2, 3)) == "2 of your 3 entries are right."
 
 
 def test_collection_reports_which_entry_cannot_be_read():
@@ -477,6 +492,17 @@ def test_private_registry_mistake_rules_and_fallback():
         registry.register(Exercise("42.1", Integer(), lambda: 1))
 
 
+def test_messages_agree_in_number():
+    registry = Registry()
+    made = registry.register(Exercise("42.5", Tuple(Integer()), lambda: (1,), hints=["only"], mistakes=[Mistake("m", equals=(2,))]))
+    assert repr(made).endswith("1 hint, 1 mistake rule)")
+    assert registry.hint("42.5").number == 1
+    assert registry.hint("42.5").message.startswith("you have seen the only one. A reference solution is in")
+    with pytest.raises(AnswerFormatError, match=r"^expected 1 entry, got 2\.$"):
+        Tuple(Integer()).normalize((1, 2))
+    assert Tuple(Integer()).description == "a tuple of 1 entry"
+
+
 def test_exercise_validation():
     with pytest.raises(ValueError):
         Mistake("needs a rule")
@@ -511,9 +537,11 @@ MINIMAL = """\
 # ---
 
 # %% [markdown]
+# ## Exercise 00.1: counting
+#
 # Prompt.
 #
-# <!-- hints 00.1 -->
+# <!-- hints -->
 
 # %%
 from nagviz.exercises import check
@@ -522,7 +550,7 @@ from nagviz.exercises import check
 # BEGIN SOLUTION
 n_monomials = 6
 # END SOLUTION
-check("00.1", n_monomials)
+check(n_monomials)
 
 # %% [markdown] solution-only
 # Discussion.
@@ -530,28 +558,41 @@ check("00.1", n_monomials)
 # %% student-only
 # scratch space
 
+# %% [markdown]
+# ## Exercise 00.2 (challenge): expanding
+
 # %%
 for _ in range(1):
     # BEGIN SOLUTION
     f = "c*(a*x + b*y)^2"
     # END SOLUTION
     pass
-check("00.2", f)
+check(f)
 """
 
 
 def test_parse_and_render_a_source():
     source = parse_source(MINIMAL, "00_demo", "exercises/source/00_demo.py")
     assert source.practises == ("counting", "expanding")
-    assert source.checked_ids() == ("00.1", "00.2") and source.hint_ids() == ("00.1",)
+    assert source.exercise_ids() == source.checked_ids() == ("00.1", "00.2") and source.hint_ids() == ("00.1",)
+    assert [(h.title, h.line) for h in source.exercises] == [("counting", 10), ("expanding", 32)]
     validate_source(source)
     student = json.loads(render_notebook(source, "student"))
     solution = json.loads(render_notebook(source, "solution"))
+    import nbformat  # slow to import (seconds, for jsonschema's format checkers): only here
+
+    for copy in ("student", "solution"):  # valid nbformat 4.5, in the layout nbformat itself writes
+        text = render_notebook(source, copy)
+        notebook = nbformat.reads(text, as_version=4)
+        nbformat.validate(notebook)
+        assert nbformat.writes(notebook) + "\n" == text
     student_text = "".join("".join(cell["source"]) for cell in student["cells"])
     solution_text = "".join("".join(cell["source"]) for cell in solution["cells"])
     assert "n_monomials = ...  # your answer here" in student_text
     assert '    f = ...  # your answer here' in student_text  # indentation kept
     assert "n_monomials = 6" in solution_text and "n_monomials = 6" not in student_text
+    assert 'check("00.1", n_monomials)' in student_text and 'check("00.2", f)' in solution_text  # ids filled in
+    assert 'hint("00.1")' in student_text  # the first cell names the first exercise
     assert "Discussion." in solution_text and "Discussion." not in student_text
     assert "scratch space" in student_text and "scratch space" not in solution_text
     assert "<details>" in student_text and "<details>" in solution_text
@@ -623,21 +664,76 @@ def test_stub_inference():
     assert solution_code(explicit) == "f = 1"
 
 
+HEAD = "# ---\n# title: T\n# practises: p\n# ---\n"
+
+
+def _exercise(exercise_id: str, code: str = "check(6)", prompt: str = "") -> str:
+    return f"# %% [markdown]\n# ## Exercise {exercise_id}: a title\n{prompt}# %%\n{code}\n"
+
+
 def test_check_must_be_the_last_line_of_its_cell():
-    text = "# ---\n# title: T\n# practises: p\n# ---\n# %%\ncheck('00.1', 6)\nx = 1\n"
-    with pytest.raises(SourceError, match="last line"):
+    text = HEAD + _exercise("00.1", "check(6)\nx = 1")
+    with pytest.raises(SourceError, match=r"<source>:8: a cell may call check\(...\) once, as its last line"):
         render_notebook(parse_source(text, "00_demo"), "student")
 
 
+def test_the_heading_gives_the_id_to_check_hint_and_hints_markers():
+    code = 'x = [check(1), hint()]\nprint("check(", x)  # check(y)\ncheck(\n    x)'
+    assert fill_ids(code, "02.2b") == 'x = [check("02.2b", 1), hint("02.2b")]\nprint("check(", x)  # check(y)\ncheck(\n    "02.2b", x)'
+    assert fill_ids('check("c*x^2")', "00.2") == 'check("00.2", "c*x^2")'  # a string answer is not an id
+    assert fill_ids("é = 'ü'; check(é)", "00.1") == "é = 'ü'; check(\"00.1\", é)"  # columns are counted in characters
+    source = parse_source(HEAD + _exercise("00.2", prompt="# <!-- hints -->\n"), "00_demo")
+    assert source.hint_ids() == source.checked_ids() == ("00.2",)
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment", "line"),
+    [
+        (_exercise("00.1", 'check("00.1", 6)'), 'write check(answer) without the id "00.1"', 8),
+        (_exercise("00.1", 'hint("00.1")'), "write hint() without the id", 8),
+        (_exercise("00.1", "check(6, 7)"), "call check(answer) here", 8),
+        (_exercise("00.1", "check()"), "call check(answer) here", 8),
+        (_exercise("00.1", "hint(1)"), "call hint() here", 8),
+        (_exercise("00.1", prompt="# <!-- hints 00.1 -->\n"), "write '<!-- hints -->' without an id", 7),
+        ("# %%\ncheck(6)\n", "check(answer) outside an exercise", 6),
+        ("# %% [markdown]\n# <!-- hints -->\n", "'<!-- hints -->' outside an exercise", 6),
+        (_exercise("00.1") + "# %% [markdown]\n# ## Summary\n# %%\ncheck(1)\n", "outside an exercise", 12),
+        (_exercise("00.1") + _exercise("00.1"), "exercise 00.1 has a second heading", 10),
+        (_exercise("01.1"), "exercise 01.1 belongs to topic 01, not 00", 6),
+        (_exercise("00.01"), "must look like 'NN.k'", 6),
+        ("# %% [markdown] solution-only\n# ## Exercise 00.1: hidden\n", "is in a solution-only cell; both copies need it", 6),
+    ],
+)
+def test_ids_are_written_once_in_the_heading(body, fragment, line):
+    with pytest.raises(SourceError, match=re.escape(fragment)) as info:
+        parse_source(HEAD + body, "00_demo")
+    assert str(info.value).startswith(f"<source>:{line}: ")
+
+
 def test_sources_are_validated_against_the_registry():
-    head = "# ---\n# title: T\n# practises: p\n# ---\n# %%\n"
-    validate_source(parse_source(head + "check('00.1', 6)\n# %%\ncheck('00.2', 1)\n", "00_demo"))
-    with pytest.raises(SourceError, match="00.2 is registered but never checked"):
-        validate_source(parse_source(head + "check('00.1', 6)\n", "00_demo"))
-    with pytest.raises(SourceError, match="00.7 is not registered"):
-        validate_source(parse_source(head + "check('00.7', 6)\n", "00_demo"))
-    with pytest.raises(SourceError, match="another topic"):
-        validate_source(parse_source(head + "check('01.1', 6)\n", "00_demo"))
+    validate_source(parse_source(HEAD + _exercise("00.1") + _exercise("00.2"), "00_demo"))
+    message = "exercise 00.2 is registered (nagviz/exercises/ex00_demo.py) but the source has no '## Exercise 00.2: ...' heading"
+    with pytest.raises(SourceError, match=re.escape(message)):
+        validate_source(parse_source(HEAD + _exercise("00.1"), "00_demo"))
+    with pytest.raises(SourceError, match=r"<source>:10: exercise 00\.7 has no registered check: add @exercise\(\"00\.7\""):
+        validate_source(parse_source(HEAD + _exercise("00.1") + _exercise("00.7") + _exercise("00.2"), "00_demo"))
+    with pytest.raises(SourceError, match=r"<source>:6: exercise 00\.1 is never checked"):
+        validate_source(parse_source(HEAD + _exercise("00.1", "x = 1") + _exercise("00.2"), "00_demo"))
+
+
+def test_every_registered_exercise_has_exactly_one_heading_in_its_source():
+    """The ids of the checker modules and of the sources agree (each written once in each)."""
+    for path in SOURCES:
+        source = parse_source(path.read_text(), path.stem, str(path))
+        assert list(source.exercise_ids()) == [e.id for e in topic_exercises(path.stem[:2])]
+        assert source.checked_ids() == source.exercise_ids()
+        assert not re.search(r"""\b(check|hint)\(\s*["']\d|<!--\s*hints\s+\d""", path.read_text())
+
+
+def test_rendered_lines_remember_their_source_lines():
+    code = "x = 1\n# BEGIN SOLUTION\n# STUB: n = ...\nn = 6\n# END SOLUTION\ncheck(n)"
+    assert render_lines(code, "solution", first_line=20) == [("x = 1", 20), ("n = 6", 23), ("check(n)", 25)]
+    assert render_lines(code, "student", first_line=20) == [("x = 1", 20), ("n = ...", 21), ("check(n)", 25)]
 
 
 # --------------------------------------------------------------------------- the generator
@@ -653,9 +749,76 @@ def _run_build(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, str(BUILD), *args], capture_output=True, text=True, cwd=ROOT)
 
 
-def test_committed_notebooks_are_up_to_date():
-    result = _run_build("--check")
-    assert result.returncode == 0, result.stdout + result.stderr
+def _build_main(*args: str, capsys) -> tuple[int, str, str]:
+    """Run ``exercises/build.py`` in this process; return (exit status, stdout, stderr)."""
+    spec = importlib.util.spec_from_file_location("exercises_build", BUILD)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    capsys.readouterr()
+    status = module.main(list(args))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_committed_notebooks_are_up_to_date_and_every_solution_passes(capsys):
+    status, out, err = _build_main("--check", capsys=capsys)
+    assert status == 0, out + err
+    assert "0 stale, 0 without a source" in out
+    registered = sum(len(topic_exercises(path.stem[:2])) for path in SOURCES)
+    assert f"solutions: {len(SOURCES)} sources, {registered} checks correct, 0 failures" in out
+    for path in SOURCES:
+        assert f"ran exercises/source/{path.name}: " in out
+
+
+def _broken_root(tmp_path: Path, old: str, new: str) -> tuple[Path, int]:
+    """A root with the demo source changed (and its notebooks rebuilt); the line of ``new``."""
+    root = _fake_root(tmp_path)
+    source = root / "exercises" / "source" / "00_demo.py"
+    text = source.read_text()
+    assert old in text
+    source.write_text(text.replace(old, new))
+    assert build(root).written
+    line = next(i for i, s in enumerate(source.read_text().splitlines(), 1) if new.splitlines()[-1] in s)
+    return root, line
+
+
+def test_check_fails_on_a_wrong_reference_solution_with_its_line(tmp_path, capsys):
+    root, line = _broken_root(tmp_path, "n_monomials = math.comb(2 + 3 - 1, 2)", "n_monomials = math.comb(3, 2)")
+    status, out, err = _build_main("--check", "--root", str(root), capsys=capsys)
+    assert status == 1
+    expected = (
+        f"exercises/source/00_demo.py:{line + 2}: the reference solution does not pass its check: "
+        "✘ Exercise 00.1: Not quite. That counts only one of the two sorts of monomials"
+    )
+    assert expected in err, err
+    assert "1 of 2 checks correct" in out and "1 failure (" in out
+    assert "--no-run" not in out and _build_main("--check", "--no-run", "--root", str(root), capsys=capsys)[0] == 0
+
+
+def test_check_fails_on_a_solution_that_raises_with_its_line(tmp_path, capsys):
+    root, line = _broken_root(tmp_path, "hidden = (a * x + b * y) ** 2", "hidden = (a * x + b * y) ** 2 + 1 // 0")
+    status, _, err = _build_main("--check", "--root", str(root), capsys=capsys)
+    assert status == 1
+    assert f"exercises/source/00_demo.py:{line}: the solution raised ZeroDivisionError" in err, err
+
+
+def test_check_fails_when_a_solution_is_never_checked(tmp_path, capsys):
+    root, _ = _broken_root(tmp_path, "# %%\n# BEGIN SOLUTION\nhidden", "# %% student-only\n# BEGIN SOLUTION\nhidden")
+    status, _, err = _build_main("--check", "--root", str(root), capsys=capsys)
+    assert status == 1
+    assert "exercises/source/00_demo.py:48: exercise 00.2 is never checked in the solution copy" in err, err
+
+
+def test_solutions_run_where_the_notebook_runs(tmp_path, capsys):
+    root, _ = _broken_root(
+        tmp_path,
+        "n_monomials = math.comb(2 + 3 - 1, 2)",
+        "import os\nn_monomials = 6 if os.path.basename(os.getcwd()) == 'solutions' else 0",
+    )
+    before = Path.cwd()
+    status, out, err = _build_main("--check", "--root", str(root), capsys=capsys)
+    assert status == 0, out + err
+    assert Path.cwd() == before
 
 
 def test_check_fails_on_a_stale_copy_and_passes_after_a_build(tmp_path):
@@ -740,7 +903,7 @@ def test_solution_notebook_runs_and_every_check_is_correct(source):
     NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     verdicts = {}
     for cell in notebook.cells:
-        for exercise_id in parse_source(f"# ---\n# title: t\n# practises: p\n# ---\n# %%\n{cell.source}\n", "99_x").checked_ids() if cell.cell_type == "code" else ():
+        for exercise_id in re.findall(r'\bcheck\("([^"]+)"', cell.source) if cell.cell_type == "code" else ():
             text = "".join(out.get("data", {}).get("text/plain", "") for out in cell.outputs)
             verdicts[exercise_id] = f"Exercise {exercise_id}: Correct!" in text
     registered = {e.id for e in topic_exercises(source.stem[:2])}

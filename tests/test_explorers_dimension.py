@@ -15,8 +15,6 @@ functions fit, the teacher among them; from ``dim + 1`` only the teacher); below
 
 from __future__ import annotations
 
-import statistics
-import time
 from types import SimpleNamespace
 
 import numpy as np
@@ -108,16 +106,18 @@ def test_atlas_cell_click_writes_the_numbers():
     assert "widths (3, 5, 1)" in e._info.value
 
 
-def test_atlas_cached_slider_move_is_fast():
+def test_atlas_cached_slider_move_redraws_in_place():
+    # benchmarks/timings.py measures how fast a cached move is; unit tests assert no wall time.
     AtlasExplorer.prewarm(families=["shallow"])
     e = AtlasExplorer()
     e.widget()
-    times = []
+    fig, shown = e.figure_widget, {}
     for r in (1, 2, 3, 4, 5, 4, 3, 2):
-        start = time.perf_counter()
         e.controls["r"].value = r
-        times.append(time.perf_counter() - start)
-    assert statistics.median(times) < 0.1, times
+        assert e.figure_widget is fig
+        z = np.asarray(fig.data[0].z, dtype=float).tolist()
+        assert shown.setdefault(r, z) == z                # a cached move shows what the first one did
+    assert shown[1] != shown[2]
 
 
 def test_atlas_progress_bar_shows_for_an_uncached_sweep(tmp_path, monkeypatch):

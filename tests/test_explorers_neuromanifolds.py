@@ -43,7 +43,7 @@ def test_every_explorer_has_a_question_and_a_static_slider(cls):
 
 
 @pytest.mark.parametrize("cls", ALL, ids=lambda c: c.__name__)
-def test_every_control_move_is_fast_and_updates_in_place(cls):
+def test_every_control_move_updates_in_place(cls):
     e = cls()
     e.widget()
     fig = e.figure_widget
@@ -55,9 +55,8 @@ def test_every_control_move_is_fast_and_updates_in_place(cls):
                 control.value = value
                 times.append(e.last_update_seconds)
         assert e.figure_widget is fig
-    # The target is < 100 ms of kernel time (benchmarks/widgets.py measures it); this bound
-    # is loose on purpose, so that a busy shared machine does not fail the unit tests.
-    assert times and np.median(times) < 0.3, times
+    # benchmarks/widgets.py measures how fast (median target 50 ms); unit tests assert no wall time.
+    assert times and all(t is not None and t >= 0 for t in times), times
 
 
 @pytest.mark.parametrize("cls", ALL, ids=lambda c: c.__name__)

@@ -1,7 +1,8 @@
-"""`import nagviz` is fast and pulls in no plotting or widget library.
+"""`import nagviz` pulls in no plotting or widget library.
 
-Both are measured in a fresh interpreter, so nothing imported by pytest or by
-other tests can hide a slow or heavy import.
+Checked in a fresh interpreter, so nothing imported by pytest or by other tests
+can hide a heavy import. How fast the import is (target 0.5 s) is measured by
+``benchmarks/timings.py``: unit tests do not assert wall time.
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-TARGET_S = 0.5  # what we aim for
-LIMIT_S = 1.0  # what fails the test: generous, for slow or busy machines
 HEAVY = ("matplotlib", "plotly", "ipywidgets")
 
 PROBE = """
@@ -36,17 +35,6 @@ def import_nagviz_in_subprocess() -> dict:
     )
     assert result.returncode == 0, f"`import nagviz` failed:\n{result.stderr}"
     return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def test_import_is_fast(record_property):
-    import_nagviz_in_subprocess()  # warm-up: writes the bytecode caches
-    seconds = min(import_nagviz_in_subprocess()["seconds"] for _ in range(3))
-    record_property("wall_time_s", seconds)
-    print(f"import nagviz: {seconds:.3f} s (target {TARGET_S} s, limit {LIMIT_S} s)")
-    assert seconds < LIMIT_S, (
-        f"`import nagviz` took {seconds:.2f} s (target {TARGET_S} s); "
-        f"find the culprit with: python -X importtime -c 'import nagviz'"
-    )
 
 
 def test_import_does_not_load_plotting_or_widgets():

@@ -30,14 +30,14 @@ from nagviz.exercises import check, hint
 # **How many monomials of degree 2 in the three variables $x, y, z$ are there?**
 # Store the number in `n_monomials` (an integer, or a Python expression that computes it).
 #
-# <!-- hints 00.1 -->
+# <!-- hints -->
 
 # %%
 # BEGIN SOLUTION
 # Multisets of size 2 drawn from 3 variables: x^2, y^2, z^2, xy, xz, yz.
 n_monomials = math.comb(2 + 3 - 1, 2)
 # END SOLUTION
-check("00.1", n_monomials)
+check(n_monomials)
 
 # %% [markdown] solution-only
 # **Why.** A monomial of degree $D$ in $n$ variables is a multiset of $D$ variables, and there
@@ -54,7 +54,7 @@ check("00.1", n_monomials)
 # $a, b, c, x, y$, and store it in `f`. Expanded or not, both are fine; a string such as
 # `"3*x^2 + x*y"` (with `^` or `**` for powers) is accepted too.
 #
-# <!-- hints 00.2 -->
+# <!-- hints -->
 
 # %%
 a, b, c, x, y = sympy.symbols("a b c x y")
@@ -64,7 +64,7 @@ a, b, c, x, y = sympy.symbols("a b c x y")
 hidden = (a * x + b * y) ** 2
 f = c * hidden
 # END SOLUTION
-check("00.2", f)
+check(f)
 
 # %% [markdown] solution-only
 # **Why.** The hidden neuron computes the linear form $ax + by$ and squares it; the output

@@ -37,7 +37,7 @@ from nagviz.exercises import check, hint
 # `n_parameters` and `ambient`. Count by hand first; then you may compare with
 # `nagviz.Architecture((3, 2, 2))`.
 #
-# <!-- hints 01.1 -->
+# <!-- hints -->
 
 # %%
 # BEGIN SOLUTION
@@ -46,7 +46,7 @@ from nagviz.exercises import check, hint
 n_parameters = 2 * 3 + 2 * 2          # W1 is 2 x 3, W2 is 2 x 2
 ambient = 2 * math.comb(2 + 3 - 1, 2)  # two outputs, each a quadratic form in 3 variables
 # END SOLUTION
-check("01.1", (n_parameters, ambient))
+check((n_parameters, ambient))
 
 # %% [markdown] solution-only
 # **Why.** Each output is $\sum_j V_{ij} (w_j \cdot x)^2$, a quadratic form in three variables;
@@ -65,7 +65,7 @@ check("01.1", (n_parameters, ambient))
 # **Find that equation with sympy**, as a polynomial in the symbols `a, b, c` (an equation
 # such as `"b^2 = 4*a*c"` or `sympy.Eq(...)` is accepted too), and store it in `cone`.
 #
-# <!-- hints 01.2 -->
+# <!-- hints -->
 
 # %%
 a, b, c, p, q, v, x, y = sympy.symbols("a b c p q v x y")
@@ -80,7 +80,7 @@ equations = [a - coeffs.coeff_monomial(x**2), b - coeffs.coeff_monomial(x * y),
 basis = sympy.groebner(equations, v, p, q, a, b, c, order="lex")  # eliminate v, p, q
 cone = [g for g in basis.exprs if g.free_symbols <= {a, b, c}][0]
 # END SOLUTION
-check("01.2", cone)
+check(cone)
 
 # %% [markdown] solution-only
 # **Why.** A lexicographic Gröbner basis with $v, p, q$ first puts the elements free of
@@ -101,7 +101,7 @@ check("01.2", cone)
 #
 # Store five truth values, in this order, in the list `computed` (`True` for "computed").
 #
-# <!-- hints 01.3 -->
+# <!-- hints -->
 
 # %%
 forms = [(1, -6, 9), (-2, 4, -2), (1, 0, -1), (1, 0, 1), (0, 0, 0)]
@@ -110,7 +110,7 @@ forms = [(1, -6, 9), (-2, 4, -2), (1, 0, -1), (1, 0, 1), (0, 0, 0)]
 # BEGIN SOLUTION
 computed = [b_ ** 2 == 4 * a_ * c_ for a_, b_, c_ in forms]
 # END SOLUTION
-check("01.3", computed)
+check(computed)
 
 # %% [markdown] solution-only
 # **Why.** Over the reals the cone $b^2 = 4ac$ is exactly the set of forms $v\,\ell^2$: if
@@ -128,7 +128,7 @@ check("01.3", computed)
 # **Describe the fiber over $f(x) = 3x$ by one polynomial equation in `w1, w2`**, and store
 # the polynomial (or the equation) in `fiber`.
 #
-# <!-- hints 01.4 -->
+# <!-- hints -->
 
 # %%
 w1, w2 = sympy.symbols("w1 w2")
@@ -137,7 +137,7 @@ w1, w2 = sympy.symbols("w1 w2")
 # BEGIN SOLUTION
 fiber = sympy.Eq(w1 * w2, 3)
 # END SOLUTION
-check("01.4", fiber)
+check(fiber)
 
 # %% [markdown] solution-only
 # **Why.** $w_2 w_1 x = 3x$ for all $x$ exactly when $w_1 w_2 = 3$. The fiber is a hyperbola
@@ -155,7 +155,7 @@ check("01.4", fiber)
 # **Predict first, then compute: where does it end?** Store the limit point as a pair (or an
 # array of two numbers) in `limit`.
 #
-# <!-- hints 01.5 -->
+# <!-- hints -->
 
 # %%
 # BEGIN SOLUTION
@@ -165,7 +165,7 @@ for _ in range(2000):
     w = w - 0.05 * grad
 limit = w
 # END SOLUTION
-check("01.5", limit)
+check(limit)
 
 # %% [markdown] solution-only
 # **Why.** On the line $w_1 = -w_2$ the gradient $2(w_1 w_2 - 2)(w_2, w_1)$ points along the
@@ -187,7 +187,7 @@ check("01.5", limit)
 # exactly when some real network computes the pair. The check tries it on a list of pairs
 # (with exact integer coefficients), including boundary cases.
 #
-# <!-- hints 01.6 -->
+# <!-- hints -->
 
 # %%
 def reached(f1, f2):
@@ -199,7 +199,7 @@ def reached(f1, f2):
         return True  # proportional forms: one output of width two reaches every form
     return bool(n[1] ** 2 > n[0] * n[2])  # the Jacobian has two distinct real roots
     # END SOLUTION
-check("01.6", reached)
+check(reached)
 
 # %% [markdown] solution-only
 # **Why.** If $f_1, f_2$ span a plane, a square $\ell^2$ lies in it exactly when $\ell$ divides

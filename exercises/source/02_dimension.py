@@ -33,7 +33,7 @@ from nagviz.exercises import check, hint
 # (parameters minus one rescaling per hidden neuron, capped by the ambient dimension) and
 # the ambient dimension. Store them as a tuple `answer = (parameters, expected, ambient)`.
 #
-# <!-- hints 02.1 -->
+# <!-- hints -->
 
 # %%
 # BEGIN SOLUTION
@@ -42,7 +42,7 @@ ambient = 2 * math.comb(3 + 4 - 1, 4 - 1)       # two outputs, each a cubic in 4
 expected = min(parameters - 3, ambient)         # one rescaling per hidden neuron
 answer = (parameters, expected, ambient)
 # END SOLUTION
-check("02.1", answer)
+check(answer)
 
 # %% [markdown] solution-only
 # **Why.** Each hidden neuron can scale its incoming weights by $t$ and its outgoing
@@ -69,13 +69,13 @@ nagviz.dimension((4, 3, 2), 3)
 # Exactly one of them has a dimension below its expected dimension. **Which one?** Store its
 # letter in `defective` (a string such as `"A"`). Try to decide before computing anything.
 #
-# <!-- hints 02.2 -->
+# <!-- hints -->
 
 # %%
 # BEGIN SOLUTION
 defective = "C"   # a width-one layer: everything after it is a polynomial in one linear form
 # END SOLUTION
-check("02.2", defective)
+check(defective)
 
 # %% [markdown]
 # ## Exercise 02.2b: and its dimension
@@ -83,14 +83,14 @@ check("02.2", defective)
 # Write down the function that the defective network computes, and count how many numbers
 # describe it. **What is the dimension of its neurovariety?** Store it in `dim_defective`.
 #
-# <!-- hints 02.2b -->
+# <!-- hints -->
 
 # %%
 # BEGIN SOLUTION
 # f(x) = c * (a . x)^9 for a in R^3 and a scalar c; (c, a) and (c t^-9, t a) agree
 dim_defective = 3 + 1 - 1
 # END SOLUTION
-check("02.2b", dim_defective)
+check(dim_defective)
 
 # %% [markdown] solution-only
 # **Check with the exact engine**, for several degrees: the defect does not go away as $r$
@@ -110,14 +110,14 @@ nagviz.atlas.degree_threshold((3, 1, 3, 1), r_max=5, cache_dir=False)
 # fit the samples, and the smallest $N$ from which *only the teacher* fits. Store the
 # pair in `sample_sizes = (N_finite, N_teacher)`.
 #
-# <!-- hints 02.3 -->
+# <!-- hints -->
 
 # %%
 # BEGIN SOLUTION
 dim = 2 * 5 - math.comb(2, 2)    # symmetric 5 x 5 matrices of rank <= 2
 sample_sizes = (dim, dim + 1)
 # END SOLUTION
-check("02.3", sample_sizes)
+check(sample_sizes)
 
 # %% [markdown] solution-only
 # **The measurement.** The recovery experiment of the notebook, at the sample sizes around
@@ -137,14 +137,14 @@ nagviz.sample_complexity.recovery_experiment((5, 2, 1), [7, 8, 9, 10, 11], 2, ca
 # in that order, in the list `filling_widths`. Start from the counting bound and use the
 # Alexander–Hirschowitz theorem, or compute with `nagviz.atlas.minimal_filling_width`.
 #
-# <!-- hints 02.4 -->
+# <!-- hints -->
 
 # %%
 # BEGIN SOLUTION
 filling_widths = [nagviz.atlas.minimal_filling_width(d0, 4, cache_dir=False).width
                   for d0 in (2, 3, 4, 5)]
 # END SOLUTION
-check("02.4", filling_widths)
+check(filling_widths)
 
 # %% [markdown]
 # ## Exercise 02.5: matrices of bounded rank
@@ -156,7 +156,7 @@ check("02.4", filling_widths)
 # **What are the dimensions of (a) the $4 \times 5$ matrices of rank $\le 2$ and (b) the
 # symmetric $4 \times 4$ matrices of rank $\le 2$?** Store `rank_dims = (a, b)`.
 #
-# <!-- hints 02.5 -->
+# <!-- hints -->
 
 # %%
 # BEGIN SOLUTION
@@ -165,7 +165,7 @@ general = k * (m + n - k)                 # entries of A and B, minus GL(k)
 symmetric = k * 4 - math.comb(k, 2)       # rows of W, minus O(k)
 rank_dims = (general, symmetric)
 # END SOLUTION
-check("02.5", rank_dims)
+check(rank_dims)
 
 # %% [markdown]
 # ## Exercise 02.6: the degree of a determinantal variety
@@ -177,7 +177,7 @@ check("02.5", rank_dims)
 # $3 \times 3$ matrices of rank $\le 1$?** Store `degrees = (a, b)`. Part (a) needs no
 # formula.
 #
-# <!-- hints 02.6 -->
+# <!-- hints -->
 
 # %%
 # BEGIN SOLUTION
@@ -185,7 +185,7 @@ deg_rank2 = 3                                             # det(M0 + t M1) is a 
 deg_rank1 = math.comb(3, 1) * math.comb(4, 1) // (math.comb(1, 1) * math.comb(2, 1))
 degrees = (deg_rank2, deg_rank1)
 # END SOLUTION
-check("02.6", degrees)
+check(degrees)
 
 # %% [markdown] solution-only
 # **Count the points of (a) numerically.** A random line of $3 \times 3$ matrices meets
@@ -209,7 +209,7 @@ nagviz.degree.line_slice(det, M0, M1, 3)
 # how much does it exceed the dimension explained by the rescalings of the hidden
 # neurons?** Store `fiber = (fiber_dimension, beyond_rescalings)`.
 #
-# <!-- hints 02.7 -->
+# <!-- hints -->
 
 # %%
 # BEGIN SOLUTION
@@ -217,7 +217,7 @@ parameters = 3 * 3 + 3 * 3 + 3
 fiber_dimension = parameters - 12
 fiber = (fiber_dimension, fiber_dimension - 6)   # six hidden neurons, six rescalings
 # END SOLUTION
-check("02.7", fiber)
+check(fiber)
 
 # %% [markdown]
 # ## Summary

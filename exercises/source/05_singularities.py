@@ -42,7 +42,7 @@ from nagviz.training import sample_targets
 # $(p, q, v) = (1, 2, 3)$, $(1, 2, 0)$ and $(0, 0, 3)$.** Store the three ranks, in this
 # order, in `ranks`. Use sympy (or `nagviz.tangent_rank` to compare).
 #
-# <!-- hints 05.1 -->
+# <!-- hints -->
 
 # %%
 p, q, v = sympy.symbols("p q v")
@@ -54,7 +54,7 @@ points = [(1, 2, 3), (1, 2, 0), (0, 0, 3)]
 J = phi.jacobian([p, q, v])
 ranks = tuple(J.subs({p: a, q: b, v: c}).rank() for a, b, c in points)
 # END SOLUTION
-check("05.1", ranks)
+check(ranks)
 
 # %% [markdown] solution-only
 # **Why.** The Jacobian has columns $(2vp, 2vq, 0)$, $(0, 2vp, 2vq)$ and $(p^2, 2pq, q^2)$.
@@ -71,7 +71,7 @@ check("05.1", ranks)
 # **Find the singular point of the cone.** Store its coordinates $(a, b, c)$ in
 # `singular_point`.
 #
-# <!-- hints 05.2 -->
+# <!-- hints -->
 
 # %%
 a, b, c = sympy.symbols("a b c")
@@ -82,7 +82,7 @@ F = b**2 - 4 * a * c
 solutions = sympy.solve([F] + [sympy.diff(F, s) for s in (a, b, c)], [a, b, c], dict=True)
 singular_point = tuple(solutions[0][s] for s in (a, b, c))
 # END SOLUTION
-check("05.2", singular_point)
+check(singular_point)
 
 # %% [markdown] solution-only
 # **Why.** $\nabla F = (-4c, 2b, -4a)$ vanishes only at the origin, the zero function, which
@@ -103,7 +103,7 @@ check("05.2", singular_point)
 #
 # Store the three numbers in `tangent_dims`.
 #
-# <!-- hints 05.3 -->
+# <!-- hints -->
 
 # %%
 arch = nagviz.Architecture((3, 2, 1), activation=2)
@@ -114,7 +114,7 @@ subnetwork_points = [(1, 2, 3, 0, 0, 0, 1, 0), (1, 2, 3, 1, -1, 2, 1, 0), (1, 2,
 tangent_dims = tuple(nagviz.singularities.tangent_rank(arch, list(theta)).rank
                      for theta in subnetwork_points)
 # END SOLUTION
-check("05.3", tangent_dims)
+check(tangent_dims)
 
 # %% [markdown] solution-only
 # **Why.** A generic point has rank 5. Switching neuron 2 off leaves only neuron 1's three
@@ -139,7 +139,7 @@ check("05.3", tangent_dims)
 # 4. $-(x + y)^2$
 # 5. $2xy - y^2$
 #
-# <!-- hints 05.4 -->
+# <!-- hints -->
 
 # %%
 targets_05_4 = np.array([(-1, 0, -1), (1, 0, -1), (-1, 1, -1), (-1, -2, -1), (0, 2, -1)], float)
@@ -149,7 +149,7 @@ targets_05_4 = np.array([(-1, 0, -1), (1, 0, -1), (-1, 1, -1), (-1, -2, -1), (0,
 eigenvalues = [np.linalg.eigvalsh([[a_, b_ / 2], [b_ / 2, c_]]) for a_, b_, c_ in targets_05_4]
 zero_is_best = [bool(np.all(ev <= 1e-12)) for ev in eigenvalues]
 # END SOLUTION
-check("05.4", zero_is_best)
+check(zero_is_best)
 
 # %% [markdown] solution-only
 # **Why.** The zero form is nearest when no square $u = (px + qy)^2$ of the nappe has
@@ -172,13 +172,13 @@ check("05.4", zero_is_best)
 # `"the positive semidefinite forms"`, `"the indefinite forms"`, `"every form"`, and store the
 # pair in `cells`.
 #
-# <!-- hints 05.5 -->
+# <!-- hints -->
 
 # %%
 # BEGIN SOLUTION
 cells = ("the negative semidefinite forms", "only the vertex itself")
 # END SOLUTION
-check("05.5", cells)
+check(cells)
 
 # %% [markdown] solution-only
 # **Why.** One nappe: Exercise 05.4. The double cone contains $u$ and $-u$, so the vertex is
@@ -192,7 +192,7 @@ check("05.5", cells)
 # Draw Gaussian targets, standard for the Bombieri inner product. **Estimate the fraction
 # whose best fit on one nappe is the zero form** (to within 10%), and store it in `fraction`.
 #
-# <!-- hints 05.6 -->
+# <!-- hints -->
 
 # %%
 # BEGIN SOLUTION
@@ -202,7 +202,7 @@ S = np.stack([[t[:, 0], t[:, 1] / 2], [t[:, 1] / 2, t[:, 2]]]).transpose(2, 0, 1
 lam = np.linalg.eigvalsh(S)                    # eigenvalues, ascending
 fraction = float(np.mean(lam[:, 1] <= 0))      # both eigenvalues <= 0
 # END SOLUTION
-check("05.6", fraction)
+check(fraction)
 
 # %% [markdown] solution-only
 # **Why.** The cell is the cone of negative semidefinite forms. For Bombieri-Gaussian targets the
@@ -224,7 +224,7 @@ check("05.6", fraction)
 # `"parallel neurons"`, `"the zero function"`, `"none: it fits the target"`, and store the
 # pair in `ended_at`.
 #
-# <!-- hints 05.7 -->
+# <!-- hints -->
 
 # %%
 pool = sample_targets(QUADRATIC_221, 20, "bombieri", seed=2025)
@@ -241,7 +241,7 @@ for name, res, j in (("A", run_a, 3), ("B", run_b, 1)):
 # BEGIN SOLUTION
 ended_at = ("neuron 2 off", "parallel neurons")
 # END SOLUTION
-check("05.7", ended_at)
+check(ended_at)
 
 # %% [markdown] solution-only
 # **Why.** Run A: $\|w_2\|$ has decayed below $10^{-20}$ while $v_2 \approx 1.1$ stays: neuron 2
@@ -261,7 +261,7 @@ check("05.7", ended_at)
 # **Which coordinates of the gradient of the squared loss are exactly zero?** Store their
 # indices (0 to 5) in `zero_coordinates`. Compute with `loss_gradient`, then explain why.
 #
-# <!-- hints 05.8 -->
+# <!-- hints -->
 
 # %%
 rng = np.random.default_rng(3)
@@ -274,7 +274,7 @@ theta
 g = loss_gradient(CUBIC_221, theta, X, Y)
 zero_coordinates = [i for i in range(6) if g[i] == 0.0]
 # END SOLUTION
-check("05.8", zero_coordinates)
+check(zero_coordinates)
 
 # %% [markdown] solution-only
 # **Why.** $\partial L/\partial v_2 = 2\sum_n r_n\, \sigma(w_2\cdot x_n)$ and

@@ -10,7 +10,8 @@ Each topic registers its exercises in a module ``nagviz/exercises/exNN_<topic>.p
 (imported on first use), with the :func:`exercise` decorator, an answer kind from
 :mod:`nagviz.exercises.answers` and :class:`Mistake` rules. The notebooks are
 generated from ``exercises/source/`` by ``exercises/build.py``
-(:mod:`nagviz.exercises.authoring`); ``exercises/README.md`` describes the format.
+(maintainers' tools in :mod:`nagviz.exercises._authoring`, which this package never
+imports); ``exercises/README.md`` describes the format.
 
 Importing this package loads neither sympy nor any plotting or widget library.
 """

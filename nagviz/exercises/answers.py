@@ -21,17 +21,26 @@ module stays cheap.
 from __future__ import annotations
 
 import math
-import numbers
 import random
-import re
-import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 from typing import Any, ClassVar
 
 import numpy as np
+
+from ._reading import (
+    AnswerFormatError,
+    describe,
+    entries,
+    has_ellipsis,
+    is_sympy,
+    parse_formula,
+    perfect_matching,
+    read_number,
+    safe,
+    sequence_items,
+)
 
 __all__ = [
     "AnswerFormatError",
@@ -49,280 +58,6 @@ __all__ = [
     "has_ellipsis",
     "parse_formula",
 ]
-
-
-class AnswerFormatError(ValueError):
-    """An answer cannot be read as the sort of object the exercise asks for.
-
-    The message is written for the student and is shown to them verbatim.
-
-    Examples
-    --------
-    >>> Integer().normalize("seven")
-    Traceback (most recent call last):
-    ...
-    nagviz.exercises.answers.AnswerFormatError: could not read 'seven' as a number.
-    """
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def describe(value: Any, limit: int = 40) -> str:
-    """Describe a value in a few words, for messages to the student.
-
-    Parameters
-    ----------
-    value
-        Anything a student may pass as an answer.
-    limit
-        Longest representation quoted before it is shortened.
-
-    Returns
-    -------
-    str
-        A short phrase such as ``"the string 'abc'"`` or ``"a list of 3 entries"``.
-
-    Examples
-    --------
-    >>> describe("abc")
-    "the string 'abc'"
-    >>> describe([1, 2, 3])
-    'a list of 3 entries'
-    >>> describe(None)
-    'None'
-    """
-    if value is None:
-        return "None"
-    if value is Ellipsis:
-        return "`...`"
-    if isinstance(value, str):
-        text = value if len(value) <= limit else value[: limit - 3] + "..."
-        return f"the string {text!r}"
-    if isinstance(value, list | tuple | set | frozenset):
-        return f"a {type(value).__name__} of {_entries(len(value))}"
-    if isinstance(value, np.ndarray):
-        return f"a numpy array of shape {value.shape}"
-    text = " ".join(repr(value).split())
-    if len(text) > limit:
-        text = text[: limit - 3] + "..."
-    return f"{text} (of type {type(value).__name__})"
-
-
-def has_ellipsis(value: Any) -> bool:
-    """Whether ``...`` (Ellipsis) occurs in a value, looking inside containers.
-
-    A stub in a student notebook reads ``answer = ...``; a value that still holds
-    an Ellipsis anywhere has not been fully answered yet.
-
-    Examples
-    --------
-    >>> has_ellipsis(...)
-    True
-    >>> has_ellipsis((3, ..., 5))
-    True
-    >>> has_ellipsis([1, 2])
-    False
-    """
-    if value is Ellipsis:
-        return True
-    if isinstance(value, list | tuple | set | frozenset):
-        return any(has_ellipsis(item) for item in value)
-    if isinstance(value, dict):
-        return any(has_ellipsis(item) for item in value.values())
-    if isinstance(value, np.ndarray) and value.dtype == object:
-        return any(has_ellipsis(item) for item in value.ravel())
-    return False
-
-
-def _is_sympy(value: Any) -> bool:
-    """True for sympy objects, without importing sympy when nobody else has."""
-    sympy = sys.modules.get("sympy")
-    return sympy is not None and isinstance(value, sympy.Basic | sympy.MatrixBase | sympy.Poly)
-
-
-_FORBIDDEN = re.compile(r"__|\bimport\b|\blambda\b|;")
-
-
-def parse_formula(text: str, names: Iterable[str] = ()) -> Any:
-    """Read a formula typed as a string into a sympy object.
-
-    The text is parsed with sympy's parser (``^`` means power, ``2x`` means
-    ``2*x``) with Python builtins switched off. Dunder names, ``import``,
-    ``lambda`` and ``;`` are refused, as are very long strings.
-
-    Parameters
-    ----------
-    text
-        The formula, e.g. ``"(a*x + b*y)^2"``.
-    names
-        Symbol names that must be read as plain symbols even if sympy knows them
-        as something else (``"N"``, ``"E"``, ``"S"``, ...).
-
-    Returns
-    -------
-    sympy.Basic
-        The parsed formula.
-
-    Raises
-    ------
-    AnswerFormatError
-        With a student-facing message when the text is not a formula.
-
-    Examples
-    --------
-    >>> parse_formula("(x + y)^2")
-    (x + y)**2
-    >>> parse_formula("2x y")
-    2*x*y
-    >>> parse_formula("N + 1", names=["N"])
-    N + 1
-    >>> parse_formula("x +")
-    Traceback (most recent call last):
-    ...
-    nagviz.exercises.answers.AnswerFormatError: could not read 'x +' as a formula. ...
-    """
-    import sympy
-    from sympy.parsing.sympy_parser import (
-        convert_xor,
-        implicit_multiplication,
-        parse_expr,
-        standard_transformations,
-    )
-
-    text = text.strip()
-    example = "write it in Python syntax, for example '3*x**2 + x*y'"
-    if not text:
-        raise AnswerFormatError(f"the answer is an empty string; {example}.")
-    if len(text) > 2000:
-        raise AnswerFormatError("the formula is too long to read (over 2000 characters).")
-    if _FORBIDDEN.search(text):
-        raise AnswerFormatError(f"could not read {text!r} as a formula; {example}.")
-    global_dict: dict[str, Any] = {name: getattr(sympy, name) for name in sympy.__all__}
-    global_dict["__builtins__"] = {}
-    local_dict = {name: sympy.Symbol(name) for name in names}
-    try:
-        value = parse_expr(
-            text,
-            local_dict=local_dict,
-            global_dict=global_dict,
-            transformations=standard_transformations + (implicit_multiplication, convert_xor),
-        )
-    except Exception as err:  # the parser raises many different types
-        raise AnswerFormatError(f"could not read {text!r} as a formula. Please {example}.") from err
-    if not isinstance(value, sympy.Basic | sympy.MatrixBase):
-        raise AnswerFormatError(f"could not read {text!r} as a formula; {example}.")
-    return value
-
-
-def _read_number(value: Any, allow_complex: bool = False) -> int | Fraction | float | complex:
-    """Read one number from a Python, numpy, sympy or string value."""
-    if value is None or value is Ellipsis:
-        raise AnswerFormatError(f"expected a number, got {describe(value)}.")
-    if isinstance(value, bool | np.bool_):
-        raise AnswerFormatError(f"expected a number, got the truth value {bool(value)}.")
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, Fraction):
-        return value
-    if isinstance(value, float | np.floating | Decimal):
-        number = float(value)
-        if not math.isfinite(number):
-            raise AnswerFormatError(f"expected a finite number, got {number}.")
-        return number
-    if isinstance(value, numbers.Rational):
-        return Fraction(int(value.numerator), int(value.denominator))
-    if isinstance(value, numbers.Real):
-        return _read_number(float(value))
-    if isinstance(value, complex | np.complexfloating):
-        number = complex(value)
-        if number.imag == 0:
-            return _read_number(number.real)
-        if allow_complex:
-            return number
-        raise AnswerFormatError(f"expected a real number, got the complex number {number}.")
-    if isinstance(value, np.ndarray):
-        if value.ndim == 0:
-            return _read_number(value.item(), allow_complex)
-        raise AnswerFormatError(f"expected a single number, got {describe(value)}.")
-    if isinstance(value, str):
-        try:
-            formula = parse_formula(value)
-            return _read_number(formula, allow_complex)
-        except AnswerFormatError:
-            raise AnswerFormatError(f"could not read {value!r} as a number.") from None
-    if _is_sympy(value):
-        import sympy
-
-        if isinstance(value, sympy.Basic) and value.is_Integer:
-            return int(value)
-        if isinstance(value, sympy.Basic) and value.is_Rational:
-            return Fraction(int(value.p), int(value.q))
-        if isinstance(value, sympy.Basic) and value.is_number:
-            try:
-                number = complex(value.evalf())
-            except (TypeError, ValueError):
-                raise AnswerFormatError(f"could not evaluate {value} to a number.") from None
-            return _read_number(number, allow_complex)
-        if isinstance(value, sympy.Basic) and value.free_symbols:
-            names = ", ".join(sorted(str(s) for s in value.free_symbols))
-            raise AnswerFormatError(
-                f"expected a number, but your answer still contains the symbol(s) {names}."
-            )
-    raise AnswerFormatError(f"expected a number, got {describe(value)}.")
-
-
-def _sequence_items(value: Any, what: str) -> list[Any]:
-    """The items of a list-like answer (list, tuple, set, array, sympy set/tuple)."""
-    if isinstance(value, str | bytes):
-        raise AnswerFormatError(f"expected {what}, got {describe(value)}.")
-    if isinstance(value, dict):
-        raise AnswerFormatError(f"expected {what}, got a dict; use a list or a tuple.")
-    if isinstance(value, np.ndarray):
-        if value.ndim == 0:
-            raise AnswerFormatError(f"expected {what}, got a single number.")
-        return list(value)
-    if _is_sympy(value):
-        import sympy
-
-        if isinstance(value, sympy.FiniteSet | sympy.Tuple):
-            return list(value.args)
-        if isinstance(value, sympy.MatrixBase) and 1 in value.shape:
-            return list(value)
-        raise AnswerFormatError(f"expected {what}, got {describe(value)}.")
-    if isinstance(value, Iterable):
-        return list(value)
-    raise AnswerFormatError(f"expected {what}, got {describe(value)}.")
-
-
-def _perfect_matching(left: Sequence[Any], right: Sequence[Any], same: Callable[[Any, Any], bool]) -> int:
-    """Size of a maximum matching between two lists, matching items that are ``same``."""
-    adjacency = [[j for j, b in enumerate(right) if _safe(same, a, b)] for a in left]
-    match_of_right: dict[int, int] = {}
-
-    def augment(i: int, seen: set[int]) -> bool:
-        for j in adjacency[i]:
-            if j in seen:
-                continue
-            seen.add(j)
-            if j not in match_of_right or augment(match_of_right[j], seen):
-                match_of_right[j] = i
-                return True
-        return False
-
-    return sum(augment(i, set()) for i in range(len(left)))
-
-
-def _safe(predicate: Callable[..., Any], *args: Any) -> bool:
-    """Call a predicate, treating any exception as ``False``."""
-    try:
-        return bool(predicate(*args))
-    except Exception:
-        return False
-
-
-def _entries(n: int) -> str:
-    return f"{n} entry" if n == 1 else f"{n} entries"
 
 
 # --------------------------------------------------------------------------- kinds
@@ -389,7 +124,7 @@ class AnswerKind:
             answer = self.normalize(answer, like=expected)
         except AnswerFormatError:
             return False
-        return _safe(self.equal, answer, expected)
+        return safe(self.equal, answer, expected)
 
 
 @dataclass(frozen=True)
@@ -414,7 +149,7 @@ class Integer(AnswerKind):
     description: ClassVar[str] = "a whole number"
 
     def normalize(self, value: Any, like: Any = None) -> int:
-        number = _read_number(value)
+        number = read_number(value)
         if isinstance(number, int):
             return number
         if isinstance(number, Fraction) and number.denominator == 1:
@@ -455,7 +190,7 @@ class Real(AnswerKind):
     description: ClassVar[str] = "a real number"
 
     def normalize(self, value: Any, like: Any = None) -> float:
-        return float(_read_number(value))
+        return float(read_number(value))
 
     def equal(self, answer: float, expected: float) -> bool:
         return math.isclose(answer, expected, rel_tol=self.rtol, abs_tol=self.atol)
@@ -470,7 +205,7 @@ def _symbol_names(value: Any) -> set[str]:
     """Names of the free symbols in a sympy object or a (nested) container of them."""
     if value is None:
         return set()
-    if _is_sympy(value):
+    if is_sympy(value):
         return {str(s) for s in getattr(value, "free_symbols", ())}
     if isinstance(value, list | tuple | set | frozenset):
         return set().union(*(_symbol_names(v) for v in value)) if value else set()
@@ -556,7 +291,7 @@ class Expression(AnswerKind):
             if not self.up_to_constant:
                 raise AnswerFormatError("expected an expression, got an equation.")
             value = value.lhs - value.rhs
-        if like is not None and _is_sympy(like) and isinstance(value, sympy.MatrixBase) != isinstance(like, sympy.MatrixBase):
+        if like is not None and is_sympy(like) and isinstance(value, sympy.MatrixBase) != isinstance(like, sympy.MatrixBase):
             wanted = "a matrix" if isinstance(like, sympy.MatrixBase) else "a single formula"
             raise AnswerFormatError(f"expected {wanted}, got {describe(value)}.")
         if isinstance(value, sympy.MatrixBase):
@@ -564,7 +299,7 @@ class Expression(AnswerKind):
         elif not isinstance(value, sympy.Expr):
             raise AnswerFormatError(f"expected a formula, got {describe(value)}.")
         by_name = {}
-        if like is not None and _is_sympy(like):
+        if like is not None and is_sympy(like):
             by_name = {str(s): s for s in like.free_symbols}
         renames = {s: by_name[str(s)] for s in value.free_symbols if str(s) in by_name and s != by_name[str(s)]}
         return value.xreplace(renames) if renames else value
@@ -653,7 +388,7 @@ class Collection(AnswerKind):
         return f"a {'list' if self.ordered else 'collection'} of {self.element.description}s"
 
     def normalize(self, value: Any, like: Any = None) -> tuple[Any, ...]:
-        items = _sequence_items(value, self.description)
+        items = sequence_items(value, self.description)
         read = []
         for position, item in enumerate(items, start=1):
             try:
@@ -667,21 +402,21 @@ class Collection(AnswerKind):
         if len(answer) != len(expected):
             return False
         if self.ordered:
-            return all(_safe(self.element.equal, a, e) for a, e in zip(answer, expected, strict=True))
-        return _perfect_matching(answer, expected, self.element.equal) == len(expected)
+            return all(safe(self.element.equal, a, e) for a, e in zip(answer, expected, strict=True))
+        return perfect_matching(answer, expected, self.element.equal) == len(expected)
 
     def diagnose(self, answer: tuple[Any, ...], expected: tuple[Any, ...]) -> str | None:
         if len(answer) != len(expected):
-            return f"Your answer has {_entries(len(answer))}, which is not the right number."
-        matched = _perfect_matching(answer, expected, self.element.equal)
+            return f"Your answer has {entries(len(answer))}, which is not the right number."
+        matched = perfect_matching(answer, expected, self.element.equal)
         if self.ordered:
             if matched == len(expected):
                 return "You have the right entries, but in the wrong order."
-            wrong = [i for i, (a, e) in enumerate(zip(answer, expected, strict=True), 1) if not _safe(self.element.equal, a, e)]
+            wrong = [i for i, (a, e) in enumerate(zip(answer, expected, strict=True), 1) if not safe(self.element.equal, a, e)]
             places = ", ".join(str(i) for i in wrong)
             return f"Check {'entry' if len(wrong) == 1 else 'entries'} {places} (counting from 1)."
         if 0 < matched < len(expected):
-            return f"{matched} of your {len(answer)} entries are right."
+            return f"{matched} of your {len(answer)} entries {'is' if matched == 1 else 'are'} right."
         return None
 
 
@@ -717,17 +452,17 @@ class Tuple(AnswerKind):
 
     @property
     def description(self) -> str:  # type: ignore[override]
-        return f"a tuple of {len(self.kinds)} entries"
+        return f"a tuple of {entries(len(self.kinds))}"
 
     def _name(self, i: int) -> str:
         return self.names[i] if self.names else f"entry {i + 1}"
 
     def normalize(self, value: Any, like: Any = None) -> tuple[Any, ...]:
-        items = _sequence_items(value, self.description)
+        items = sequence_items(value, self.description)
         if len(items) != len(self.kinds):
             wanted = f" ({', '.join(self.names)})" if self.names else ""
             raise AnswerFormatError(
-                f"expected {len(self.kinds)} entries{wanted}, got {len(items)}."
+                f"expected {entries(len(self.kinds))}{wanted}, got {len(items)}."
             )
         read = []
         for i, (kind, item) in enumerate(zip(self.kinds, items, strict=True)):
@@ -739,10 +474,10 @@ class Tuple(AnswerKind):
         return tuple(read)
 
     def equal(self, answer: tuple[Any, ...], expected: tuple[Any, ...]) -> bool:
-        return all(_safe(k.equal, a, e) for k, a, e in zip(self.kinds, answer, expected, strict=True))
+        return all(safe(k.equal, a, e) for k, a, e in zip(self.kinds, answer, expected, strict=True))
 
     def diagnose(self, answer: tuple[Any, ...], expected: tuple[Any, ...]) -> str | None:
-        wrong = [self._name(i) for i, (k, a, e) in enumerate(zip(self.kinds, answer, expected, strict=True)) if not _safe(k.equal, a, e)]
+        wrong = [self._name(i) for i, (k, a, e) in enumerate(zip(self.kinds, answer, expected, strict=True)) if not safe(k.equal, a, e)]
         if not wrong:
             return None
         return "Check the " + " and the ".join(wrong) + "."
@@ -776,7 +511,7 @@ class Array(AnswerKind):
     def normalize(self, value: Any, like: Any = None) -> np.ndarray:
         if value is None or isinstance(value, str | bytes | dict):
             raise AnswerFormatError(f"expected an array of numbers, got {describe(value)}.")
-        if _is_sympy(value):
+        if is_sympy(value):
             import sympy
 
             if isinstance(value, sympy.MatrixBase):
@@ -834,7 +569,7 @@ class Boolean(AnswerKind):
                 return True
             if word in _FALSE_WORDS:
                 return False
-        if _is_sympy(value):
+        if is_sympy(value):
             import sympy
 
             if value in (sympy.true, sympy.false):
@@ -951,7 +686,7 @@ class Function(AnswerKind):
                 got = self.result.normalize(raw, like=target)
             except AnswerFormatError as err:
                 return f"For the input {shown} your function returns {describe(raw)}: {err}"
-            if not _safe(self.result.equal, got, target):
+            if not safe(self.result.equal, got, target):
                 return f"For the input {shown} your function returns {raw!r}, which is not right."
         return None
 

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-from .answers import AnswerFormatError, AnswerKind, _safe, describe
+from ._reading import AnswerFormatError, describe, safe
+from .answers import AnswerKind
 
 __all__ = [
     "REGISTRY",
@@ -321,7 +322,8 @@ class Exercise:
         parts = [repr(self.id), repr(self.kind)]
         if self.title:
             parts.append(f"title={self.title!r}")
-        parts.append(f"{len(self.hints)} hints, {len(self.mistakes)} mistake rules")
+        parts.append(f"{len(self.hints)} hint{'' if len(self.hints) == 1 else 's'}, "
+                     f"{len(self.mistakes)} mistake rule{'' if len(self.mistakes) == 1 else 's'}")
         return f"Exercise({', '.join(parts)})"
 
     @cached_property
@@ -354,7 +356,7 @@ class Exercise:
             Truthy exactly when the answer is correct.
         """
         stuck = f" Stuck? Run `hint(\"{self.id}\")`." if self.hints else ""
-        if _safe(self.kind.is_unanswered, answer):
+        if safe(self.kind.is_unanswered, answer):
             what = "replace every `...`" if answer is not Ellipsis else "replace `...`"
             return self._result(False, f"{what[0].upper()}{what[1:]} with your answer, then run the cell again.", "unanswered")
         if answer is None:
@@ -370,7 +372,7 @@ class Exercise:
             return self._result(False, f"{err} This exercise asks for {self.kind.description}.", "invalid")
         except Exception as err:  # a kind that failed in an unforeseen way
             return self._result(False, f"could not read {describe(answer)} ({type(err).__name__}).", "invalid")
-        if _safe(self.kind.equal, value, expected):
+        if safe(self.kind.equal, value, expected):
             return self._result(True, self.explanation, "correct")
         for mistake in self.mistakes:
             if mistake.matches(value, self.kind, expected):
@@ -471,7 +473,7 @@ class Registry:
             if exercise.solution_notebook
             else "the solution notebook"
         )
-        seen = f"you have seen all {total}. A" if total else "a"
+        seen = ("you have seen the only one. A" if total == 1 else f"you have seen all {total}. A") if total else "a"
         return Hint(exercise.id, None, total, f"{seen} reference solution is in {where}.")
 
     def reset_hints(self, exercise_id: str | None = None) -> None:
@@ -664,7 +666,8 @@ def hint_details(exercise_id: str) -> str:
     """All hints of an exercise as collapsible HTML ``<details>`` blocks.
 
     Meant for a Markdown cell (the notebook generator expands
-    ``<!-- hints 00.1 -->`` into this), so hints work without a running kernel.
+    a ``<!-- hints -->`` line under the heading of exercise 00.1 into this), so
+    hints work without a running kernel.
     Hint texts are Markdown; the blank lines let Jupyter render it.
 
     Examples
