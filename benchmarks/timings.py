@@ -51,7 +51,7 @@ def import_time() -> float:
 
 def refuse_too_large(repeat: int = 5) -> float:
     from nagviz import dimension
-    from nagviz.dimension import ArchitectureTooLargeError
+    from nagviz.jacobian_rank import ArchitectureTooLargeError
 
     times = []
     for _ in range(repeat):
