@@ -13,25 +13,35 @@ Quick start
 >>> result.expected_dimension, result.dimension        # the Clebsch defect
 (15, 14)
 
-Modules
--------
-activation, architecture, parameterization, dimension
-    The core: architectures, the parameterization, the exact dimension engine.
-sweeps, atlas, sample_complexity, degree
-    Cached dimensions of many architectures, atlases, degree thresholds and filling
-    widths, the recovery experiment, degrees and covering numbers.
-cache
-    One memoization layer (memory and disk) for every slow function;
-    ``nagviz.clear_cache()`` forgets everything.
-singularities, training, cnn
-    Tangent ranks along paths to subnetworks, Voronoi cells, gradient descent and
-    Levenberg-Marquardt runs, and small convolutional networks.
-explorers, theme
-    Interactive views (ipywidgets + plotly) and the shared look; loaded on first use.
-exercises
-    Answer checks and hints for the exercise notebooks.
+Modules (the map: module -> mathematics -> notebook)
+----------------------------------------------------
+The model contract and the exact engine
+    ``model`` (:class:`Model`: what every network family implements), ``architecture``
+    (fully connected networks), ``cnn`` (convolutional networks), ``activation``,
+    ``parameterization`` (evaluation, coefficients, output polynomials), ``jacobian_rank``
+    (the exact dimension :func:`dimension`, :func:`float_rank`, both Jacobians) -- 00-02.
+Dimension, degree, sample complexity
+    ``sweeps`` (many cached dimensions), ``atlas`` (atlases, degree thresholds, filling
+    widths), ``degree`` (degrees, implicit equations, covering numbers),
+    ``sample_complexity`` (the recovery experiment) -- notebook 02.
+Small neuromanifolds you can see
+    ``neuromanifolds`` (cones, fibers of w2 w1 x, loss landscapes), ``real_reachability``
+    (which pairs (2,2,2) reaches over the reals) -- notebook 01.
+Singularities, subnetworks, training
+    ``units``, ``tangent_space`` (ranks along paths to subnetworks), ``voronoi``,
+    ``loss_landscape`` (dead neurons), ``critical_versus_best``, ``neurovariety_221``,
+    ``rank_one_trap``, ``inner_products``, ``optimization`` (gradient descent and
+    Levenberg-Marquardt), ``best_approximation``, ``subnetwork_experiment``,
+    ``experiments`` (notebook 05's presets); ``singularities`` and ``training`` re-export
+    them -- notebook 05.
+Infrastructure
+    ``cache`` (one memoization layer, memory and disk; :func:`clear_cache`), ``plotting``
+    (matplotlib figures of results: ``result.plot()``), ``explorers`` and ``theme``
+    (interactive views, loaded on first use), ``exercises`` (answer checks and hints).
+    Modules whose names start with ``_`` are shared internals.
 
-All modules except explorers and theme are pure mathematics: no plotting imports.
+All modules except ``explorers``, ``theme`` and ``plotting`` are pure mathematics: no
+plotting imports.
 
 ``import nagviz`` stays fast and never imports matplotlib, plotly or ipywidgets; the
 submodules that need them load on first use.
@@ -92,7 +102,11 @@ __all__ = [
 
 # Submodules that import heavier libraries are loaded on first attribute access.
 _LAZY_SUBMODULES = {"exercises", "explorers", "theme", "training", "singularities", "cnn",
-                    "atlas", "sample_complexity", "degree", "neuromanifolds",
+                    "atlas", "sample_complexity", "degree", "neuromanifolds", "plotting",
+                    "real_reachability", "units", "tangent_space", "voronoi", "loss_landscape",
+                    "critical_versus_best", "neurovariety_221", "rank_one_trap",
+                    "inner_products", "optimization", "best_approximation",
+                    "subnetwork_experiment", "experiments", "cache", "model", "jacobian_rank",
                     "sweeps"}
 
 

@@ -124,6 +124,12 @@ def apply() -> None:
         pio.templates["nagviz"] = plotly_template()
         _registered = True
     pio.templates.default = "nagviz"
+    # where the explorers are static (a rendered page, Colab, VS Code without widgets),
+    # every plotly figure also carries an HTML form with plotly.js once per page
+    from .explorers._base import display_mode
+    from .explorers._export import register_renderer
+
+    register_renderer(static=display_mode() == "static")
     try:
         import matplotlib as mpl
     except ImportError:  # pragma: no cover - matplotlib is a dependency

@@ -33,12 +33,14 @@ from __future__ import annotations
 import os
 import sys
 import time
+import types
 from typing import Any
 
 from .._progress import advance
 
 __all__ = ["Explorer", "KeepStaticTraces", "ProgressBar", "ProgressExplorer", "display_mode",
-           "plain_figure", "set_display_mode", "title", "STYLE", "LOG_FLOOR", "json_lists",
+           "plain_figure", "set_display_mode", "static_reason", "title", "STYLE", "LOG_FLOOR",
+           "json_lists",
            "log_floor", "panel_title", "flat_colorscale"]
 
 _MODE_OVERRIDE: str | None = None
@@ -65,33 +67,97 @@ def display_mode() -> str:
 
     Order of precedence: :func:`set_display_mode`, the ``NAGVIZ_DISPLAY`` environment
     variable, then detection: static in Google Colab, without ``ipywidgets`` or
-    ``anywidget``, or outside a Jupyter kernel.
+    ``anywidget``, or outside a Jupyter kernel (:func:`static_reason` says which).
 
     Examples
     --------
     >>> display_mode()          # a doctest runs outside a Jupyter kernel
     'static'
     """
+    return _mode_and_reason()[0]
+
+
+def static_reason() -> str | None:
+    """Why the explorers are static here, with how to get sliders (None if they are live
+    or static by explicit choice).
+
+    Examples
+    --------
+    >>> static_reason()         # outside a Jupyter kernel
+    'not running in a Jupyter kernel'
+    """
+    return _mode_and_reason()[1]
+
+
+def _mode_and_reason():
     if _MODE_OVERRIDE is not None:
-        return _MODE_OVERRIDE
+        return _MODE_OVERRIDE, None
     env = os.environ.get("NAGVIZ_DISPLAY", "").strip().lower()
     if env in _MODES:
-        return env
+        return env, None
     if "google.colab" in sys.modules:
-        return "static"
-    try:
-        import anywidget  # noqa: F401
-        import ipywidgets  # noqa: F401
-    except ImportError:
-        return "static"
+        return "static", ("Google Colab shows plotly figures but not nagviz's live explorers; "
+                          "for sliders, run the notebook in JupyterLab (see the README)")
+    missing = [name for name in ("ipywidgets", "anywidget") if not _importable(name)]
+    if missing:
+        return "static", (f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+                          "not installed; for live sliders: pip install \"nagviz[widgets]\" "
+                          "and restart the kernel")
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - IPython comes with ipywidgets
-        return "static"
+        return "static", "IPython is not installed"
     shell = get_ipython()
     if shell is None or type(shell).__name__ != "ZMQInteractiveShell":
-        return "static"
-    return "widget"
+        return "static", "not running in a Jupyter kernel"
+    return "widget", None
+
+
+def _importable(name: str) -> bool:
+    try:
+        __import__(name)
+    except ImportError:
+        return False
+    return True
+
+
+class _ControlSpec:
+    """What a control says about itself (value, range, options) when ipywidgets is missing."""
+
+    def __init__(self, *args, **kwargs):
+        self.__dict__.update(kwargs)
+        if "value" not in kwargs:
+            options = kwargs.get("options") or ()
+            first = next(iter(options), None)
+            self.value = first[1] if isinstance(first, tuple) else (
+                first if options else kwargs.get("min", 0))
+        self.layout = types.SimpleNamespace()
+        self.style = {}
+
+    def observe(self, *args, **kwargs):
+        pass
+
+
+def _make_controls(explorer) -> dict:
+    """``explorer.make_controls()``, with stand-ins for the widgets when ipywidgets is missing
+    (the static figure only needs each control's value and range)."""
+    if _importable("ipywidgets"):
+        return explorer.make_controls()
+    stand_in = types.ModuleType("ipywidgets")
+    stand_in.__getattr__ = lambda name: _ControlSpec
+    saved = sys.modules.get("ipywidgets", _MISSING)
+    sys.modules["ipywidgets"] = stand_in
+    try:
+        return explorer.make_controls()
+    finally:
+        if saved is _MISSING:
+            del sys.modules["ipywidgets"]
+        else:
+            sys.modules["ipywidgets"] = saved
+
+
+_MISSING = object()
+_TOLD_WHY = False
 
 
 class Explorer:
@@ -146,7 +212,7 @@ class Explorer:
 
     def defaults(self) -> dict:
         """Default control values (pure, no widgets): override for speed if needed."""
-        return {name: w.value for name, w in self.make_controls().items()}
+        return {name: w.value for name, w in _make_controls(self).items()}
 
     def compute(self, **values) -> dict:
         """Pure function: control values -> plain data for :meth:`figure`."""
@@ -228,7 +294,7 @@ class Explorer:
     def _static_values(self):
         if self.static_values is not None:
             return self.static_values
-        control = self.make_controls()[self.static_control]
+        control = _make_controls(self)[self.static_control]
         options = getattr(control, "options", None)
         if options:
             return [o[1] if isinstance(o, tuple) else o for o in options][:8]
@@ -318,10 +384,18 @@ class Explorer:
         if mode not in _MODES:
             raise ValueError(f"mode must be 'widget' or 'static', got {mode!r}")
         if mode == "static":
+            from ._export import figure_mimebundle
+
+            global _TOLD_WHY
+            reason = static_reason()
+            if reason and not _TOLD_WHY:  # once per kernel, and only where it is a surprise
+                display(_Html(f"<p><small>nagviz: static figures with plotly's own slider, "
+                              f"because {reason}.</small></p>"))
+                _TOLD_WHY = True
             fig = self.static_figure()
             if ask and self.question:
                 display(_Html(f"<p><b>Predict first:</b> <i>{self.question}</i></p>"))
-            display(fig)
+            display(figure_mimebundle(fig), raw=True)
             info = self.info(self.data())
             if info:
                 display(_Html(info))
