@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["plot_dimension", "plot_atlas", "plot_threshold", "plot_recovery", "new_axes"]
+__all__ = ["plot_dimension", "plot_atlas", "plot_threshold", "plot_recovery", "plot_rank_path",
+           "new_axes"]
 
 #: the course palette (Okabe-Ito, colour-blind safe), as in nagviz.theme
 _BLUE, _ORANGE, _GREEN, _VERMILLION, _GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#999999"
@@ -155,4 +156,34 @@ def plot_recovery(result, ax=None):
     ax.set_ylabel("relative distance to the teacher")
     ax.set_title(f"{result.architecture.describe()}: recovered from N = {result.transition}")
     ax.legend(fontsize=8)
+    return ax
+
+
+def plot_rank_path(result, ax=None):
+    """The rank of the differential along a path in parameter space, against the generic rank.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from nagviz import Architecture
+    >>> from nagviz.tangent_space import rank_along_path, switch_off_path
+    >>> a = Architecture((3, 2, 1), 2)
+    >>> path = switch_off_path(a, a.random_parameters(seed=0), layer=1, neuron=0)
+    >>> ax = rank_along_path(a, path, ts=[0, 0.5, 1]).plot()
+    >>> ax.lines[0].get_ydata().tolist()          # rank 5, then 3 at the subnetwork
+    [5, 5, 3]
+    """
+    ax = new_axes(ax)
+    ts = np.asarray(result.ts, dtype=float)
+    ax.step(ts, result.ranks, where="mid", color=_BLUE, marker="o", label="rank of dphi")
+    ax.axhline(result.generic_rank, color=_ORANGE, ls="--",
+               label=f"generic rank = dim = {result.generic_rank}")
+    for t in result.drops:
+        ax.axvline(float(t), color=_VERMILLION, lw=0.8, alpha=0.6)
+    ax.set_xlabel("path parameter $t$")
+    ax.set_ylabel("rank")
+    ax.set_ylim(min(result.ranks) - 1, result.generic_rank + 1)
+    ax.set_title(f"{result.architecture.describe()}: {result.label}")
+    ax.legend()
     return ax

@@ -329,6 +329,12 @@ class PathRankResult:
         """The path parameters where the rank is below the generic rank."""
         return [t for t, r in zip(self.ts, self.ranks) if r < self.generic_rank]
 
+    def plot(self, ax=None):
+        """The rank along the path, with matplotlib (:func:`nagviz.plotting.plot_rank_path`)."""
+        from .plotting import plot_rank_path
+
+        return plot_rank_path(self, ax=ax)
+
     def __repr__(self) -> str:
         pairs = ", ".join(f"{t:g}: {r}" for t, r in zip(self.ts, self.ranks))
         prime = f", p = {self.prime}" if self.prime else ""
