@@ -90,9 +90,13 @@ def test_cone_points_lie_on_the_cone_at_width_one_and_leave_it_at_width_two():
 
 
 def test_cone_vertex_is_marked_singular_and_the_cone_surface_is_drawn():
-    fig = ConeExplorer(width=2).static_figure()
+    fig = ConeExplorer(width=1).static_figure()
     vertex = trace(fig, "singular point")
     assert list(vertex.x) == [0] and vertex.marker.color == COLORS["singular"]
+    # with two neurons M is all of R^3: the zero network is a smooth point, not singular
+    wide = ConeExplorer(width=2).static_figure()
+    assert not [t for t in wide.data if t.name == "singular point"]
+    assert trace(wide, "zero network (smooth").marker.color == COLORS["neutral"]
     surface = trace(fig, "cone b² = 4ac")
     a, b, c = (np.asarray(v) for v in (surface.x, surface.y, surface.z))
     assert np.allclose(b**2, 4 * a * c, atol=1e-3)
@@ -187,7 +191,8 @@ def test_fiber_over_zero_is_the_two_axes():
     pieces = [p[~np.isnan(p[:, 0])] for p in pieces if np.any(~np.isnan(p[:, 0]))]
     assert len(pieces) == 2
     assert np.allclose(pieces[0][:, 1], 0) and np.allclose(pieces[1][:, 0], 0)  # the two axes
-    assert "singular point" in e._info.value
+    assert "critical point of the parameterization" in e._info.value
+    assert trace(fig, "w = 0: critical point").marker.color == COLORS["singular"]
     assert np.allclose(np.asarray(trace(fig, "its function").y, dtype=float), 0)
 
 

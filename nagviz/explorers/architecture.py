@@ -103,8 +103,10 @@ class ArchitectureExplorer(Explorer):
             parts = [f"A linear network: {dl}×{d0} matrices of rank ≤ {k}, of dimension "
                      f"k(d₀ + d_L − k) = {data['expected']}; ambient {data['ambient']}."]
         else:
-            parts = [f"{data['parameters']} parameters − {data['hidden']} rescalings of hidden "
-                     f"neurons → expected {data['expected']}; ambient {data['ambient']}."]
+            h = data["hidden"]
+            parts = [f"{data['parameters']} parameters − {h} rescaling{'' if h == 1 else 's'} of "
+                     f"hidden neuron{'' if h == 1 else 's'} → expected {data['expected']}; "
+                     f"ambient {data['ambient']}."]
         if data["error"]:
             parts.append(data["error"])
         if data["latex"]:

@@ -168,8 +168,12 @@ class ConeExplorer(Explorer):
                  marker=dict(size=5, color=COLORS["teacher"], line=dict(color="black", width=1))),
             dict(type="scatter3d", x=[0], y=[0], z=[0], mode="markers+text",
                  text=["zero network"], textposition="top left",
-                 name="singular point", textfont=dict(color=COLORS["singular"], size=15),
-                 marker=dict(size=9, color=COLORS["singular"])),
+                 # the vertex of the cone is singular; once M fills R^3 it is a smooth point
+                 name="singular point" if data["width"] == 1 else "zero network (smooth: M = R³)",
+                 textfont=dict(color=COLORS["singular"] if data["width"] == 1
+                               else COLORS["neutral"], size=15),
+                 marker=dict(size=9, color=COLORS["singular"] if data["width"] == 1
+                             else COLORS["neutral"])),
         ]
         verdict = ("a cone, dimension 2" if data["width"] == 1
                    else "fills R³, every form is reached")
@@ -187,8 +191,8 @@ class ConeExplorer(Explorer):
         n = len(data["distance"])
         if data["width"] == 1:
             dists = ", ".join(f"{d:.2f}" for d in data["distance"])
-            return ("One neuron computes $v\\,(p x + q y)^2$, with coefficients "
-                    "$(a, b, c) = (v p^2,\\ 2 v p q,\\ v q^2)$, so $b^2 = 4ac$: "
+            return ("One neuron computes $v\\,(w_1 x + w_2 y)^2$, with coefficients "
+                    "$(a, b, c) = (v w_1^2,\\ 2 v w_1 w_2,\\ v w_2^2)$, so $b^2 = 4ac$: "
                     f"{data['reached']} of {n} random targets are reached "
                     f"(distances to the cone: {dists}).")
         return (f"{data['parameters']} parameters. Every symmetric matrix is diagonalizable, so "
@@ -455,7 +459,8 @@ class FiberExplorer(Explorer):
                  line=dict(color="#C8C8C8", width=1), name="other fibers w₁w₂ = k"),
             dict(type="scatter", x=fx, y=fy, mode="lines", line=fiber,
                  name=f"fiber w₁w₂ = {data['c']:g}"),
-            dict(type="scatter", x=[0], y=[0], mode="markers", name="singular point w = 0",
+            dict(type="scatter", x=[0], y=[0], mode="markers",
+                 name="w = 0: critical point of φ",
                  marker=dict(size=12, color=COLORS["singular"])),
             dict(type="scatter", x=[w1], y=[w2], mode="markers", name="parameters (w₁, w₂)",
                  marker=dict(size=15, color=COLORS["path"], line=dict(color="black", width=1))),
@@ -479,7 +484,9 @@ class FiberExplorer(Explorer):
         if data["c"] == 0:
             return ("For $c = 0$ the fiber is the union of the two axes $w_1 = 0$ and $w_2 = 0$. "
                     "They cross at $w = 0$, where the differential of "
-                    "$(w_1, w_2) \\mapsto w_1 w_2$ vanishes: the singular point.")
+                    "$(w_1, w_2) \\mapsto w_1 w_2$ vanishes: a critical point of the "
+                    "parameterization. The function space, the line of all $c\\,x$, is smooth at "
+                    "$c = 0$: the special point is in parameter space, not in function space.")
         return (f"$(w_1, w_2) = ({w1:.2f}, {w2:.2f})$ and $w_1 w_2 = {w1 * w2:.2f}$. Sliding along "
                 "the hyperbola multiplies $w_1$ by $t$ and $w_2$ by $1/t$ and leaves the function "
                 "unchanged; the other branch, $(-w_1, -w_2)$, gives the same function too.")
