@@ -24,7 +24,7 @@ import numpy as np
 from ._quote import quote
 from .activation import Activation, InvalidActivationError
 
-__all__ = ["Architecture", "InvalidArchitectureError", "monomial_exponents",
+__all__ = ["Architecture", "InvalidArchitectureError", "monomial_exponents", "parse_widths",
            "jacobian_minor_degree", "symbolic_expansion_work", "MAX_LAYERS", "MAX_WIDTH"]
 
 
@@ -63,7 +63,22 @@ def _width(w, widths) -> int:
     return w
 
 
-def _parse_widths(widths) -> tuple[int, ...]:
+def parse_widths(widths) -> tuple[int, ...]:
+    """Validated widths ``(d_0, ..., d_L)`` from text like ``"3,5,1"`` or a sequence of ints.
+
+    Refuses (:class:`InvalidArchitectureError`, one line) bytes, unordered collections,
+    non-integers, widths below 1 or above :data:`MAX_WIDTH`, and more than
+    :data:`MAX_LAYERS` layers (an endless iterator is not read to its end).
+
+    Examples
+    --------
+    >>> parse_widths(" 3, 5,1")
+    (3, 5, 1)
+    >>> parse_widths(b"3,2,1")
+    Traceback (most recent call last):
+    ...
+    nagviz.architecture.InvalidArchitectureError: widths must be text like '3,5,1' or a sequence of integers, not bytes (b'3,2,1'); decode the bytes first
+    """
     if isinstance(widths, (bytes, bytearray, memoryview)):
         raise InvalidArchitectureError(
             f"widths must be text like '3,5,1' or a sequence of integers, not bytes "
@@ -111,6 +126,9 @@ def _parse_widths(widths) -> tuple[int, ...]:
             f"a network needs an input and an output width, e.g. (3, 1); got {out}"
         )
     return out
+
+
+_parse_widths = parse_widths  # the name used before parse_widths was public
 
 
 def monomial_exponents(n_vars: int, degree: int) -> list[tuple[int, ...]]:
@@ -383,13 +401,17 @@ class Architecture:
             act = Activation.coerce(activation)
         except InvalidActivationError as exc:
             raise InvalidArchitectureError(str(exc)) from None
-        object.__setattr__(self, "widths", _parse_widths(widths))
+        object.__setattr__(self, "widths", parse_widths(widths))
         object.__setattr__(self, "activation", act)
         object.__setattr__(self, "bias", bool(bias))
 
     def __repr__(self) -> str:
         extra = ", bias=True" if self.bias else ""
-        return f"Architecture(widths={self.widths}, activation={str(self.activation)!r}{extra})"
+        widths = self.widths
+        if len(widths) > 16:  # a one-screen repr, even for a 1000-layer network
+            head = ", ".join(map(str, widths[:6]))
+            widths = f"({head}, ... {len(widths) - 8} more ..., {widths[-2]}, {widths[-1]})"
+        return f"Architecture(widths={widths}, activation={str(self.activation)!r}{extra})"
 
     def __str__(self) -> str:
         text = f"{','.join(map(str, self.widths))} with {self.activation}"
