@@ -61,6 +61,13 @@ def _one_line(message) -> str:
     return text if len(text) <= _MAX_MESSAGE else text[:_MAX_MESSAGE - 3] + "..."
 
 
+def _big(n: int) -> str:
+    """A large integer in scientific notation, also beyond the range of floats."""
+    if n.bit_length() < 1000:
+        return f"{n:.2e}"
+    return f"about 10^{int((n.bit_length() - 1) * math.log10(2))}"
+
+
 def _check_faithful(activation) -> None:
     """Refuse an activation that the prime of :func:`nagviz.dimension.dimension` changes.
 
@@ -364,6 +371,15 @@ def _run_table(args) -> int:
             Architecture((1, 1), activations[0])
         except InvalidArchitectureError as exc:
             raise _UsageError(str(exc)) from None
+        for d0 in args.d0:  # the atlas stores its grids as int64: check before computing
+            for d1 in args.d1:
+                arch = Architecture((d0,) + (d1,) * hidden + (outputs,), activations[0],
+                                    bias=args.bias)
+                if max(arch.ambient_dimension, arch.n_parameters) >= 2**63:
+                    raise _UsageError(
+                        f"the ambient dimension of {arch!r} is {_big(arch.ambient_dimension)}, "
+                        "beyond the 64-bit integers of a table; use fewer hidden layers, a "
+                        "lower degree or smaller widths")
         pattern = ", ".join(["d_1"] * hidden) if hidden <= 4 else f"d_1 (x {hidden})"
         atlas = grid_atlas(lambda d0, d1: (d0,) + (d1,) * hidden + (outputs,), args.d0,
                            args.d1, activations[0], bias=args.bias, row_label="d_0",
