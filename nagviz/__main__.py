@@ -15,9 +15,12 @@ architectures against a range of activation degrees. Ranges are inclusive: ``2:6
 means 2, 3, 4, 5, 6; ``2:10:2`` and ``2,3,5`` work too. The numbers are those of
 :mod:`nagviz.atlas` (same seed, same trials), so a lecturer's table matches the notebook.
 
-Bad input exits with status 2 and a one-line message; an architecture too large to
-compute within the limit (``--max-work`` or ``NAGVIZ_MAX_WORK``) is refused at once, and
-so is a table with more than ``--max-cells`` cells or too much total work.
+Bad input exits with status 2 and a one-line message (long inputs quoted shortened),
+within a second: a negative seed, ``inf`` or ``nan`` for a count, an unreadable
+``NAGVIZ_MAX_WORK``, more than 1000 layers, an activation that the prime ``2^31 - 1``
+would change. An architecture too large to compute within the limit (``--max-work`` or
+``NAGVIZ_MAX_WORK``) is refused at once, and so is a table with more than
+``--max-cells`` cells, too much total work, or numbers beyond 64-bit integers.
 """
 
 from __future__ import annotations

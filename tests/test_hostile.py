@@ -262,6 +262,16 @@ def test_degrees_with_gaps_are_exact():
     assert "possible output degrees" in one_line_error(out, InvalidArchitectureError)
 
 
+def test_degree_sets_with_many_gaps_are_refused_quickly(record_property):
+    # exponents 1, 32, 64: sums of them leave gaps everywhere; the work budget says no
+    arch = Architecture((2, 2, 2, 2, 2, 1), "z^64 + z^32 + z")
+    out, seconds = timed(lambda: arch.ambient_dimension)
+    record_property("wall_time_s", seconds)
+    assert "too many gaps" in one_line_error(out, InvalidArchitectureError) and seconds < FAST
+    out, _ = timed(main, ["dim", "2,2,2,2,2,1", "--activation", "z^64 + z^32 + z"])
+    assert out == 2
+
+
 def test_monomials_refuse_before_exhausting_memory(record_property):
     arch = Architecture((3, 2, 2, 2, 1), 64, bias=True)
     out, seconds = timed(arch.monomials)
