@@ -15,16 +15,23 @@ architectures against a range of activation degrees. Ranges are inclusive: ``2:6
 means 2, 3, 4, 5, 6; ``2:10:2`` and ``2,3,5`` work too. The numbers are those of
 :mod:`nagviz.atlas` (same seed, same trials), so a lecturer's table matches the notebook.
 
-Bad input exits with status 2 and a one-line message; an architecture too large to
-compute within the limit (``--max-work`` or ``NAGVIZ_MAX_WORK``) is refused at once, and
-so is a table with more than ``--max-cells`` cells or too much total work.
+Bad input exits with status 2 and a one-line message (long inputs quoted shortened),
+within a second: a negative seed, ``inf`` or ``nan`` for a count, an unreadable
+``NAGVIZ_MAX_WORK``, more than 1000 layers, an activation that the prime ``2^31 - 1``
+would change. An architecture too large to compute within the limit (``--max-work`` or
+``NAGVIZ_MAX_WORK``) is refused at once, and so is a table with more than
+``--max-cells`` cells, too much total work, or numbers beyond 64-bit integers.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import sys
+
+from ._quote import QUOTE_LIMIT, quote
 
 __all__ = ["main"]
 
@@ -36,6 +43,34 @@ class _UsageError(Exception):
     pass
 
 
+#: the longest error message printed (a message quoting a huge input is cut here)
+_MAX_MESSAGE = 600
+
+
+def _one_line(message) -> str:
+    """A message on one line, with long words (argparse quotes inputs whole) shortened.
+
+    Examples
+    --------
+    >>> _one_line("unrecognized arguments: --" + "x" * 5000 + "\n")
+    'unrecognized arguments: --xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx... (5,002 characters)'
+    """
+    words = []
+    for word in str(message).split():
+        if len(word) > QUOTE_LIMIT + 20:
+            word = f"{word[:QUOTE_LIMIT]}... ({len(word):,} characters)"
+        words.append(word)
+    text = " ".join(words)
+    return text if len(text) <= _MAX_MESSAGE else text[:_MAX_MESSAGE - 3] + "..."
+
+
+def _big(n: int) -> str:
+    """A large integer in scientific notation, also beyond the range of floats."""
+    if n.bit_length() < 1000:
+        return f"{n:.2e}"
+    return f"about 10^{int((n.bit_length() - 1) * math.log10(2))}"
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but every error is one line on stderr and exit status 2."""
 
@@ -44,59 +79,106 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _widths(text: str):
-    from .architecture import _parse_widths, InvalidArchitectureError
+    from .architecture import InvalidArchitectureError, parse_widths
 
     try:
-        return _parse_widths(text)
+        return parse_widths(text)
     except InvalidArchitectureError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _whole_number(text: str, what: str, low: int, high: int | None = None,
+                  floats: bool = False) -> int:
+    """``text`` as an integer in ``[low, high]``; ``1e9`` is accepted when ``floats``."""
+    raw = text.strip().replace("_", "")
+    value = None
+    if len(raw) <= 40:
+        try:
+            value = int(raw)
+        except ValueError:
+            if floats:
+                try:
+                    number = float(raw)
+                except ValueError:
+                    number = math.nan
+                if math.isfinite(number) and number.is_integer():
+                    value = int(number)
+    limits = f">= {low}" if high is None else f"between {low} and {high:,}"
+    if value is None:
+        raise argparse.ArgumentTypeError(f"{what} must be a whole number {limits}, got "
+                                         f"{quote(text)}")
+    if value < low or (high is not None and value > high):
+        raise argparse.ArgumentTypeError(f"{what} must be a whole number {limits}, got "
+                                         f"{quote(value)}")
+    return value
+
+
 def _degree(text: str) -> int:
-    try:
-        r = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"the degree must be a whole number >= 1, got {text!r}") from None
-    if r < 1:
-        raise argparse.ArgumentTypeError(f"the degree must be a whole number >= 1, got {r}")
-    return r
+    return _whole_number(text, "the degree", 1)
 
 
 def _positive(text: str) -> int:
-    try:
-        value = int(float(text))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
+    return _whole_number(text, "the value", 1, floats=True)
+
+
+def _seed(text: str) -> int:
+    return _whole_number(text, "the seed", 0, 2**64 - 1)
+
+
+def _work_limit(text: str) -> int:
+    return _whole_number(text, "the work limit", 1, 10**30, floats=True)
+
+
+def _trials(text: str) -> int:
+    return _whole_number(text, "the number of trials", 1, 1000, floats=True)
+
+
+def _hidden_layers(text: str) -> int:
+    from .architecture import MAX_LAYERS
+
+    return _whole_number(text, "the number of hidden layers", 1, MAX_LAYERS - 1)
 
 
 def _int_range(text: str) -> tuple[int, ...]:
     """``"3"``, ``"2:6"`` (inclusive), ``"2:10:2"`` or ``"2,3,5"`` as a tuple of positive ints."""
     msg = (f"expected a positive whole number, an inclusive range like 2:6 (or 2:10:2) or a "
-           f"list like 2,3,5; got {text!r}")
+           f"list like 2,3,5; got {quote(text)}")
     text = text.strip()
+    parts = text.split(":") if ":" in text else text.split(",")
+    if len(parts) > 10_000 or any(len(p.strip()) > 18 for p in parts):
+        raise argparse.ArgumentTypeError(msg if len(parts) <= 10_000 else
+                                         f"{quote(text)} has more than 10000 values")
     try:
-        if ":" in text:
-            parts = [int(p) for p in text.split(":")]
-            if len(parts) not in (2, 3) or (len(parts) == 3 and parts[2] < 1):
-                raise ValueError
-            step = parts[2] if len(parts) == 3 else 1
-            if len(range(parts[0], parts[1] + 1, step)) > 10_000:
-                raise argparse.ArgumentTypeError(f"the range {text!r} has more than 10000 values")
-            values = tuple(range(parts[0], parts[1] + 1, step))
-        else:
-            values = tuple(int(p) for p in text.split(","))
+        numbers = [int(p) for p in parts]
     except ValueError:
         raise argparse.ArgumentTypeError(msg) from None
+    if ":" in text:
+        if len(numbers) not in (2, 3) or (len(numbers) == 3 and numbers[2] < 1):
+            raise argparse.ArgumentTypeError(msg)
+        low, high = numbers[0], numbers[1]
+        step = numbers[2] if len(numbers) == 3 else 1
+        if high >= low and (high - low) // step + 1 > 10_000:
+            raise argparse.ArgumentTypeError(f"the range {quote(text)} has more than 10000 values")
+        values = tuple(range(low, high + 1, step))
+    else:
+        values = tuple(numbers)
     if not values:
-        raise argparse.ArgumentTypeError(f"the range {text!r} is empty; write it low:high")
+        raise argparse.ArgumentTypeError(f"the range {quote(text)} is empty; write it low:high")
     if min(values) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} contains {min(values)}; widths and degrees "
-                                         "are whole numbers >= 1")
+        raise argparse.ArgumentTypeError(f"{quote(text)} contains {min(values)}; widths and "
+                                         "degrees are whole numbers >= 1")
     return values
+
+
+def _env_max_work() -> int | None:
+    """``NAGVIZ_MAX_WORK``, checked here so that a bad value is one line, not a traceback."""
+    value = os.environ.get("NAGVIZ_MAX_WORK")
+    if not value or not value.strip():
+        return None
+    try:
+        return _work_limit(value)
+    except argparse.ArgumentTypeError as exc:
+        raise _UsageError(f"NAGVIZ_MAX_WORK: {exc}") from None
 
 
 TABLE_QUANTITIES = ("dimension", "defect", "expected", "ambient", "parameters", "fiber",
@@ -113,7 +195,7 @@ def _add_table_parser(sub) -> None:
                       help="input widths d_0 (rows), e.g. 2:6")
     mode.add_argument("--d1", type=_int_range, metavar="RANGE",
                       help="hidden widths d_1 (columns), e.g. 1:8")
-    mode.add_argument("--hidden-layers", type=_positive, default=1, metavar="H",
+    mode.add_argument("--hidden-layers", type=_hidden_layers, default=1, metavar="H",
                       help="hidden layers of width d_1 (default 1: shallow networks)")
     mode.add_argument("--outputs", type=_positive, default=1, metavar="K",
                       help="output width (default 1)")
@@ -131,10 +213,10 @@ def _add_table_parser(sub) -> None:
     table.add_argument("--format", "-f", choices=("text", "csv", "json"), default="text",
                        help="text (default), csv (the grid of --quantity) or json (one object "
                             "per architecture, the keys of `dim --json`)")
-    table.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    table.add_argument("--trials", type=_positive, default=2,
+    table.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
+    table.add_argument("--trials", type=_trials, default=2,
                        help="independent random points when not certified at once (default 2)")
-    table.add_argument("--max-work", type=_positive, default=None,
+    table.add_argument("--max-work", type=_work_limit, default=None,
                        help="refuse architectures above this estimated work (default 1e9, "
                             "or NAGVIZ_MAX_WORK)")
     table.add_argument("--max-cells", type=_positive, default=400,
@@ -158,12 +240,12 @@ def _build_parser() -> argparse.ArgumentParser:
                      help='a polynomial activation in z, e.g. "z^3+z^2"')
     dim.add_argument("--bias", action="store_true", help="give every layer a bias vector")
     dim.add_argument("--json", action="store_true", help="one JSON object per line")
-    dim.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    dim.add_argument("--trials", type=_positive, default=2,
+    dim.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
+    dim.add_argument("--trials", type=_trials, default=2,
                      help="independent random points when not certified at once (default 2)")
     dim.add_argument("--cross-check", action="store_true",
                      help="also report the floating-point SVD rank and its singular-value gap")
-    dim.add_argument("--max-work", type=_positive, default=None,
+    dim.add_argument("--max-work", type=_work_limit, default=None,
                      help="refuse architectures above this estimated work (default 1e9, "
                           "or NAGVIZ_MAX_WORK)")
     _add_table_parser(sub)
@@ -270,7 +352,16 @@ def _run_table(args) -> int:
             Architecture((1, 1), activations[0])
         except InvalidArchitectureError as exc:
             raise _UsageError(str(exc)) from None
-        pattern = ", ".join(["d_1"] * hidden)
+        for d0 in args.d0:  # the atlas stores its grids as int64: check before computing
+            for d1 in args.d1:
+                arch = Architecture((d0,) + (d1,) * hidden + (outputs,), activations[0],
+                                    bias=args.bias)
+                if max(arch.ambient_dimension, arch.n_parameters) >= 2**63:
+                    raise _UsageError(
+                        f"the ambient dimension of {arch!r} is {_big(arch.ambient_dimension)}, "
+                        "beyond the 64-bit integers of a table; use fewer hidden layers, a "
+                        "lower degree or smaller widths")
+        pattern = ", ".join(["d_1"] * hidden) if hidden <= 4 else f"d_1 (x {hidden})"
         atlas = grid_atlas(lambda d0, d1: (d0,) + (d1,) * hidden + (outputs,), args.d0,
                            args.d1, activations[0], bias=args.bias, row_label="d_0",
                            column_label="d_1", description=f"widths (d_0, {pattern}, {outputs})",
@@ -346,23 +437,25 @@ def main(argv=None) -> int:
     3,3,5,6
     0
     """
-    from .jacobian_rank import ArchitectureTooLargeError
-
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help()
             return 2
+        if args.max_work is None:
+            args.max_work = _env_max_work()
         if args.command == "table":
             return _run_table(args)
         return _run_dim(args)
-    except _UsageError as exc:
-        print(f"nagviz: error: {exc}", file=sys.stderr)
+    except (_UsageError, ValueError) as exc:
+        # ValueError covers every refusal of the library (bad architecture or activation,
+        # too large to compute): all of them are the user's input, said in one line
+        print(f"nagviz: error: {_one_line(exc)}", file=sys.stderr)
         return 2
-    except ArchitectureTooLargeError as exc:
-        print(f"nagviz: error: {exc}", file=sys.stderr)
-        return 2
+    except KeyboardInterrupt:
+        print("nagviz: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -30,11 +30,18 @@ class CoefficientMap:
         self.ambient_dimension = model.ambient_dimension
 
     def coefficients(self, theta) -> np.ndarray:
-        """(B, ambient) coefficient vectors (complex parameters allowed)."""
-        from .parameterization import coefficients
+        """(B, ambient) coefficient vectors (complex parameters allowed; a diverged run's
+        non-finite parameters give non-finite coefficients, not an error)."""
+        from .parameterization import interpolation_grid, values_to_coefficients
 
+        model = self.model
         theta = np.asarray(theta)
-        return coefficients(self.model, theta).reshape(theta.shape[0], -1)
+        grid = interpolation_grid(model)
+        thc = theta.astype(complex)
+        values = model.forward(thc, np.broadcast_to(grid, (theta.shape[0],) + grid.shape),
+                               Floats(model.activation))
+        out = values_to_coefficients(model, values).reshape(theta.shape[0], -1)
+        return out if np.iscomplexobj(theta) else out.real
 
     def coefficients_and_jacobian(self, theta):
         """``(c, J)`` with shapes (B, ambient) and (B, ambient, P)."""
@@ -71,7 +78,7 @@ class ShallowKernel:
     """
 
     def __init__(self, d0, d1, d2, activation, monomials):
-        from .model import monomial_exponents
+        from .architecture import monomial_exponents
 
         act = np.array([float(c) for c in activation.coefficients])
         self.d0, self.d1, self.d2 = d0, d1, d2

@@ -352,6 +352,8 @@ def jacobian_float(model, theta, X) -> np.ndarray:
     [[12.0, 4.0]]
     """
     model, theta, X = _prepare(model, theta, X, lambda v: np.asarray(v, dtype=float))
+    if not (np.all(np.isfinite(theta)) and np.all(np.isfinite(X))):
+        raise ValueError("the parameters or inputs are not all finite: give finite numbers")
     return model.jacobian(theta, X, Floats(model.activation))[0]
 
 
@@ -403,10 +405,10 @@ def rank_mod_p(M, p: int = DEFAULT_PRIME) -> int:
     1
     """
     p = check_prime(p)
-    M = np.asarray(M, dtype=np.int64)
+    M = to_residues(M, p)
     if M.ndim != 2:
         raise ValueError(f"expected a matrix, got an array of shape {M.shape}")
-    return _rank_residues(M % p, p)
+    return _rank_residues(M, p)
 
 
 def _rank_residues(M: np.ndarray, p: int) -> int:

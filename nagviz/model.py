@@ -60,7 +60,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Model", "Unit", "as_model", "monomial_exponents"]
+__all__ = ["Model", "Unit", "as_model"]
 
 
 @dataclass(frozen=True)
@@ -99,28 +99,6 @@ class Unit:
 
     def __repr__(self) -> str:
         return f"Unit({self.label})"
-
-
-def monomial_exponents(n_vars: int, degree: int) -> list[tuple[int, ...]]:
-    """Exponent vectors of the monomials of one degree, in lexicographically decreasing order.
-
-    This is the coordinate order used everywhere in nagviz: for binary quadratics
-    ``a x^2 + b xy + c y^2`` the coordinates are ``(a, b, c)``.
-
-    Examples
-    --------
-    >>> monomial_exponents(2, 2)
-    [(2, 0), (1, 1), (0, 2)]
-    >>> len(monomial_exponents(3, 4)) == math.comb(4 + 2, 2)
-    True
-    """
-    if n_vars == 1:
-        return [(degree,)]
-    out = []
-    for first in range(degree, -1, -1):
-        for rest in monomial_exponents(n_vars - 1, degree - first):
-            out.append((first,) + rest)
-    return out
 
 
 class Model(ABC):
@@ -230,8 +208,11 @@ class Model(ABC):
     def monomials(self) -> list[tuple[int, ...]]:
         """Exponent vectors of the monomials of one output, in nagviz's coordinate order.
 
-        Degrees increase; within a degree the order of :func:`monomial_exponents`.
+        Degrees increase; within a degree the order of
+        :func:`nagviz.architecture.monomial_exponents`.
         """
+        from .architecture import monomial_exponents
+
         n = self.input_dimension
         out = []
         for e in self.output_degrees:

@@ -17,12 +17,10 @@ batch axis is allowed everywhere, so many networks are evaluated at once.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from ._arithmetic import Floats
-from .architecture import Architecture
+from .architecture import Architecture, symbolic_expansion_work
 from .model import as_model
 
 __all__ = [
@@ -31,7 +29,6 @@ __all__ = [
     "evaluate",
     "coefficients",
     "interpolation_grid",
-    "expansion_terms",
     "values_to_coefficients",
     "output_polynomials",
     "polynomials_latex",
@@ -43,8 +40,9 @@ __all__ = [
 MAX_FFT_GRID = 400_000
 #: the largest number of monomials :func:`output_polynomials` expands symbolically
 MAX_SYMBOLIC_MONOMIALS = 400
-#: the largest number of terms :func:`output_polynomials` lets an expansion reach
-MAX_SYMBOLIC_TERMS = 20_000
+#: the most work (term operations, :func:`nagviz.architecture.symbolic_expansion_work`)
+#: :func:`output_polynomials` spends expanding: about a fifth of a second of sympy
+MAX_SYMBOLIC_WORK = 20_000
 
 
 def _as_architecture(arch) -> Architecture:
@@ -155,13 +153,19 @@ def evaluate(model, theta, X) -> np.ndarray:
     if not np.issubdtype(X.dtype, np.number) or X.dtype == bool:
         raise TypeError(f"inputs must be numbers, got dtype {X.dtype}")
     th, batch = _float_batch(model, theta)
-    if not (np.all(np.isfinite(th)) and np.all(np.isfinite(X))):
-        warnings.warn("nagviz.evaluate: the parameters or inputs contain NaN or infinity, so "
-                      "the outputs are not finite numbers", RuntimeWarning, stacklevel=2)
+    _require_finite(th, "parameters")
+    _require_finite(X, "inputs")
     dtype = np.result_type(th.dtype, X.dtype, float)
     Xb = np.broadcast_to(X.astype(dtype), (th.shape[0],) + X.shape)
     out = model.forward(th.astype(dtype), Xb, Floats(model.activation))
     return out.reshape(batch + out.shape[1:])
+
+
+def _require_finite(values, what: str) -> None:
+    if not np.all(np.isfinite(values)):
+        bad = "NaN" if np.any(np.isnan(values)) else "infinity"
+        raise ValueError(f"the {what} contain {bad}: give finite numbers (a diverged training "
+                         "run, perhaps; lower the learning rate)")
 
 
 def interpolation_grid(model) -> np.ndarray:
@@ -311,12 +315,13 @@ def output_polynomials(arch: Architecture, theta=None):
             f"{arch!r} has {arch.ambient_dimension:,} output coefficients; symbolic expansion is "
             f"limited to {MAX_SYMBOLIC_MONOMIALS}. Use nagviz.coefficients for numbers."
         )
-    terms = expansion_terms(arch, symbolic=theta is None)
-    if terms > MAX_SYMBOLIC_TERMS:
+    work = symbolic_expansion_work(arch, symbolic=theta is None)
+    if work > MAX_SYMBOLIC_WORK:
         raise ValueError(
-            f"expanding {arch!r} {'with symbolic weights ' if theta is None else ''}could "
-            f"produce about {terms:.1e} terms (limit {MAX_SYMBOLIC_TERMS:,}); use a smaller "
-            "network, numeric weights, or nagviz.coefficients")
+            f"expanding {arch!r} {'with symbolic weights ' if theta is None else ''}would take "
+            f"about {work:.1e} term operations; symbolic expansion is limited to "
+            f"{MAX_SYMBOLIC_WORK:,} of work. Use a smaller network, numeric weights, or "
+            "nagviz.coefficients for numbers")
     if theta is None:
         symbols = []
         for layer, (rows, cols) in enumerate(arch.layer_shapes, start=1):
@@ -369,42 +374,6 @@ def _exact(t):
     if isinstance(t, (complex, np.complexfloating)):
         return sympy.Float(t.real) + sympy.I * sympy.Float(t.imag)
     raise TypeError(f"parameters must be numbers or sympy expressions, got {t!r}")
-
-
-def expansion_terms(arch: Architecture, symbolic: bool = True) -> int:
-    """An upper bound for the number of terms :func:`output_polynomials` meets while expanding.
-
-    Layer by layer: a neuron's input is a sum of (incoming width) terms, each a
-    polynomial with at most ``T`` terms; ``sigma`` of degree ``a`` raises that to at most
-    ``binom(T + a, a)`` terms (``binom(T + a - 1, a)`` for ``z^a``). With numeric weights a polynomial of degree ``e`` in ``n``
-    variables also has at most ``binom(e + n, n)`` terms. Computed before anything is
-    expanded, so that a too-large expansion is refused at once.
-
-    Examples
-    --------
-    >>> expansion_terms(Architecture((2, 1, 1)))                # v (a x + b y)^2: 3 terms
-    3
-    >>> expansion_terms(Architecture((2, 2, 2, 2, 1), 3)) > MAX_SYMBOLIC_TERMS
-    True
-    """
-    import math
-
-    arch = _as_architecture(arch)
-    n, a = arch.widths[0], arch.activation.degree
-    cap = 10**30
-    terms, degree = 1, 0  # of one input coordinate: x_i
-    for i, (rows, cols) in enumerate(arch.layer_shapes):
-        terms = min(cap, cols * terms + (1 if arch.bias else 0))
-        degree = max(degree, 1) if i == 0 else degree
-        if not symbolic:
-            terms = min(terms, math.comb(degree + n, n))
-        if i < arch.depth - 1:
-            grow = terms + a - 1 if arch.activation.is_monomial else terms + a
-            terms = min(cap, math.comb(grow, a) if terms < 10**6 else cap)
-            degree *= a
-            if not symbolic:
-                terms = min(terms, math.comb(degree + n, n))
-    return int(terms)
 
 
 def polynomials_latex(arch: Architecture, theta=None) -> list[str]:

@@ -101,3 +101,93 @@ def test_rescaling_a_hidden_neuron_keeps_the_function(widths, r, bias, t, seed):
     assert not np.allclose(moved, theta)
     np.testing.assert_allclose(evaluate(arch, moved, X), evaluate(arch, theta, X),
                                rtol=1e-9, atol=1e-9)
+
+
+# -- degrees, counts and limits --------------------------------------------------------
+from nagviz.architecture import (jacobian_minor_degree, parse_widths,  # noqa: E402
+                                 symbolic_expansion_work)
+
+
+def _brute_force_degrees(exps, bias, depth):
+    """The definition, enumerated: S_1 = {1} (or {0, 1}), S_{i+1} = U_k k-fold sums of S_i."""
+    degrees = {0, 1} if bias else {1}
+    for _ in range(depth - 1):
+        sums = [{0}]
+        for _k in range(max(exps)):
+            sums.append({a + b for a in sums[-1] for b in degrees})
+        degrees = set().union(*(sums[k] for k in exps)) | ({0} if bias else set())
+    return tuple(sorted(degrees))
+
+
+@settings(max_examples=120, deadline=None)
+@given(exps=st.sets(st.integers(0, 9), min_size=1, max_size=4).filter(lambda s: max(s) >= 1),
+       bias=st.booleans(), depth=st.integers(1, 4), d0=st.integers(1, 4))
+def test_output_degrees_match_the_definition(exps, bias, depth, d0):
+    text = " + ".join(f"z^{k}" for k in sorted(exps))
+    arch = Architecture((d0,) + (2,) * (depth - 1) + (1,), text, bias=bias)
+    degrees = _brute_force_degrees(sorted(exps), bias, depth)
+    assert arch.output_degrees == degrees
+    assert arch.output_degree == max(degrees)
+    assert arch.monomials_per_output == sum(math.comb(e + d0 - 1, d0 - 1) for e in degrees)
+    if arch.monomials_per_output < 5000:
+        assert len(arch.monomials()) == arch.monomials_per_output
+
+
+def test_counts_with_gaps_use_exact_sums():
+    # z^7 + z: degrees 1 modulo 6; three inputs make the Lagrange-interpolated sum nontrivial
+    arch = Architecture((3, 2, 2, 2, 1), "z^7 + z")
+    degrees = _brute_force_degrees([1, 7], False, 4)
+    assert arch.output_degrees == degrees and len(degrees) > 2 * 3 + 2
+    assert arch.monomials_per_output == sum(math.comb(e + 2, 2) for e in degrees)
+
+
+@pytest.mark.parametrize("bad, fragment", [
+    (b"3,2,1", "not bytes"), ({3: 1, 2: 1}, "ordered"), (np.array([[3, 2, 1]]), "flat"),
+    ((3, 2, 10**7), "too large"), ((3,) * 1002, "at most 1000 layers"),
+])
+def test_more_bad_widths(bad, fragment):
+    with pytest.raises(InvalidArchitectureError, match=fragment):
+        Architecture(bad)
+
+
+def test_widths_accept_numpy_and_integral_floats():
+    assert parse_widths(np.array([3, 2, 1])) == (3, 2, 1)
+    assert parse_widths([3.0, np.int64(2), 1]) == (3, 2, 1)
+    assert parse_widths(iter([2, 2, 1])) == (2, 2, 1)
+
+
+def test_monomial_exponents_many_variables_and_limits():
+    exps = monomial_exponents(3000, 1)  # the recursive version overflowed the stack
+    assert len(exps) == 3000 and exps[0][0] == 1 and exps[-1][-1] == 1
+    assert monomial_exponents(4, 0) == [(0, 0, 0, 0)]
+    with pytest.raises(ValueError, match="exhaust memory"):
+        monomial_exponents(50, 10)
+    with pytest.raises(ValueError, match="n_vars"):
+        monomial_exponents(0, 2)
+
+
+def test_long_repr_fits_on_a_screen():
+    text = repr(Architecture((3,) + (2,) * 500 + (1,)))
+    assert len(text) < 120 and "494 more" in text  # 502 widths, 8 shown
+
+
+@pytest.mark.parametrize("widths, r, bias", [((1, 1, 1), 2, False), ((2, 1, 1), 3, True),
+                                             ((1, 1, 1, 1), 2, False), ((1, 2, 1), "z^3+z", True)])
+def test_jacobian_minor_degree_bounds_the_true_entry_degree(widths, r, bias):
+    """Against sympy: the total degree of the output in weights and inputs, minus one."""
+    import sympy
+
+    from nagviz import output_polynomials
+
+    arch = Architecture(widths, r, bias=bias)
+    (f,) = output_polynomials(arch)
+    total = sympy.Poly(f, *sorted(f.free_symbols, key=str)).total_degree()
+    # no cancellation in these small cases: the bound is attained
+    assert jacobian_minor_degree(arch, 1) == total - 1
+    assert jacobian_minor_degree(arch, 3, sketched=True) == 3 * (total - 1 + 2)
+
+
+def test_symbolic_work_grows_with_the_network():
+    small, deep = Architecture((2, 2, 1)), Architecture((2, 2, 2, 1))
+    assert symbolic_expansion_work(small) < symbolic_expansion_work(deep)
+    assert symbolic_expansion_work(deep, symbolic=False) <= symbolic_expansion_work(deep)

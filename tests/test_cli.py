@@ -57,3 +57,17 @@ def test_limit_is_configurable(monkeypatch):
     env = dict(os.environ, NAGVIZ_MAX_WORK="100")
     out = run("dim", "3,5,1", env=env)
     assert out.returncode == 2 and "limit of 1.00e+02" in out.stderr
+
+
+@pytest.mark.parametrize("extra", [["--max-work", "1e9"], ["--max-work", "1_000_000_000"],
+                                   ["--seed", str(2**64 - 1)], ["--trials", "3"],
+                                   ["--trials", "1e1"]])
+def test_numbers_in_every_ordinary_spelling_are_accepted(extra, capsys):
+    assert main(["dim", "3,2,1", "--json", *extra]) == 0
+    assert json.loads(capsys.readouterr().out)["dimension"] == 5
+
+
+def test_exact_answer_for_a_rescaled_activation(capsys):
+    """b*sigma(a*z) has the dimension of sigma: the refusal message's advice is right."""
+    assert main(["dim", "2,2,1", "--activation", "4*z^3 + 2*z^2", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["dimension"] == 6  # as for z^3 + z^2
