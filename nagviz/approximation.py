@@ -24,7 +24,7 @@ Examples
 >>> a
 PolynomialApproximation(relu, degree 8, chebyshev on [-1.0, 1.0]): max error 0.0335, L2 error 0.0228
 >>> round(float(a(0.5)), 3)
-0.491
+0.517
 """
 
 from __future__ import annotations
