@@ -173,9 +173,10 @@ class LightningAttention(Model):
         return self.layers * (T * (2 * a * d + d * d) + T * T * (a + d))
 
     def describe(self) -> str:
-        """``"lightning attention, 1 layer(s), d = 3, a = 2, 3 tokens"``."""
-        return (f"lightning attention, {self.layers} layer(s), d = {self.token_dim}, "
-                f"a = {self.attention_dim}, {self.tokens} tokens")
+        """``"lightning attention, 1 layer, d = 3, a = 2, 3 tokens"``."""
+        return (f"lightning attention, {self.layers} layer{'s' if self.layers > 1 else ''}, "
+                f"d = {self.token_dim}, a = {self.attention_dim}, {self.tokens} "
+                f"token{'s' if self.tokens > 1 else ''}")
 
     def identity(self) -> dict:
         return {"layers": self.layers, "token_dim": self.token_dim,
