@@ -54,6 +54,8 @@ __all__ = [
     "cnn_dimension",
     "end_to_end_filter",
     "strided_end_to_end_filter",
+    "real_factorization",
+    "lcn_fills_reals",
     "lcn_jacobian_mod_p",
     "split_filters",
 ]
@@ -416,6 +418,78 @@ def strided_end_to_end_filter(filters, strides) -> np.ndarray:
         out = np.convolve(out, spread)
         spacing *= int(s)
     return out
+
+
+def lcn_fills_reals(filter_sizes) -> bool:
+    """Whether a stride-one LCN reaches almost every real filter of its length.
+
+    Over ``C`` every filter factors, so the function space always fills its space. Over
+    ``R`` a factor of odd degree ``k_i - 1`` (an even filter size) must contain a real
+    root; a filter whose real roots are too few to go round is out of reach, and those
+    filters form an open set unless at most one filter size is even.
+
+    Examples
+    --------
+    >>> lcn_fills_reals((3, 2, 3)), lcn_fills_reals((2, 2)), lcn_fills_reals((3, 2, 4))
+    (True, False, False)
+    """
+    return sum(1 for k in filter_sizes if (int(k) - 1) % 2 == 1) <= 1
+
+
+def real_factorization(target, filter_sizes, tol: float = 1e-7):
+    """Real filters of the given sizes whose product is ``target``, or None if none exist.
+
+    The roots of ``target`` (as a polynomial, ``target[m]`` the coefficient of ``t^m``)
+    must be shared out so that factor ``i`` gets ``k_i - 1`` of them and every complex
+    root goes with its conjugate: possible exactly when the number of complex-conjugate
+    pairs is at most ``sum floor((k_i - 1) / 2)``.
+
+    Parameters
+    ----------
+    target : 1-D array of length ``sum k_i - L + 1``, last entry nonzero
+    filter_sizes : sequence of int
+    tol : float
+        Roots with ``|imaginary part|`` below ``tol`` count as real.
+
+    Returns
+    -------
+    list of 1-D arrays or None
+        The filters (leading coefficient of the target on the first), or None when the
+        target is not reachable over the reals.
+
+    Examples
+    --------
+    >>> [w.round(6).tolist() for w in real_factorization([-1.0, 0.0, 1.0], (2, 2))]   # t^2 - 1
+    [[1.0, 1.0], [-1.0, 1.0]]
+    >>> real_factorization([1.0, 0.0, 1.0], (2, 2)) is None     # t^2 + 1: no real root
+    True
+    """
+    target = np.asarray(target, dtype=float)
+    sizes = tuple(int(k) for k in filter_sizes)
+    if target.ndim != 1 or len(target) != sum(sizes) - len(sizes) + 1:
+        raise ValueError(f"filters {sizes} multiply to a filter of length "
+                         f"{sum(sizes) - len(sizes) + 1}, got {target.shape}")
+    if target[-1] == 0:
+        raise ValueError("the target's last coefficient must be nonzero (its degree is fixed)")
+    roots = np.roots(target[::-1])
+    real = sorted(r.real for r in roots if abs(r.imag) < tol)
+    pairs = sorted((r for r in roots if r.imag >= tol), key=lambda r: (r.real, r.imag))
+    degrees = [k - 1 for k in sizes]
+    if len(pairs) > sum(e // 2 for e in degrees):
+        return None
+    filters = []
+    for e in degrees:
+        take = min(e // 2, len(pairs))
+        mine, pairs = pairs[:take], pairs[take:]
+        coeffs = np.array([1.0])
+        for r in mine:
+            coeffs = np.convolve(coeffs, [abs(r) ** 2, -2 * r.real, 1.0])
+        for r in real[:e - 2 * take]:
+            coeffs = np.convolve(coeffs, [-r, 1.0])
+        real = real[e - 2 * take:]
+        filters.append(coeffs)
+    filters[0] = filters[0] * target[-1]
+    return filters
 
 
 def cnn_evaluate(cnn, theta, X) -> np.ndarray:

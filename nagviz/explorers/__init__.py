@@ -42,3 +42,13 @@ from .singularities import (  # noqa: E402  (notebook 05)
 
 __all__ += ["RankPathExplorer", "SingularSliceExplorer", "VoronoiExplorer",
             "CriticalVersusBestExplorer", "TrainingExplorer"]
+
+from .beyond import (  # noqa: E402  (notebook 06)
+    ApproximationExplorer,
+    AttentionExplorer,
+    FilterFactorExplorer,
+    ReLURegionsExplorer,
+)
+
+__all__ += ["FilterFactorExplorer", "AttentionExplorer", "ReLURegionsExplorer",
+            "ApproximationExplorer"]
