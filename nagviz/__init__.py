@@ -22,6 +22,9 @@ atlas, sample_complexity, degree
 singularities, training, cnn
     Tangent ranks along paths to subnetworks, Voronoi cells, gradient descent and
     Levenberg-Marquardt runs, and small convolutional networks.
+attention, relu, approximation
+    Beyond the MLP: lightning self-attention (a model family), linear regions of ReLU
+    networks, polynomial approximation of ReLU and tanh.
 explorers, theme
     Interactive views (ipywidgets + plotly) and the shared look; loaded on first use.
 exercises
@@ -86,7 +89,8 @@ __all__ = [
 
 # Submodules that import heavier libraries are loaded on first attribute access.
 _LAZY_SUBMODULES = {"exercises", "explorers", "theme", "training", "singularities", "cnn",
-                    "atlas", "sample_complexity", "degree", "neuromanifolds"}
+                    "atlas", "sample_complexity", "degree", "neuromanifolds",
+                    "attention", "relu", "approximation"}
 
 
 def __getattr__(name):

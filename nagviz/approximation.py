@@ -168,6 +168,8 @@ class PolynomialApproximation:
 
         coeffs = [Fraction(round(float(c), digits)).limit_denominator(10 ** digits)
                   for c in self.coefficients]
+        while len(coeffs) > 2 and coeffs[-1] == 0:   # a top coefficient lost to rounding
+            coeffs.pop()
         return Activation(tuple(coeffs))
 
 

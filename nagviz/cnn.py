@@ -56,6 +56,7 @@ __all__ = [
     "strided_end_to_end_filter",
     "real_factorization",
     "lcn_fills_reals",
+    "reachable_fraction",
     "lcn_jacobian_mod_p",
     "split_filters",
 ]
@@ -490,6 +491,23 @@ def real_factorization(target, filter_sizes, tol: float = 1e-7):
         filters.append(coeffs)
     filters[0] = filters[0] * target[-1]
     return filters
+
+
+def reachable_fraction(filter_sizes, n_targets: int = 2000, seed=0) -> float:
+    """The fraction of random real filters (i.i.d. Gaussian coefficients) that a real
+    stride-one LCN with these filter sizes computes exactly (:func:`real_factorization`).
+
+    Examples
+    --------
+    >>> reachable_fraction((3, 3, 3), 200), reachable_fraction((2, 2), 200) < 1
+    (1.0, True)
+    """
+    sizes = tuple(int(k) for k in filter_sizes)
+    rng = np.random.default_rng(seed)
+    length = sum(sizes) - len(sizes) + 1
+    hits = sum(real_factorization(rng.standard_normal(length), sizes) is not None
+               for _ in range(int(n_targets)))
+    return hits / int(n_targets)
 
 
 def cnn_evaluate(cnn, theta, X) -> np.ndarray:

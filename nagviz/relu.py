@@ -125,14 +125,37 @@ class ReLUNetwork:
     def hidden_neurons(self) -> int:
         return sum(self.widths[1:-1])
 
-    def __call__(self, X) -> np.ndarray:
-        """The network's values at points ``X`` of shape (N, 2)."""
+    def __call__(self, X, activation=None) -> np.ndarray:
+        """The network's values at points ``X`` of shape (N, 2).
+
+        ``activation`` replaces ReLU by another function (e.g. a polynomial approximation
+        from :func:`nagviz.approximation.approximate`), with the same weights.
+
+        Examples
+        --------
+        >>> net = ReLUNetwork((2, 1, 1), (np.array([[1.0, 1.0]]), np.array([[2.0]])),
+        ...                   (np.zeros(1), np.zeros(1)))
+        >>> net([[1.0, 2.0], [-1.0, -2.0]]).ravel().tolist()
+        [6.0, 0.0]
+        >>> net([[1.0, 2.0]], activation=np.square).ravel().tolist()
+        [18.0]
+        """
+        sigma = (lambda z: np.maximum(z, 0.0)) if activation is None else activation
         h = np.asarray(X, dtype=float)
         for i, (W, b) in enumerate(zip(self.weights, self.biases)):
             h = h @ W.T + b
             if i < len(self.weights) - 1:
-                h = np.maximum(h, 0.0)
+                h = sigma(h)
         return h
+
+    def preactivation_range(self, X) -> float:
+        """The largest ``|pre-activation|`` of a hidden neuron over the points ``X``."""
+        h, top = np.asarray(X, dtype=float), 0.0
+        for W, b in zip(self.weights[:-1], self.biases[:-1]):
+            h = h @ W.T + b
+            top = max(top, float(np.abs(h).max()))
+            h = np.maximum(h, 0.0)
+        return top
 
     def activation_pattern(self, X) -> np.ndarray:
         """Boolean array (N, hidden neurons): which hidden neurons are on at each point."""
