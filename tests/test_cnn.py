@@ -236,3 +236,33 @@ def test_invalid_strides_explain_themselves():
         CNNArchitecture((3, 2), strides=2)
     with pytest.raises(ValueError, match="strides"):
         strided_end_to_end_filter([[1, 2]], (1, 2))
+
+
+# -- real factorization --------------------------------------------------------------------
+
+@pytest.mark.parametrize("sizes", [(3, 3, 3), (3, 2, 4), (2, 2), (4, 2), (5, 3), (2, 2, 2), (1, 4, 3)])
+def test_lcn_fills_the_reals_exactly_when_random_filters_are_all_reached(sizes):
+    from nagviz.cnn import lcn_fills_reals, reachable_fraction
+
+    fraction = reachable_fraction(sizes, 600, seed=3)
+    if lcn_fills_reals(sizes):
+        assert fraction == 1.0
+    else:
+        assert fraction < 0.95
+    # the count of even sizes decides
+    assert lcn_fills_reals(sizes) == (sum(k % 2 == 0 for k in sizes) <= 1)
+
+
+def test_real_factorization_builds_real_factors_of_the_right_sizes():
+    from nagviz.cnn import real_factorization
+
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        target = rng.standard_normal(7)
+        factors = real_factorization(target, (3, 3, 3))      # always possible: fills
+        assert factors is not None and [len(w) for w in factors] == [3, 3, 3]
+        np.testing.assert_allclose(end_to_end_filter(factors), target, atol=1e-8)
+    with pytest.raises(ValueError, match="length 5"):
+        real_factorization([1.0, 2.0], (3, 3))
+    with pytest.raises(ValueError, match="nonzero"):
+        real_factorization([1.0, 2.0, 0.0], (2, 2))

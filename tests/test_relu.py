@@ -72,3 +72,16 @@ def test_bad_input():
         grid_region_count(ReLUNetwork.random((2, 2, 1), seed=0), resolution=1)
     with pytest.raises(ValueError, match="one hidden layer"):
         shallow_region_count(ReLUNetwork.random((2, 2, 2, 1), seed=0))
+
+
+def test_replacing_relu_by_its_polynomial_approximation_closes_the_gap():
+    from nagviz.approximation import approximate
+
+    net = ReLUNetwork.random((2, 6, 1), seed=5)
+    X = np.random.default_rng(0).uniform(-1, 1, (500, 2))
+    reach = net.preactivation_range(X)
+    W, b = net.weights[0], net.biases[0]
+    assert reach == pytest.approx(np.abs(X @ W.T + b).max())
+    gaps = [np.abs(net(X) - net(X, activation=approximate("relu", n, interval=(-reach, reach)))).max()
+            for n in (4, 16, 64)]
+    assert gaps[0] > gaps[1] > gaps[2] and gaps[2] < 0.02 * np.abs(net(X)).max()

@@ -246,9 +246,10 @@ class ReLURegionsExplorer(Explorer):
     static_control = "width"
     static_values = (1, 2, 4, 6, 8, 10)
     box = (-3.0, 3.0, -3.0, 3.0)
-    resolution = 240
+    resolution = 200
     max_width = 10
-    seeds = 4
+    seeds = 3
+    slow = True
 
     def make_controls(self):
         import ipywidgets as w
