@@ -129,5 +129,10 @@ def test_approximation_slider_shrinks_the_error():
     curve = trace(fig, "least squares, degree 32")
     x = np.array(curve.x)
     assert np.abs(np.array(curve.y) - np.maximum(x, 0)).max() == pytest.approx(err32[0], rel=1e-6)
+    assert "(2, 8, 1) network" in e._info.value
+    gap32 = e.data()["network_gap"]
+    e.controls["degree"].value = 4
+    assert e.data()["network_gap"] > 3 * gap32          # the network gap closes with the degree
+    e.controls["degree"].value = 32
     e.controls["target"].value = "tanh"
     assert "tanh" in fig.layout.title.text and max(trace(fig, "this degree").y) < 1e-10

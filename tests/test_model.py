@@ -39,6 +39,7 @@ FAMILIES = {
     "attention": LightningAttention(1, 2, 1, tokens=2),
     "attention a=d": LightningAttention(1, 2, 2, tokens=2),
     "attention two layers": LightningAttention(2, 1, 1, tokens=2),
+    "attention a>d": LightningAttention(1, 2, 3, tokens=2),
 }
 MODELS = [pytest.param(m, id=name) for name, m in FAMILIES.items()]
 
