@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -31,6 +33,11 @@ def test_every_explorer_has_a_question_a_static_slider_and_matching_defaults(cls
     assert [s.label for s in steps] == [str(v) for v in cls.static_values]
 
 
+def _snapshot(fig):
+    return json.dumps([fig.layout.title.text] + [t.to_plotly_json() for t in fig.data],
+                      sort_keys=True, default=str)
+
+
 @pytest.mark.parametrize("cls", ALL, ids=lambda c: c.__name__)
 def test_every_control_updates_the_figure_in_place(cls):
     e = cls()
@@ -38,11 +45,16 @@ def test_every_control_updates_the_figure_in_place(cls):
     fig = e.figure_widget
     for name, control in e.controls.items():
         options = getattr(control, "options", None)
-        values = list(options) if options else [control.max, control.min]
-        before = fig.layout.title.text
-        for value in values + [control.value]:
+        start = control.value
+        values = [v for v in (list(options) if options else [control.max, control.min]) if v != start]
+        before = _snapshot(fig)
+        changed = False
+        for value in values:
             control.value = value
-        assert e.figure_widget is fig and fig.layout.title.text == before or name == "seed"
+            changed |= _snapshot(fig) != before
+        assert changed, f"moving {name} did not change the figure"
+        control.value = start                     # and back: the same figure again
+        assert e.figure_widget is fig and _snapshot(fig) == before, name
 
 
 # -- filters ---------------------------------------------------------------------------------
