@@ -39,6 +39,10 @@ Infrastructure
     (matplotlib figures of results: ``result.plot()``), ``explorers`` and ``theme``
     (interactive views, loaded on first use), ``exercises`` (answer checks and hints).
     Modules whose names start with ``_`` are shared internals.
+Beyond the MLP
+    ``attention`` (lightning self-attention, a model family), ``relu`` (linear regions of
+    ReLU networks), ``approximation`` (polynomial approximation of ReLU and tanh); ``cnn``
+    with strides -- notebook 06.
 
 All modules except ``explorers``, ``theme`` and ``plotting`` are pure mathematics: no
 plotting imports.
@@ -107,7 +111,7 @@ _LAZY_SUBMODULES = {"exercises", "explorers", "theme", "training", "singularitie
                     "critical_versus_best", "neurovariety_221", "rank_one_trap",
                     "inner_products", "optimization", "best_approximation",
                     "subnetwork_experiment", "experiments", "cache", "model", "jacobian_rank",
-                    "sweeps"}
+                    "sweeps", "attention", "relu", "approximation"}
 
 
 def __getattr__(name):

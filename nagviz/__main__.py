@@ -437,6 +437,10 @@ def main(argv=None) -> int:
     3,3,5,6
     0
     """
+    from ._cli_families import handles, run as run_family
+
+    if handles(sys.argv[1:] if argv is None else argv):   # dim --cnn / --attention
+        return run_family(sys.argv[1:] if argv is None else argv)
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)

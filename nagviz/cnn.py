@@ -1,16 +1,19 @@
-"""One-dimensional polynomial convolutional networks (stride one, one channel).
+"""One-dimensional polynomial convolutional networks (one channel, any strides).
 
-A :class:`CNNArchitecture` with filter sizes ``(k_1, ..., k_L)`` maps a signal
-``x = (x_1, ..., x_n)`` through ``L`` convolutions (cross-correlations, stride one, no
-padding), with the polynomial activation ``sigma`` after every layer but the last:
+A :class:`CNNArchitecture` with filter sizes ``(k_1, ..., k_L)`` and strides
+``(s_1, ..., s_L)`` maps a signal ``x = (x_0, ..., x_{n-1})`` through ``L`` convolutions
+(cross-correlations, no padding), with the polynomial activation ``sigma`` after every
+layer but the last:
 
-    ``h_1[j] = sum_m w_1[m] x[j + m]``,  ``h_i[j] = sum_m w_i[m] sigma(h_{i-1})[j + m]``.
+    ``h_1[j] = sum_m w_1[m] x[s_1 j + m]``,  ``h_i[j] = sum_m w_i[m] sigma(h_{i-1})[s_i j + m]``.
 
-With the shortest input, ``n = k_1 + ... + k_L - (L - 1)``, there is exactly one output.
+The default input length is the shortest that gives exactly one output; with stride one
+everywhere it is ``n = k_1 + ... + k_L - (L - 1)``.
 
 * **Linear** (``sigma(z) = z``): composing cross-correlations multiplies the filters as
   polynomials, so the end-to-end filter is the product ``w_1(t) w_2(t) ... w_L(t)``
-  (:func:`end_to_end_filter`). The function space is the set of polynomials of degree
+  (:func:`end_to_end_filter`); with strides it is ``w_1(t) w_2(t^{s_1})
+  w_3(t^{s_1 s_2}) ...`` (:func:`strided_end_to_end_filter`). The function space is the set of polynomials of degree
   ``n - 1`` that factor with factors of degrees ``k_i - 1``; it has dimension
   ``k_1 + ... + k_L - (L - 1)``: one scaling per factor is lost, except the last.
 * **Polynomial**: each output is a polynomial in ``x_1..x_n``; the network is an MLP
@@ -50,6 +53,10 @@ __all__ = [
     "cnn_jacobian_float",
     "cnn_dimension",
     "end_to_end_filter",
+    "strided_end_to_end_filter",
+    "real_factorization",
+    "lcn_fills_reals",
+    "reachable_fraction",
     "lcn_jacobian_mod_p",
     "split_filters",
 ]
@@ -57,7 +64,7 @@ __all__ = [
 
 @dataclass(frozen=True, init=False)
 class CNNArchitecture(Model):
-    """A stride-one, single-channel 1-D convolutional network with a polynomial activation.
+    """A single-channel 1-D convolutional network with a polynomial activation.
 
     Parameters
     ----------
@@ -67,9 +74,12 @@ class CNNArchitecture(Model):
         ``1`` gives a linear convolutional network (LCN); ``2`` means ``z^2``; a string
         such as ``"z^3 + z^2"`` a general polynomial.
     input_length : int, optional
-        Length ``n`` of the input signal; at least ``k_1 + ... + k_L - (L - 1)`` (the
-        default), which gives one output. Longer inputs give ``n - sum(k_i - 1)``
-        outputs, shifted copies of each other.
+        Length ``n`` of the input signal; at least the shortest length that gives one
+        output (the default; ``k_1 + ... + k_L - (L - 1)`` for stride one). Longer inputs
+        give more outputs, shifted copies of each other.
+    strides : sequence of int, optional
+        ``(s_1, ..., s_L)``, each at least 1; default all ones. Layer ``i`` computes
+        ``y[j] = sum_m w_i[m] x[s_i j + m]``.
 
     Examples
     --------
@@ -80,13 +90,17 @@ class CNNArchitecture(Model):
     (9, 7, 1, 7)
     >>> CNNArchitecture((3, 3), "z^3 + z^2").ambient_dimension   # quadrics + cubics in 5 variables
     50
+    >>> s = CNNArchitecture((2, 2), strides=(2, 1))   # w_1(t) w_2(t^2): 4 taps, 4 inputs
+    >>> s, s.input_length
+    (CNNArchitecture(filter_sizes=(2, 2), activation='z', strides=(2, 1)), 4)
     """
 
     filter_sizes: tuple[int, ...]
     activation: Activation
     input_length: int
+    strides: tuple[int, ...]
 
-    def __init__(self, filter_sizes, activation=1, input_length=None):
+    def __init__(self, filter_sizes, activation=1, input_length=None, strides=None):
         try:
             sizes = tuple(filter_sizes)
         except TypeError:
@@ -106,7 +120,8 @@ class CNNArchitecture(Model):
             act = Activation.coerce(activation)
         except InvalidActivationError as exc:
             raise InvalidArchitectureError(str(exc)) from None
-        shortest = sum(sizes) - (len(sizes) - 1)
+        steps = _check_strides(strides, len(sizes))
+        shortest = _shortest_input(sizes, steps)
         if input_length is not None and (isinstance(input_length, bool) or not isinstance(
                 input_length, (Integral, np.integer))):
             raise InvalidArchitectureError(
@@ -118,13 +133,26 @@ class CNNArchitecture(Model):
         object.__setattr__(self, "filter_sizes", sizes)
         object.__setattr__(self, "activation", act)
         object.__setattr__(self, "input_length", n)
+        object.__setattr__(self, "strides", steps)
 
     def __repr__(self) -> str:
         extra = ""
-        if self.input_length != sum(self.filter_sizes) - self.depth + 1:
+        if self.input_length != self.shortest_input_length:
             extra = f", input_length={self.input_length}"
+        if self.has_strides:
+            extra += f", strides={self.strides}"
         return (f"CNNArchitecture(filter_sizes={self.filter_sizes}, "
                 f"activation={str(self.activation)!r}{extra})")
+
+    @property
+    def shortest_input_length(self) -> int:
+        """The shortest input that gives one output (the default input length)."""
+        return _shortest_input(self.filter_sizes, self.strides)
+
+    @property
+    def has_strides(self) -> bool:
+        """Whether some stride exceeds one."""
+        return any(s > 1 for s in self.strides)
 
     @property
     def depth(self) -> int:
@@ -142,10 +170,16 @@ class CNNArchitecture(Model):
 
     @property
     def layer_lengths(self) -> tuple[int, ...]:
-        """Signal lengths ``(n, n - k_1 + 1, ..., output_length)``."""
+        """Signal lengths ``(n, (n - k_1) // s_1 + 1, ..., output_length)``.
+
+        Examples
+        --------
+        >>> CNNArchitecture((3, 2), input_length=9, strides=(2, 1)).layer_lengths
+        (9, 4, 3)
+        """
         lengths = [self.input_length]
-        for k in self.filter_sizes:
-            lengths.append(lengths[-1] - k + 1)
+        for k, s in zip(self.filter_sizes, self.strides):
+            lengths.append((lengths[-1] - k) // s + 1)
         return tuple(lengths)
 
     @property
@@ -203,13 +237,15 @@ class CNNArchitecture(Model):
         """``"filters (3, 2, 4), activation z"`` (and the input length when it is not the
         shortest)."""
         text = f"filters {self.filter_sizes}, activation {self.activation}"
-        if self.input_length != sum(self.filter_sizes) - self.depth + 1:
+        if self.has_strides:
+            text += f", strides {self.strides}"
+        if self.input_length != self.shortest_input_length:
             text += f", input length {self.input_length}"
         return text
 
     def identity(self) -> dict:
-        return {"filter_sizes": list(self.filter_sizes), "activation": str(self.activation),
-                "input_length": self.input_length}
+        return {"filter_sizes": list(self.filter_sizes), "strides": list(self.strides),
+                "activation": str(self.activation), "input_length": self.input_length}
 
     def hidden_units(self) -> tuple:
         """One :class:`~nagviz.model.Unit` per filter entry (a "tap").
@@ -234,20 +270,21 @@ class CNNArchitecture(Model):
         from ._coefficient_map import ShallowKernel, TiedKernel
 
         k1, k2 = self.filter_sizes
+        s1, s2 = self.strides
         n, m = self.input_length, self.output_length
         hidden = self.layer_lengths[1]
         tie = np.zeros((hidden * n + m * hidden, k1 + k2))
         for j in range(hidden):
             for a in range(k1):
-                tie[j * n + j + a, a] = 1.0
+                tie[j * n + s1 * j + a, a] = 1.0
         for o in range(m):
             for b in range(k2):
-                tie[hidden * n + o * hidden + o + b, k1 + b] = 1.0
+                tie[hidden * n + o * hidden + s2 * o + b, k1 + b] = 1.0
         kernel = ShallowKernel(n, hidden, m, self.activation, self.monomials())
         return TiedKernel(kernel, tie)
 
     def forward(self, theta, X, ops):
-        """``h_i[j] = sum_m w_i[m] sigma(h_{i-1})[j + m]`` in the arithmetic ``ops``.
+        """``h_i[j] = sum_m w_i[m] sigma(h_{i-1})[s_i j + m]`` in the arithmetic ``ops``.
 
         Examples
         --------
@@ -260,10 +297,10 @@ class CNNArchitecture(Model):
         lengths = self.layer_lengths
         a = X
         for i in range(self.depth):
-            w, out_len = filters[f"w{i + 1}"], lengths[i + 1]
+            w, out_len, s = filters[f"w{i + 1}"], lengths[i + 1], self.strides[i]
             acc = None
             for m in range(self.filter_sizes[i]):
-                term = ops.mul(w[:, None, m, None], a[..., m:m + out_len])
+                term = ops.mul(w[:, None, m, None], a[..., m:m + s * (out_len - 1) + 1:s])
                 acc = term if acc is None else ops.add(acc, term)
             a = ops.activation(acc) if i < self.depth - 1 else acc
         return a
@@ -289,6 +326,30 @@ class CNNArchitecture(Model):
             out.append(v)
         return np.array(out).reshape(-1, self.n_parameters)
 
+
+def _check_strides(strides, depth: int) -> tuple[int, ...]:
+    if strides is None:
+        return (1,) * depth
+    try:
+        steps = tuple(strides)
+    except TypeError:
+        raise InvalidArchitectureError(
+            f"strides must be a sequence of positive integers like (1, 2), got {strides!r}") from None
+    if len(steps) != depth or any(isinstance(s, bool) or not isinstance(s, (Integral, np.integer))
+                                  or s < 1 for s in steps):
+        raise InvalidArchitectureError(
+            f"strides must be {depth} positive integers (one per filter), got {steps!r}")
+    if max(steps) > 64:
+        raise InvalidArchitectureError(f"strides must be at most 64, got {max(steps)}")
+    return tuple(int(s) for s in steps)
+
+
+def _shortest_input(sizes, strides) -> int:
+    # one output at the top; layer i needs s_i (n_i - 1) + k_i inputs for n_i outputs
+    n = 1
+    for k, s in zip(reversed(sizes), reversed(strides)):
+        n = s * (n - 1) + k
+    return n
 
 
 def _as_cnn(cnn) -> CNNArchitecture:
@@ -331,6 +392,122 @@ def end_to_end_filter(filters) -> np.ndarray:
     for w in filters:
         out = np.convolve(out, np.asarray(w))
     return out
+
+
+def strided_end_to_end_filter(filters, strides) -> np.ndarray:
+    """The filter of a strided linear network: ``w_1(t) w_2(t^{s_1}) w_3(t^{s_1 s_2}) ...``.
+
+    Layer ``i`` reads every ``s_i``-th entry of its input, so the taps of filter ``i + 1``
+    sit ``s_1 ... s_i`` input positions apart. The last stride plays no role.
+
+    Examples
+    --------
+    >>> strided_end_to_end_filter([[1, 2], [3, 4]], (2, 1)).tolist()   # (1 + 2t)(3 + 4t^2)
+    [3, 6, 4, 8]
+    >>> strided_end_to_end_filter([[1, 1], [1, -1]], (1, 1)).tolist()
+    [1, 0, -1]
+    """
+    strides = tuple(strides)
+    if len(strides) != len(filters):
+        raise ValueError(f"{len(filters)} filters need {len(filters)} strides, got {len(strides)}")
+    out = np.array([1], dtype=np.asarray(filters[0]).dtype)
+    spacing = 1
+    for w, s in zip(filters, strides):
+        w = np.asarray(w)
+        spread = np.zeros(spacing * (len(w) - 1) + 1, dtype=w.dtype)
+        spread[::spacing] = w
+        out = np.convolve(out, spread)
+        spacing *= int(s)
+    return out
+
+
+def lcn_fills_reals(filter_sizes) -> bool:
+    """Whether a stride-one LCN reaches almost every real filter of its length.
+
+    Over ``C`` every filter factors, so the function space always fills its space. Over
+    ``R`` a factor of odd degree ``k_i - 1`` (an even filter size) must contain a real
+    root; a filter whose real roots are too few to go round is out of reach, and those
+    filters form an open set unless at most one filter size is even.
+
+    Examples
+    --------
+    >>> lcn_fills_reals((3, 2, 3)), lcn_fills_reals((2, 2)), lcn_fills_reals((3, 2, 4))
+    (True, False, False)
+    """
+    return sum(1 for k in filter_sizes if (int(k) - 1) % 2 == 1) <= 1
+
+
+def real_factorization(target, filter_sizes, tol: float = 1e-7):
+    """Real filters of the given sizes whose product is ``target``, or None if none exist.
+
+    The roots of ``target`` (as a polynomial, ``target[m]`` the coefficient of ``t^m``)
+    must be shared out so that factor ``i`` gets ``k_i - 1`` of them and every complex
+    root goes with its conjugate: possible exactly when the number of complex-conjugate
+    pairs is at most ``sum floor((k_i - 1) / 2)``.
+
+    Parameters
+    ----------
+    target : 1-D array of length ``sum k_i - L + 1``, last entry nonzero
+    filter_sizes : sequence of int
+    tol : float
+        Roots with ``|imaginary part|`` below ``tol`` count as real.
+
+    Returns
+    -------
+    list of 1-D arrays or None
+        The filters (leading coefficient of the target on the first), or None when the
+        target is not reachable over the reals.
+
+    Examples
+    --------
+    >>> [w.round(6).tolist() for w in real_factorization([-1.0, 0.0, 1.0], (2, 2))]   # t^2 - 1
+    [[1.0, 1.0], [-1.0, 1.0]]
+    >>> real_factorization([1.0, 0.0, 1.0], (2, 2)) is None     # t^2 + 1: no real root
+    True
+    """
+    target = np.asarray(target, dtype=float)
+    sizes = tuple(int(k) for k in filter_sizes)
+    if target.ndim != 1 or len(target) != sum(sizes) - len(sizes) + 1:
+        raise ValueError(f"filters {sizes} multiply to a filter of length "
+                         f"{sum(sizes) - len(sizes) + 1}, got {target.shape}")
+    if target[-1] == 0:
+        raise ValueError("the target's last coefficient must be nonzero (its degree is fixed)")
+    roots = np.roots(target[::-1])
+    real = sorted(r.real for r in roots if abs(r.imag) < tol)
+    pairs = sorted((r for r in roots if r.imag >= tol), key=lambda r: (r.real, r.imag))
+    degrees = [k - 1 for k in sizes]
+    if len(pairs) > sum(e // 2 for e in degrees):
+        return None
+    filters = []
+    for e in degrees:
+        take = min(e // 2, len(pairs))
+        mine, pairs = pairs[:take], pairs[take:]
+        coeffs = np.array([1.0])
+        for r in mine:
+            coeffs = np.convolve(coeffs, [abs(r) ** 2, -2 * r.real, 1.0])
+        for r in real[:e - 2 * take]:
+            coeffs = np.convolve(coeffs, [-r, 1.0])
+        real = real[e - 2 * take:]
+        filters.append(coeffs)
+    filters[0] = filters[0] * target[-1]
+    return filters
+
+
+def reachable_fraction(filter_sizes, n_targets: int = 2000, seed=0) -> float:
+    """The fraction of random real filters (i.i.d. Gaussian coefficients) that a real
+    stride-one LCN with these filter sizes computes exactly (:func:`real_factorization`).
+
+    Examples
+    --------
+    >>> reachable_fraction((3, 3, 3), 200), reachable_fraction((2, 2), 200) < 1
+    (1.0, True)
+    """
+    sizes = tuple(int(k) for k in filter_sizes)
+    rng = np.random.default_rng(seed)
+    length = sum(sizes) - len(sizes) + 1
+    hits = sum(real_factorization(rng.standard_normal(length), sizes) is not None
+               for _ in range(int(n_targets)))
+    return hits / int(n_targets)
 
 
 def cnn_evaluate(cnn, theta, X) -> np.ndarray:

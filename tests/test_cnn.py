@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import sympy
 from hypothesis import given, settings, strategies as st
 
 from nagviz.architecture import InvalidArchitectureError
@@ -9,7 +10,7 @@ import nagviz
 from nagviz.jacobian_rank import rank_mod_p
 from nagviz.cnn import (CNNArchitecture, cnn_coefficients, cnn_dimension, cnn_evaluate,
                         cnn_jacobian_float, cnn_jacobian_mod_p, end_to_end_filter,
-                        lcn_jacobian_mod_p, split_filters)
+                        lcn_jacobian_mod_p, split_filters, strided_end_to_end_filter)
 from nagviz.jacobian_rank import rank_mod_p
 from nagviz._models import _model
 
@@ -142,3 +143,128 @@ def test_invalid_architectures_explain_themselves():
         CNNArchitecture((3, 2), input_length=3)
     with pytest.raises(ValueError, match="parameters"):
         split_filters(CNNArchitecture((3, 2)), [1.0, 2.0])
+
+
+# -- strides -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sizes, want", [((3, 2, 4), 7), ((2, 2), 3), ((4, 4, 4), 10)])
+def test_issue_lcn_values(sizes, want):
+    r = cnn_dimension(sizes)
+    assert r.dimension == want and r.filling and r.certified
+
+
+def test_strided_lengths_and_default_input():
+    c = CNNArchitecture((3, 2, 4), strides=(2, 2, 1))
+    # one output needs 4 taps of layer 3, i.e. 2*3 + 2 = 8 of layer 2, i.e. 2*7 + 3 = 17 inputs
+    assert c.input_length == 17 and c.layer_lengths == (17, 8, 4, 1)
+    assert CNNArchitecture((3, 2, 4)).strides == (1, 1, 1)
+    longer = CNNArchitecture((3, 2), input_length=11, strides=(2, 3))
+    assert longer.layer_lengths == (11, 5, 2) and longer.output_dimension == 2
+    assert longer.identity() == {"filter_sizes": [3, 2], "strides": [2, 3], "activation": "z",
+                                 "input_length": 11}
+    with pytest.raises(InvalidArchitectureError, match="at least 17"):
+        CNNArchitecture((3, 2, 4), input_length=16, strides=(2, 2, 1))
+
+
+def test_strided_evaluation_by_hand():
+    # h[j] = a x[2j] + b x[2j+1] (stride 2), then u h[0]^2 + v h[1]^2 ... on 6 inputs
+    c = CNNArchitecture((2, 2), 2, strides=(2, 1))
+    a, b, u, v = 1.5, -2.0, 0.5, 3.0
+    x = np.array([[0.3, -1.1, 2.0, 0.7]])
+    want = u * (a * x[0, 0] + b * x[0, 1]) ** 2 + v * (a * x[0, 2] + b * x[0, 3]) ** 2
+    assert cnn_evaluate(c, [a, b, u, v], x)[0, 0] == pytest.approx(want)
+
+
+def test_strided_lcn_filter_is_w1_of_t_times_w2_of_t_to_the_stride():
+    rng = np.random.default_rng(0)
+    for sizes, strides in [((3, 2, 4), (2, 2, 1)), ((2, 3), (3, 1)), ((4, 2), (1, 1))]:
+        c = CNNArchitecture(sizes, strides=strides)
+        theta = rng.standard_normal(c.n_parameters)
+        w = split_filters(c, theta)
+        # the product written with numpy polynomials in t, independent of the spreading code
+        poly = np.polynomial.Polynomial([1.0])
+        power = 1
+        for wi, s in zip(w, strides):
+            spread = np.zeros(power * (len(wi) - 1) + 1)
+            spread[::power] = wi
+            poly = poly * np.polynomial.Polynomial(spread)
+            power *= s
+        np.testing.assert_allclose(cnn_coefficients(c, theta)[0], poly.coef, atol=1e-12)
+        np.testing.assert_allclose(strided_end_to_end_filter(w, strides), poly.coef, atol=1e-12)
+
+
+def _sympy_cnn_rank(sizes, strides, act, seed=0):
+    """Jacobian rank of the coefficient map of a 1-D CNN written out in plain sympy."""
+    rng = np.random.default_rng(seed)
+    z = sympy.Symbol("z")
+    sigma = sympy.Lambda(z, sympy.sympify(act.replace("^", "**")))
+    filters = [sympy.symbols(f"w{i}_0:{k}") for i, k in enumerate(sizes)]
+    n = CNNArchitecture(sizes, strides=strides).input_length
+    xs = sympy.symbols(f"x0:{n}")
+    h = list(xs)
+    for i, (w, s) in enumerate(zip(filters, strides)):
+        length = (len(h) - len(w)) // s + 1
+        h = [sum(w[m] * h[s * j + m] for m in range(len(w))) for j in range(length)]
+        if i < len(sizes) - 1:
+            h = [sigma(e) for e in h]
+    coeffs = [c for out in h for c in sympy.Poly(sympy.expand(out), *xs).coeffs()]
+    params = [p for w in filters for p in w]
+    J = sympy.Matrix(coeffs).jacobian(params)
+    values = rng.integers(1, 1000, len(params)) * rng.choice([-1, 1], len(params))
+    return J.subs(dict(zip(params, (int(v) for v in values)))).rank()
+
+
+@pytest.mark.parametrize("sizes, strides, act, want", [
+    ((3, 3), (1, 1), "z^2", 5),          # monomial: one rescaling per hidden layer lost
+    ((3, 3), (2, 1), "z^2", 5),
+    ((2, 2, 2), (2, 2, 1), "z^2", 4),
+    ((3, 3), (1, 1), "z^3 + z^2", 6),    # generic: one-to-one, dim = #params
+    ((3, 3), (2, 1), "z^3 + z^2", 6),
+    ((2, 3), (3, 1), "z^3 + z^2", 5),
+    ((2, 2), (2, 1), "z", 3),            # strided LCN: w1(t) w2(t^2) = a rank-one 2x2 matrix
+    ((3, 2, 2), (2, 1, 1), "z", 5),
+])
+def test_polynomial_cnn_dimension_against_plain_sympy(sizes, strides, act, want):
+    engine = cnn_dimension(CNNArchitecture(sizes, act, strides=strides)).dimension
+    assert engine == _sympy_cnn_rank(sizes, strides, act) == want
+
+
+def test_invalid_strides_explain_themselves():
+    with pytest.raises(InvalidArchitectureError, match="2 positive integers"):
+        CNNArchitecture((3, 2), strides=(1,))
+    with pytest.raises(InvalidArchitectureError, match="positive integers"):
+        CNNArchitecture((3, 2), strides=(1, 0))
+    with pytest.raises(InvalidArchitectureError, match="sequence"):
+        CNNArchitecture((3, 2), strides=2)
+    with pytest.raises(ValueError, match="strides"):
+        strided_end_to_end_filter([[1, 2]], (1, 2))
+
+
+# -- real factorization --------------------------------------------------------------------
+
+@pytest.mark.parametrize("sizes", [(3, 3, 3), (3, 2, 4), (2, 2), (4, 2), (5, 3), (2, 2, 2), (1, 4, 3)])
+def test_lcn_fills_the_reals_exactly_when_random_filters_are_all_reached(sizes):
+    from nagviz.cnn import lcn_fills_reals, reachable_fraction
+
+    fraction = reachable_fraction(sizes, 600, seed=3)
+    if lcn_fills_reals(sizes):
+        assert fraction == 1.0
+    else:
+        assert fraction < 0.95
+    # the count of even sizes decides
+    assert lcn_fills_reals(sizes) == (sum(k % 2 == 0 for k in sizes) <= 1)
+
+
+def test_real_factorization_builds_real_factors_of_the_right_sizes():
+    from nagviz.cnn import real_factorization
+
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        target = rng.standard_normal(7)
+        factors = real_factorization(target, (3, 3, 3))      # always possible: fills
+        assert factors is not None and [len(w) for w in factors] == [3, 3, 3]
+        np.testing.assert_allclose(end_to_end_filter(factors), target, atol=1e-8)
+    with pytest.raises(ValueError, match="length 5"):
+        real_factorization([1.0, 2.0], (3, 3))
+    with pytest.raises(ValueError, match="nonzero"):
+        real_factorization([1.0, 2.0, 0.0], (2, 2))

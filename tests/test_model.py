@@ -13,6 +13,7 @@ import pytest
 
 import nagviz
 from nagviz._arithmetic import Duals, Floats, Residues
+from nagviz.attention import LightningAttention
 from nagviz.cnn import CNNArchitecture
 from nagviz.jacobian_rank import DEFAULT_PRIME, ArchitectureTooLargeError, rank_mod_p
 from nagviz.model import Model
@@ -32,6 +33,13 @@ FAMILIES = {
     "cnn z^2": CNNArchitecture((3, 3), 2),
     "cnn z^3+z^2": CNNArchitecture((2, 2), "z^3 + z^2"),
     "cnn long input": CNNArchitecture((2, 2), 2, input_length=5),
+    "cnn linear strides": CNNArchitecture((3, 2, 2), strides=(2, 1, 1)),
+    "cnn z^2 strides": CNNArchitecture((2, 3), 2, strides=(2, 1)),
+    "cnn z^3+z^2 strides": CNNArchitecture((2, 2), "z^3 + z^2", strides=(2, 2), input_length=6),
+    "attention": LightningAttention(1, 2, 1, tokens=2),
+    "attention a=d": LightningAttention(1, 2, 2, tokens=2),
+    "attention two layers": LightningAttention(2, 1, 1, tokens=2),
+    "attention a>d": LightningAttention(1, 2, 3, tokens=2),
 }
 MODELS = [pytest.param(m, id=name) for name, m in FAMILIES.items()]
 
@@ -113,6 +121,8 @@ def test_function_is_invariant_along_the_symmetries(model):
             assert np.abs(moved - theta).max() > 0.1  # the weights did move
     elif model.is_linear and model.activation.is_monomial:
         assert np.linalg.matrix_rank(D) == model.symmetry_dimension  # GL orbits = fibers
+    elif isinstance(model, LightningAttention):
+        assert np.linalg.matrix_rank(D) == model.symmetry_dimension  # GL(a), GL(d), rescalings
     else:
         assert D.shape[0] == 0
 
@@ -205,5 +215,7 @@ def test_hidden_units_partition_their_parameters(model):
     assert len(seen) == len(set(seen)) and all(0 <= i < model.n_parameters for i in seen)
     if isinstance(model, nagviz.Architecture):
         assert len(units) == model.hidden_neurons
-    else:
+    elif isinstance(model, CNNArchitecture):
         assert len(units) == model.n_parameters
+    else:
+        assert units == ()

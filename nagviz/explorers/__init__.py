@@ -41,3 +41,13 @@ from .training import CriticalVersusBestExplorer, TrainingExplorer  # noqa: E402
 
 __all__ += ["RankPathExplorer", "SingularSliceExplorer", "VoronoiExplorer",
             "CriticalVersusBestExplorer", "TrainingExplorer"]
+
+from .beyond import (  # noqa: E402  (notebook 06)
+    ApproximationExplorer,
+    AttentionExplorer,
+    FilterFactorExplorer,
+    ReLURegionsExplorer,
+)
+
+__all__ += ["FilterFactorExplorer", "AttentionExplorer", "ReLURegionsExplorer",
+            "ApproximationExplorer"]
