@@ -45,6 +45,7 @@ from functools import lru_cache
 import numpy as np
 import sympy
 
+from ._polynomial_systems import as_rational, solve_zero_dimensional
 from ._results import LinesRepr
 
 __all__ = [
@@ -80,17 +81,6 @@ def wilson_interval(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
     return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def _rational(x) -> sympy.Rational:
-    """A float (slider value) as the rational it was typed as: 0.1 -> 1/10."""
-    if isinstance(x, (sympy.Rational, int)):
-        return sympy.Rational(x)
-    return sympy.Rational(repr(float(x))) if np.isfinite(x) else _bad(x)
-
-
-def _bad(x):
-    raise ValueError(f"a target coordinate must be a finite number, got {x!r}")
 
 
 # ----------------------------------------------------------------------------- Gram matrices
@@ -257,62 +247,6 @@ def rank_k_normal_residual(X, target, k: int) -> float:
 
 
 # ----------------------------------------------------------------------------- ED degree
-def _standard_monomials(leading, n_vars):
-    """Monomials not divisible by any leading monomial (``None`` if infinitely many)."""
-    bounds = []
-    for i in range(n_vars):
-        pure = [m[i] for m in leading if all(m[j] == 0 for j in range(n_vars) if j != i)]
-        if not pure:
-            return None
-        bounds.append(min(pure))
-    return [e for e in itertools.product(*(range(b) for b in bounds))
-            if not any(all(e[j] >= m[j] for j in range(n_vars)) for m in leading)]
-
-
-def _solve_zero_dimensional(equations, variables, seed=0):
-    """Exact solutions of a zero-dimensional polynomial system with rational coefficients.
-
-    Returns ``(n_with_multiplicity, n_distinct, real_points, leading)``. The number of
-    complex solutions counted with multiplicity is the number of standard monomials of a
-    grevlex Groebner basis; the distinct ones are the roots of the eliminant of a random
-    linear form ``s``, and a lex basis in shape position ``x_i = g_i(s)`` carries every real
-    root of the eliminant (isolated exactly) to a real solution.
-    """
-    variables = list(variables)
-    gb = sympy.groebner(equations, *variables, order="grevlex")
-    if list(gb.exprs) == [1]:
-        return 0, 0, [], []
-    leading = [sympy.Poly(g, *variables).monoms(order="grevlex")[0] for g in gb.exprs]
-    standard = _standard_monomials(leading, len(variables))
-    if standard is None:
-        raise ValueError("the critical equations have infinitely many solutions (the target "
-                         "or the inner product is not generic)")
-    rng = np.random.default_rng(seed)
-    s = sympy.Dummy("s")
-    for _ in range(5):
-        form = [int(c) for c in rng.integers(-5, 6, size=len(variables))]
-        lex = sympy.groebner(list(gb.exprs) + [s - sum(c * v for c, v in zip(form, variables))],
-                             *variables, s, order="grevlex").fglm("lex")
-        exprs = list(lex.exprs)
-        eliminant = sympy.Poly(exprs[-1], s)
-        shape = (len(exprs) == len(variables) + 1 and all(
-            sympy.Poly(g, *variables, s).degree(v) == 1
-            and sympy.Poly(g - v, *variables).is_ground for g, v in zip(exprs, variables)))
-        if shape:
-            break
-    else:  # non-radical or no separating form found: fall back on sympy's solver
-        points = sympy.solve_poly_system(equations, *variables)
-        real = [tuple(float(sympy.re(x)) for x in p) for p in points
-                if all(abs(complex(sympy.N(x)).imag) < 1e-12 for x in p)]
-        return len(standard), len(points), real, leading
-    substitutions = [sympy.solve(g, v)[0] for g, v in zip(exprs, variables)]
-    real = []
-    for root in eliminant.real_roots():
-        value = sympy.Float(root.evalf(40), 40)
-        real.append(tuple(float(g.subs(s, value)) for g in substitutions))
-    return len(standard), eliminant.degree(), real, leading
-
-
 @dataclass(frozen=True, repr=False)
 class EDDegreeResult(LinesRepr):
     """The critical points of ``(x - u)^T G (x - u)`` on a hypersurface ``F = 0``.
@@ -395,7 +329,7 @@ def ed_degree(equation, variables, gram=None, target=None, seed: int = 0) -> EDD
     if target is None:
         rng = np.random.default_rng(seed)
         target = [sympy.Rational(int(x), 7) for x in rng.integers(-20, 21, size=n)]
-    target = tuple(_rational(t) for t in target)
+    target = tuple(as_rational(t) for t in target)
     if len(target) != n:
         raise ValueError(f"the target needs {n} coordinates, got {len(target)}")
     if equation.subs(dict(zip(variables, target))) == 0:
@@ -405,7 +339,7 @@ def ed_degree(equation, variables, gram=None, target=None, seed: int = 0) -> EDD
     eqs = [sympy.expand(equation)] + [
         sympy.expand(sum(G[i, j] * (variables[j] - target[j]) for j in range(n))
                      - lam * grad[i]) for i in range(n)]
-    total, distinct, real, _ = _solve_zero_dimensional(eqs, variables + (lam,), seed)
+    total, distinct, real, _ = solve_zero_dimensional(eqs, variables + (lam,), seed)
     real = tuple(tuple(p[:n]) for p in real)
     return EDDegreeResult(equation, variables, G, target, total, distinct, real, seed)
 
