@@ -51,7 +51,7 @@ from ._results import LinesRepr
 __all__ = [
     "CONE", "CONE_EQUATION", "CONE_VARIABLES", "EckartYoungResult", "EDDegreeResult",
     "QuadricCriticalPoints", "DiscriminantResult", "cone_slice_target", "eckart_young",
-    "ed_degree", "ed_discriminant", "gram_matrix", "quadric_ed_degree",
+    "ed_degree", "ed_discriminant", "gram_matrix", "kurtosis_gram_matrix", "quadric_ed_degree",
     "rank_k_normal_residual", "real_counts_along_path", "wilson_interval",
 ]
 
@@ -147,6 +147,26 @@ def gram_matrix(kind: str, size_or_exponents=CONE_EXPONENTS, seed: int = 0) -> s
             _moment(x + y, kind) for x, y in zip(exponents[i], exponents[j])))
     raise ValueError(f"unknown inner product {kind!r}; use 'coefficient', 'bombieri', "
                      "'gaussian', 'uniform' or 'random'")
+
+
+def kurtosis_gram_matrix(kurtosis) -> sympy.Matrix:
+    """The inner product ``E[f(x) g(x)]`` on binary quadratics for inputs ``(x, y)`` with
+    independent, symmetric coordinates of variance 1 and kurtosis ``E[x^4] = kurtosis``.
+
+    ``[[k, 0, 1], [0, 1, 0], [1, 0, k]]`` in the basis ``x^2, xy, y^2``: Gaussian inputs have
+    ``k = 3``, uniform ones ``k = 9/5``; it is positive definite exactly when ``k > 1``.
+
+    Examples
+    --------
+    >>> kurtosis_gram_matrix(3) == gram_matrix("gaussian")
+    True
+    >>> kurtosis_gram_matrix(1.8) == 9 * gram_matrix("uniform")     # rescaled inputs
+    True
+    """
+    k = as_rational(kurtosis)
+    if not k > 1:
+        raise ValueError(f"the kurtosis of a non-constant |x| is > 1 here, got {kurtosis}")
+    return sympy.Matrix([[k, 0, 1], [0, 1, 0], [1, 0, k]])
 
 
 # ----------------------------------------------------------------------------- Eckart-Young
@@ -456,11 +476,54 @@ class QuadricCriticalPoints:
         comp[:, np.arange(1, d), np.arange(d - 1)] = 1.0
         return np.linalg.eigvals(comp)
 
-    def real_counts(self, targets, tol: float = 1e-7) -> np.ndarray:
-        """The number of real critical points of each target."""
-        r = self.roots(targets)
-        scale = np.maximum(1.0, np.abs(r))
-        return (np.abs(r.imag) <= tol * scale).sum(axis=1)
+    def real_counts(self, targets) -> np.ndarray:
+        """The number of real critical points of each target (Sturm sequences, vectorised).
+
+        Counts the distinct real roots of ``P`` from the signs of the leading coefficients
+        of its Sturm sequence at ``-inf`` and ``+inf``; exact for every target off the
+        discriminant up to rounding (a few microseconds per target).
+        """
+        C = self.polynomial(targets)
+        if self.degree == 0:
+            return np.zeros(len(C), dtype=int)
+        C = C / np.abs(C).max(axis=1, keepdims=True)
+        if self.degree in (2, 4):           # closed forms: the same answer, 20 times faster
+            return _real_roots_low_degree(C)
+        chain = [C, C[:, :-1] * np.arange(self.degree, 0, -1)]
+        while chain[-1].shape[1] > 1:
+            a, b = chain[-2].copy(), chain[-1]
+            n = b.shape[1] - 1
+            for i in range(a.shape[1] - n):
+                a[:, i:i + n + 1] -= (a[:, i] / b[:, 0])[:, None] * b
+            r = -a[:, a.shape[1] - n:]
+            chain.append(r / np.maximum(np.abs(r).max(axis=1, keepdims=True), 1e-300))
+        lead = np.stack([p[:, 0] for p in chain], axis=1)
+        degrees = np.array([p.shape[1] - 1 for p in chain])
+        at_minus = lead * np.where(degrees % 2, -1.0, 1.0)
+
+        def changes(signs):
+            signs = np.sign(signs)
+            return (signs[:, 1:] * signs[:, :-1] < 0).sum(axis=1)
+
+        return changes(at_minus) - changes(lead)
+
+    def discriminant(self, targets) -> np.ndarray:
+        """The discriminant of ``P`` in ``lam`` for each target (vectorised): negative
+        where an odd number of pairs of critical points is complex, zero where two meet."""
+        C = self.polynomial(targets)
+        d = self.degree
+        if d < 2:
+            return np.ones(len(C))
+        if d in (2, 4):
+            return _discriminant_low_degree(C)
+        D = C[:, :-1] * np.arange(d, 0, -1)
+        S = np.zeros((len(C), 2 * d - 1, 2 * d - 1))
+        for i in range(d - 1):
+            S[:, i, i:i + d + 1] = C
+        for i in range(d):
+            S[:, d - 1 + i, i:i + d] = D
+        sign = (-1) ** (d * (d - 1) // 2)
+        return sign * np.linalg.det(S) / C[:, 0]
 
     def critical_points(self, target, tol: float = 1e-7) -> np.ndarray:
         """The real critical points of one target (rows), sorted by distance."""
@@ -476,6 +539,34 @@ class QuadricCriticalPoints:
     def __repr__(self):
         return (f"QuadricCriticalPoints(degree {self.degree}, relative eigenvalues "
                 f"{np.round(self.eigenvalues, 4).tolist()})")
+
+
+def _discriminant_low_degree(C):
+    if C.shape[1] == 3:
+        a, b, c = C.T
+        return b * b - 4 * a * c
+    a, b, c, d, e = np.ascontiguousarray(C.T)      # products, not **: pow is slow here
+    a2, b2, c2, d2, e2 = a * a, b * b, c * c, d * d, e * e
+    return (256 * a2 * a * e2 * e - 192 * a2 * b * d * e2 - 128 * a2 * c2 * e2
+            + 144 * a2 * c * d2 * e - 27 * a2 * d2 * d2 + 144 * a * b2 * c * e2
+            - 6 * a * b2 * d2 * e - 80 * a * b * c2 * d * e + 18 * a * b * c * d2 * d
+            + 16 * a * c2 * c2 * e - 4 * a * c2 * c * d2 - 27 * b2 * b2 * e2
+            + 18 * b2 * b * c * d * e - 4 * b2 * b * d2 * d - 4 * b2 * c2 * c * e + b2 * c2 * d2)
+
+
+def _real_roots_low_degree(C):
+    """Distinct real roots of quadratics or quartics (rows of ``C``), from the classical
+    discriminant conditions: a quartic with negative discriminant has 2 real roots; with
+    positive discriminant 4 when ``8ac - 3b^2 < 0`` and ``64a^3e - 16a^2c^2 + 16ab^2c -
+    16a^2bd - 3b^4 < 0``, none otherwise."""
+    disc = _discriminant_low_degree(C)
+    if C.shape[1] == 3:
+        return np.where(disc > 0, 2, np.where(disc == 0, 1, 0))
+    a, b, c, d, e = np.ascontiguousarray(C.T)
+    P = 8 * a * c - 3 * b * b
+    D = 64 * a * a * a * e - 16 * a * a * c * c + 16 * a * b * b * c - 16 * a * a * b * d \
+        - 3 * b * b * b * b
+    return np.where(disc < 0, 2, np.where((P < 0) & (D < 0), 4, 0))
 
 
 def cone_slice_target(x, y) -> np.ndarray:
