@@ -19,6 +19,9 @@ activation, architecture, parameterization, dimension
     The core: architectures, the parameterization, the exact dimension engine.
 atlas, sample_complexity, degree
     Dimension sweeps with caches, the recovery experiment, degrees and covering numbers.
+critical_points, landscapes
+    ED degrees, Eckart-Young, data discriminants; tiny loss landscapes with every
+    critical point, pure or spurious.
 singularities, training, cnn
     Tangent ranks along paths to subnetworks, Voronoi cells, gradient descent and
     Levenberg-Marquardt runs, and small convolutional networks.
@@ -80,7 +83,8 @@ __all__ = [
 
 # Submodules that import heavier libraries are loaded on first attribute access.
 _LAZY_SUBMODULES = {"exercises", "explorers", "theme", "training", "singularities", "cnn",
-                    "atlas", "sample_complexity", "degree", "neuromanifolds"}
+                    "atlas", "sample_complexity", "degree", "neuromanifolds",
+                    "critical_points", "landscapes"}
 
 
 def __getattr__(name):

@@ -616,8 +616,8 @@ class DiscriminantResult(LinesRepr):
     polynomial : sympy.Expr
         In the slice coordinates ``x, y``: real counts change only where it vanishes.
     walls : tuple of sympy.Expr
-        Its irreducible factors of odd multiplicity: the polynomial changes sign across
-        their zero sets, and the number of real critical points can change there.
+        Its irreducible factors of odd multiplicity: the number of real critical points
+        can change only across their real zero sets.
     other_factors : tuple of sympy.Expr
         Factors of even multiplicity (targets where two critical points meet without the
         count changing on either side, e.g. targets symmetric under a reflection).

@@ -42,3 +42,10 @@ from .singularities import (  # noqa: E402  (notebook 05)
 
 __all__ += ["RankPathExplorer", "SingularSliceExplorer", "VoronoiExplorer",
             "CriticalVersusBestExplorer", "TrainingExplorer"]
+
+from .critical_points import (  # noqa: E402  (notebook 04)
+    CriticalLandscapeExplorer,
+    DiscriminantExplorer,
+)
+
+__all__ += ["CriticalLandscapeExplorer", "DiscriminantExplorer"]
