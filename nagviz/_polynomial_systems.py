@@ -14,7 +14,13 @@ __all__ = ["as_rational", "solve_zero_dimensional", "standard_monomials"]
 
 
 def as_rational(x) -> sympy.Rational:
-    """A float (slider value) as the rational it was typed as: 0.1 -> 1/10."""
+    """A float (slider value) as the rational it was typed as: 0.1 -> 1/10.
+
+    Examples
+    --------
+    >>> as_rational(0.1), as_rational(3)
+    (1/10, 3)
+    """
     if isinstance(x, (sympy.Rational, int)):
         return sympy.Rational(x)
     return sympy.Rational(repr(float(x))) if np.isfinite(x) else _not_finite(x)
@@ -26,7 +32,15 @@ def _not_finite(x):
 
 
 def standard_monomials(leading, n_vars):
-    """Monomials not divisible by any leading monomial (``None`` if infinitely many)."""
+    """Monomials not divisible by any leading monomial (``None`` if infinitely many).
+
+    Examples
+    --------
+    >>> standard_monomials([(2, 0), (0, 2)], 2)       # leading terms x^2, y^2
+    [(0, 0), (0, 1), (1, 0), (1, 1)]
+    >>> standard_monomials([(1, 1)], 2) is None
+    True
+    """
     bounds = []
     for i in range(n_vars):
         pure = [m[i] for m in leading if all(m[j] == 0 for j in range(n_vars) if j != i)]
@@ -53,6 +67,13 @@ def solve_zero_dimensional(equations, variables, seed=0):
     grevlex Groebner basis; the distinct ones are the roots of the eliminant of a random
     linear form ``s``, and a lex basis in shape position ``x_i = g_i(s)`` carries every real
     root of the eliminant (isolated exactly) to a real solution.
+
+    Examples
+    --------
+    >>> x, y = sympy.symbols("x y")
+    >>> n, distinct, real, _ = solve_zero_dimensional([x**2 + y**2 - 2, x - y], (x, y))
+    >>> n, distinct, sorted(real)
+    (2, 2, [(-1.0, -1.0), (1.0, 1.0)])
     """
     variables = list(variables)
     gb = sympy.groebner(equations, *variables, order="grevlex")

@@ -274,7 +274,7 @@ class DiscriminantExplorer(Explorer):
         colors = [[0.0, "#F2F2F2"], [0.5, "#F2F2F2"], [0.5, "#F6C98A"], [1.0, "#F6C98A"]]
         traces = [
             dict(type="heatmap", x=_r(s, 3), y=_r(s, 3), z=counts.tolist(), zmin=1, zmax=5,
-                 colorscale=colors, showscale=False, name="real critical points",
+                 colorscale=colors, showscale=False, name="number of real critical points",
                  hovertemplate="x=%{x:.2f}, y=%{y:.2f}: %{z} real<extra></extra>"),
             dict(type="contour", x=_r(s, 3), y=_r(s, 3), z=_r(data["disc"], 5).tolist(),
                  contours=dict(start=0, end=0, size=1, coloring="lines"), showscale=False,
@@ -302,7 +302,7 @@ class DiscriminantExplorer(Explorer):
                  marker=dict(size=6, color=COLORS["data"])),
             dict(type="scatter3d", x=_r(P[:, 0]).tolist(), y=_r(P[:, 1]).tolist(),
                  z=_r(P[:, 2]).tolist(), mode="markers", scene="scene",
-                 name="real critical points", marker=dict(size=6, color=COLORS["teacher"],
+                 name="critical points of the target", marker=dict(size=6, color=COLORS["teacher"],
                                                           line=dict(color="black", width=1)))]
         ip = {"data": f"data with kurtosis {data['kurtosis']:.1f}",
               "coefficient": "plain coefficients", "bombieri": "Bombieri"}[data["inner_product"]]
