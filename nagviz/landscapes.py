@@ -226,7 +226,8 @@ class LandscapeResult(LinesRepr):
         return ([f"LandscapeResult: {self.network.name}",
                  f"  target {tuple(str(t) for t in self.target)}, Gram matrix "
                  f"{self.gram.tolist()}",
-                 f"  {len(self.points)} real critical points of {self.n_complex} complex "
+                 f"  {len(self.points)} real critical point{'s' * (len(self.points) != 1)} "
+                 f"of {self.n_complex} complex "
                  "(exact: sympy Groebner basis)"]
                 + [f"  {p!r}" for p in self.points])
 
