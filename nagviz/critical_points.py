@@ -530,7 +530,9 @@ class QuadricCriticalPoints:
         u = np.asarray(target, dtype=float)
         lams = self.roots(u[None])[0]
         lams = np.sort(lams[np.abs(lams.imag) <= tol * np.maximum(1, np.abs(lams))].real)
-        X = np.array([np.linalg.solve(self.G + lam * self.Q, self.G @ u) for lam in lams])
+        # a root where G + lam Q is singular belongs to a non-generic target: skipped
+        X = np.array([np.linalg.solve(self.G + lam * self.Q, self.G @ u) for lam in lams
+                      if np.linalg.cond(self.G + lam * self.Q) < 1e12])
         if len(X) == 0:
             return np.zeros((0, len(u)))
         d = np.einsum("ij,jk,ik->i", X - u, self.G, X - u)

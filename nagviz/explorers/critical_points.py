@@ -262,11 +262,16 @@ class DiscriminantExplorer(Explorer):
 
     def compute(self, inner_product, kurtosis, x, y):
         s, counts, disc, qc = _count_grid(inner_product, round(float(kurtosis), 6))
+        # targets on the axes x = 0 or y = 0 are symmetric, hence not generic (two critical
+        # points meet there without the count changing): move them off by 0.001
+        nudged = abs(float(x)) < 1e-9 or abs(float(y)) < 1e-9
+        x = 1e-3 if abs(float(x)) < 1e-9 else float(x)
+        y = 1e-3 if abs(float(y)) < 1e-9 else float(y)
         target = cone_slice_target(float(x), float(y))
         points = qc.critical_points(target)
         return dict(inner_product=inner_product, kurtosis=float(kurtosis), s=s,
                     counts=counts, disc=disc, target=target, x=float(x), y=float(y),
-                    points=points, count=len(points), degree=qc.degree)
+                    points=points, count=len(points), degree=qc.degree, nudged=nudged)
 
     def figure(self, data):
         s, counts = data["s"], data["counts"]
@@ -326,4 +331,6 @@ class DiscriminantExplorer(Explorer):
         return (f"Target $t = ({data['target'][0]:.3f},\\ {data['target'][1]:.3f},\\ "
                 f"{data['target'][2]:.3f})$: {data['count']} real critical points of "
                 f"{data['degree']} complex. Crossing the purple curve changes the real count "
-                "by two.")
+                "by two."
+                + (" (A target on an axis is not generic; it was moved off by 0.001.)"
+                   if data["nudged"] else ""))
