@@ -369,7 +369,7 @@ class DescentOutcomes(LinesRepr):
     def _lines(self):
         lines = [f"DescentOutcomes: {self.landscape.network.name}",
                  f"  {self.n_runs} runs ({len(self.seeds)} seeds {list(self.seeds)} x "
-                 f"{self.counts.shape[1] and self.n_runs // len(self.seeds)}), lr {self.lr}, "
+                 f"{self.final.shape[1]}), lr {self.lr}, "
                  f"{self.steps} steps, init N(0, {self.init_scale}^2), tolerance {self.tol}"]
         for label, k, (lo, hi), row in zip(self.labels, self.totals, self.intervals(),
                                           self.counts.T):
