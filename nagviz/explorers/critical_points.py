@@ -60,7 +60,7 @@ def _segments(starts, ends):
 
 def _panel_titles(left, right):
     return [dict(text=text, x=x, y=1.0, xref="paper", yref="paper", showarrow=False,
-                 yanchor="bottom", font=dict(size=16, color="#444"))
+                 xanchor="center", yanchor="bottom", font=dict(size=16, color="#444"))
             for text, x in ((left, 0.22), (right, 0.78))]
 
 
@@ -76,7 +76,7 @@ def _scene(lim=2.2):
                           tickvals=[-2, -1, 0, 1, 2])
     return dict(domain=dict(x=[0.53, 1.0], y=[0, 1]), xaxis=axis("a (x²)"),
                 yaxis=axis("b (xy)"), zaxis=axis("c (y²)"), aspectmode="cube",
-                camera=dict(eye=dict(x=1.5, y=-1.5, z=0.9)))
+                camera=dict(eye=dict(x=1.9, y=-1.0, z=-0.3)))
 
 
 # --------------------------------------------------------------------------- landscapes
@@ -145,6 +145,10 @@ class CriticalLandscapeExplorer(Explorer):
                 marker=dict(symbol=SYMBOLS[kind], size=15,
                             color=[_PURE if p["pure"] else _SPURIOUS for p in pts],
                             line=dict(color="black", width=1.5))))
+        traces += [dict(type="scatter", x=[None], y=[None], mode="markers", name=name,
+                        marker=dict(symbol="circle", size=12, color=color,
+                                    line=dict(color="black", width=1)))
+                   for name, color in (("pure", _PURE), ("spurious (rank drop)", _SPURIOUS))]
         a, b, c = _nappe_mesh()
         u = np.array(data["target"])
         F = [p["f"] for p in data["points"]]
@@ -170,7 +174,8 @@ class CriticalLandscapeExplorer(Explorer):
                             line=dict(color="black", width=1))))
         counts = {k: sum(p["kind"] == k for p in data["points"]) for k in KINDS}
         head = (data["error"] or
-                f"{len(data['points'])} real critical points: " + ", ".join(
+                f"{len(data['points'])} real critical point"
+                f"{'s' * (len(data['points']) != 1)}: " + ", ".join(
                     f"{n} {k}{'s' if n != 1 and k != 'maximum' else ''}".replace("maximums",
                                                                                 "maxima").replace(
                         "minimums", "minima") for k, n in counts.items() if n))
@@ -283,6 +288,7 @@ class DiscriminantExplorer(Explorer):
                  hovertemplate="x=%{x:.2f}, y=%{y:.2f}: %{z} real<extra></extra>"),
             dict(type="contour", x=_r(s, 3), y=_r(s, 3), z=_r(data["disc"], 5).tolist(),
                  contours=dict(start=0, end=0, size=1, coloring="lines"), showscale=False,
+                 colorscale=[[0, COLORS["path"]], [1, COLORS["path"]]],
                  line=dict(color=COLORS["path"], width=3), name="data discriminant",
                  showlegend=True, hoverinfo="skip"),
             dict(type="scatter", x=_r(np.cos(t)).tolist(), y=_r(np.sin(t)).tolist(),
