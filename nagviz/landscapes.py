@@ -192,7 +192,7 @@ class CriticalPoint:
 
     def __repr__(self):
         w = ", ".join(f"{x:+.4f}" for x in self.parameters)
-        return (f"CriticalPoint(w = ({w}), {self.kind}, {'pure' if self.pure else 'spurious'}, "
+        return (f"CriticalPoint(θ = ({w}), {self.kind}, {'pure' if self.pure else 'spurious'}, "
                 f"loss {self.loss:.4f}, rank dphi = {self.jacobian_rank})")
 
 
