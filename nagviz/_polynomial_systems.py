@@ -23,6 +23,8 @@ def as_rational(x) -> sympy.Rational:
     """
     if isinstance(x, (sympy.Rational, int)):
         return sympy.Rational(x)
+    if isinstance(x, sympy.Basic) and not x.is_number:
+        raise ValueError(f"expected a number, got {x!r}")
     return sympy.Rational(repr(float(x))) if np.isfinite(x) else _not_finite(x)
 
 

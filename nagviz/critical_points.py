@@ -51,7 +51,8 @@ from ._results import LinesRepr
 __all__ = [
     "CONE", "CONE_EQUATION", "CONE_VARIABLES", "EckartYoungResult", "EDDegreeResult",
     "QuadricCriticalPoints", "DiscriminantResult", "cone_slice_target", "eckart_young",
-    "ed_degree", "ed_discriminant", "gram_matrix", "kurtosis_gram_matrix", "quadric_ed_degree",
+    "data_inner_product", "ed_degree", "ed_discriminant", "gram_matrix",
+    "kurtosis_gram_matrix", "quadric_ed_degree",
     "rank_k_normal_residual", "real_counts_along_path", "wilson_interval",
 ]
 
@@ -167,6 +168,50 @@ def kurtosis_gram_matrix(kurtosis) -> sympy.Matrix:
     if not k > 1:
         raise ValueError(f"the kurtosis of a non-constant |x| is > 1 here, got {kurtosis}")
     return sympy.Matrix([[k, 0, 1], [0, 1, 0], [1, 0, k]])
+
+
+def data_inner_product(inputs, outputs, exponents=CONE_EXPONENTS, decimals: int = 6):
+    """The target and the inner product that ``N`` samples ``(x_i, y_i)`` induce.
+
+    With the monomials ``m(x)`` and the empirical moment matrix
+    ``G = (1/N) sum_i m(x_i) m(x_i)^T``, the mean squared error of a function ``f^T m(x)`` is
+    ``(f - t)^T G (f - t) + const`` with ``t = G^{-1} (1/N) sum_i y_i m(x_i)``, the least-squares
+    fit. Both are returned as exact rationals, rounded to ``decimals`` digits, so that they
+    can be used in the exact computations of this module.
+
+    Parameters
+    ----------
+    inputs : array_like, shape (N, n)
+    outputs : array_like, shape (N,)
+    exponents : sequence of exponent tuples
+        The monomials (default ``x^2, xy, y^2``).
+    decimals : int
+
+    Returns
+    -------
+    target : tuple of sympy.Rational
+    gram : sympy.Matrix
+
+    Examples
+    --------
+    >>> X = np.random.default_rng(0).normal(size=(200, 2))
+    >>> t, G = data_inner_product(X, X[:, 0] ** 2 - X[:, 1] ** 2)
+    >>> [float(v) for v in t]          # the data are exactly x^2 - y^2
+    [1.0, 0.0, -1.0]
+    """
+    X = np.atleast_2d(np.asarray(inputs, dtype=float))
+    y = np.asarray(outputs, dtype=float).ravel()
+    E = np.array(exponents, dtype=int)
+    if X.shape[1] != E.shape[1] or len(X) != len(y):
+        raise ValueError(f"need inputs of shape (N, {E.shape[1]}) and N outputs, got "
+                         f"{X.shape} and {y.shape}")
+    M = np.prod(X[:, None, :] ** E[None], axis=2)          # N x (number of monomials)
+    G = M.T @ M / len(X)
+    if np.linalg.matrix_rank(G) < len(E):
+        raise ValueError("too few or too special samples: the moment matrix is singular")
+    t = np.linalg.solve(G, M.T @ y / len(X))
+    r = lambda v: as_rational(round(float(v), decimals))   # noqa: E731
+    return tuple(r(v) for v in t), sympy.Matrix(len(E), len(E), lambda i, j: r(G[i, j]))
 
 
 # ----------------------------------------------------------------------------- Eckart-Young

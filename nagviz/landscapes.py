@@ -100,7 +100,7 @@ def _gram(network: TinyNetwork, gram):
         gram = "coefficient"
     if isinstance(gram, str):
         return gram_matrix(gram, network.exponents)
-    G = sympy.Matrix(gram)
+    G = sympy.Matrix(gram).applyfunc(as_rational)      # exact: floats as the decimals they print
     n = network.ambient_dimension
     if G.shape != (n, n) or G != G.T:
         raise ValueError(f"the Gram matrix must be a symmetric {n} x {n} matrix")

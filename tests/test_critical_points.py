@@ -182,3 +182,18 @@ def test_wilson_interval():
     assert lo < 0.3 < hi and round(lo, 3) == 0.219 and round(hi, 3) == 0.396
     with pytest.raises(ValueError):
         wilson_interval(5, 3)
+
+
+def test_samples_induce_a_generic_inner_product():
+    from nagviz.critical_points import data_inner_product
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    y = X[:, 0] ** 2 + 0.5 * X[:, 0] * X[:, 1] + 0.5 * X[:, 1] ** 2 \
+        + 0.3 * np.random.default_rng(1).normal(size=50)
+    t, G = data_inner_product(X, y)
+    M = np.stack([X[:, 0] ** 2, X[:, 0] * X[:, 1], X[:, 1] ** 2], axis=1)
+    assert np.allclose(np.array(G, dtype=float), M.T @ M / 50, atol=1e-6)
+    assert np.allclose(np.array(t, dtype=float), np.linalg.lstsq(M, y, rcond=None)[0], atol=1e-6)
+    # 50 Gaussian samples: not rotation invariant any more, so the ED degree is the generic 4
+    assert ed_degree(CONE_EQUATION, CONE_VARIABLES, G).n_complex == 4
+    with pytest.raises(ValueError, match="singular"):
+        data_inner_product(X[:2], y[:2])

@@ -121,3 +121,15 @@ def test_spurious_minimum_attracts_every_run():
     out = descent_outcomes(NAPPE, (-1, 0.5, -1), "bombieri", n_runs=100, seeds=(0, 1, 2),
                            steps=1500)
     assert out.totals[0] == 300 and not out.landscape.points[0].pure
+
+
+def test_fitted_to_samples_the_nappe_has_nine_complex_critical_points():
+    from nagviz.critical_points import data_inner_product
+    X = np.random.default_rng(0).normal(size=(50, 2))
+    y = X[:, 0] ** 2 + 0.5 * X[:, 0] * X[:, 1] + 0.5 * X[:, 1] ** 2 \
+        + 0.3 * np.random.default_rng(1).normal(size=50)
+    t, G = data_inner_product(X, y)
+    r = landscape_critical_points(NAPPE, t, G)
+    assert r.n_complex == 9                      # 1 + 2 x (ED degree 4)
+    assert _kinds(r) == [("maximum", False), ("minimum", True), ("minimum", True),
+                         ("saddle", True), ("saddle", True)]
