@@ -3,6 +3,7 @@
 import time
 
 import numpy as np
+import pytest
 
 from nagviz.explorers import CriticalLandscapeExplorer, DiscriminantExplorer
 from nagviz.explorers.critical_points import SYMBOLS
@@ -90,3 +91,20 @@ def test_discriminant_update_is_fast():
 def test_discriminant_static_figure():
     fig = DiscriminantExplorer().static_figure()
     assert len(fig.layout.sliders[0].steps) == 6
+
+
+def test_landscape_surface_view_lifts_the_critical_points_onto_the_loss():
+    e = CriticalLandscapeExplorer(view="surface")
+    data = e.data()
+    fig = e.figure(data)
+    surface = _trace(fig, "loss surface")
+    assert np.asarray(surface.z).shape == (81, 81)
+    cut = 1.5 * max(p["loss"] for p in data["points"])      # 1.5 x the maximum's loss
+    lifted = _trace(fig, "maximum (function)")
+    assert list(lifted.x) == [0.0] and lifted.z[0] == pytest.approx(
+        data["points"][-1]["loss"] + 0.03 * cut)
+    assert np.max(surface.z) == pytest.approx(cut)
+    assert fig.layout.scene.zaxis.title.text == "loss"
+    assert "view" not in e.controls                      # chosen once, not a slider
+    with pytest.raises(ValueError, match="view"):
+        e.compute(1.0, 0.5, 0.5, "bombieri", view="both")

@@ -71,6 +71,16 @@ def _nappe_mesh(height=2.2, sign=1):
     return tuple(_r(m[keep], 3) for m in (a, b, c))
 
 
+def _surface_scene(top, lim=1.6):
+    axis = lambda t, r, ticks: dict(title=_title(t), range=r, autorange=False,  # noqa: E731
+                                    tickvals=ticks)
+    return dict(domain=dict(x=[0.53, 1.0], y=[0, 1]), xaxis=axis("p", [-lim, lim], [-1, 0, 1]),
+                yaxis=axis("q", [-lim, lim], [-1, 0, 1]),
+                zaxis=axis("loss", [0, top * 1.05], [0, round(top / 2, 2), round(top, 2)]),
+                aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.7),
+                camera=dict(eye=dict(x=1.4, y=-1.4, z=1.1)))
+
+
 def _scene(lim=2.2):
     axis = lambda t: dict(title=_title(t), range=[-lim, lim], autorange=False,  # noqa: E731
                           tickvals=[-2, -1, 0, 1, 2])
@@ -82,6 +92,10 @@ def _scene(lim=2.2):
 # --------------------------------------------------------------------------- landscapes
 class CriticalLandscapeExplorer(Explorer):
     """The loss of one quadratic neuron ``f = (p x + q y)^2`` with all its critical points.
+
+    Left, the contour map of the loss over the parameters ``(p, q)``; right, with
+    ``view="functions"`` (default) the nappe of the cone with the target and the functions of
+    the critical points, with ``view="surface"`` the loss as a surface over ``(p, q)``.
 
     Examples
     --------
@@ -109,12 +123,14 @@ class CriticalLandscapeExplorer(Explorer):
                                                        ("plain coefficients", "coefficient")],
                                               value="bombieri", description="inner product",
                                               style=_STYLE)
-        return sliders
+        return sliders          # ``view`` is chosen once, when the explorer is made
 
     def defaults(self):
-        return dict(a=1.0, b=0.5, c=0.5, inner_product="bombieri")
+        return dict(a=1.0, b=0.5, c=0.5, inner_product="bombieri", view="functions")
 
-    def compute(self, a, b, c, inner_product):
+    def compute(self, a, b, c, inner_product, view="functions"):
+        if view not in ("functions", "surface"):
+            raise ValueError(f"view must be 'functions' or 'surface', got {view!r}")
         target = (round(float(a), 6), round(float(b), 6), round(float(c), 6))
         try:
             result = landscape_critical_points(NAPPE, target, inner_product)
@@ -126,7 +142,7 @@ class CriticalLandscapeExplorer(Explorer):
             points, n_complex, error = [], None, str(exc)
         w1, w2, L = loss_grid(NAPPE, target, inner_product, lim=1.6, n=81)
         return dict(target=target, inner_product=inner_product, w1=w1, w2=w2, L=L,
-                    points=points, n_complex=n_complex, error=error)
+                    points=points, n_complex=n_complex, error=error, view=view)
 
     def figure(self, data):
         L = data["L"]
@@ -149,11 +165,39 @@ class CriticalLandscapeExplorer(Explorer):
                         marker=dict(symbol="circle", size=12, color=color,
                                     line=dict(color="black", width=1)))
                    for name, color in (("pure", _PURE), ("spurious (rank drop)", _SPURIOUS))]
+        # the surface is cut lower than the map, just above the highest critical point
+        losses = [p["loss"] for p in data["points"]]
+        cut = max(1.5 * max(losses, default=0.0), float(np.quantile(L, 0.3)), 1e-6)
+        traces += (self._function_traces(data) if data["view"] == "functions"
+                   else self._surface_traces(data, cut))
+        counts = {k: sum(p["kind"] == k for p in data["points"]) for k in KINDS}
+        head = (data["error"] or
+                f"{len(data['points'])} real critical point"
+                f"{'s' * (len(data['points']) != 1)}: " + ", ".join(
+                    f"{n} {k}{'s' if n != 1 and k != 'maximum' else ''}".replace("maximums",
+                                                                                "maxima").replace(
+                        "minimums", "minima") for k, n in counts.items() if n))
+        return _figure(
+            traces, title=_title(head, y=0.97),
+            xaxis=dict(domain=[0, 0.44], range=[-1.6, 1.6], title=_title("p"),
+                       scaleanchor="y", constrain="domain"),
+            yaxis=dict(range=[-1.6, 1.6], title=_title("q")),
+            scene=_scene() if data["view"] == "functions" else _surface_scene(cut),
+            annotations=_panel_titles(
+                "parameters (p, q): the loss",
+                "functions (a, b, c): the nappe b² = 4ac, a, c ≥ 0"
+                if data["view"] == "functions" else "the loss surface over (p, q)"),
+            legend=dict(orientation="h", x=0, y=1.08, yanchor="bottom", font=dict(size=14)),
+            margin=dict(l=60, r=10, t=130, b=50), height=600)
+
+    @staticmethod
+    def _function_traces(data):
+        """The nappe, the target and the functions of the critical points (scene 1)."""
         a, b, c = _nappe_mesh()
         u = np.array(data["target"])
         F = [p["f"] for p in data["points"]]
         sx, sy, sz = _segments([u] * len(F), F)
-        traces += [
+        traces = [
             dict(type="surface", x=a, y=b, z=c, opacity=0.45, showscale=False,
                  colorscale=[[0, COLORS["manifold"]], [1, COLORS["manifold"]]],
                  name="neuromanifold (one nappe)", hoverinfo="skip", scene="scene"),
@@ -172,23 +216,32 @@ class CriticalLandscapeExplorer(Explorer):
                 marker=dict(symbol=SYMBOLS[kind], size=6,
                             color=[_PURE if p["pure"] else _SPURIOUS for p in pts],
                             line=dict(color="black", width=1))))
-        counts = {k: sum(p["kind"] == k for p in data["points"]) for k in KINDS}
-        head = (data["error"] or
-                f"{len(data['points'])} real critical point"
-                f"{'s' * (len(data['points']) != 1)}: " + ", ".join(
-                    f"{n} {k}{'s' if n != 1 and k != 'maximum' else ''}".replace("maximums",
-                                                                                "maxima").replace(
-                        "minimums", "minima") for k, n in counts.items() if n))
-        return _figure(
-            traces, title=_title(head, y=0.97),
-            xaxis=dict(domain=[0, 0.44], range=[-1.6, 1.6], title=_title("p"),
-                       scaleanchor="y", constrain="domain"),
-            yaxis=dict(range=[-1.6, 1.6], title=_title("q")),
-            scene=_scene(),
-            annotations=_panel_titles("parameters (p, q): the loss",
-                                      "functions (a, b, c): the nappe b² = 4ac, a, c ≥ 0"),
-            legend=dict(orientation="h", x=0, y=1.08, yanchor="bottom", font=dict(size=14)),
-            margin=dict(l=60, r=10, t=130, b=50), height=600)
+        return traces
+
+    @staticmethod
+    def _surface_traces(data, top):
+        """The loss surface with the critical points lifted onto it (same trace types)."""
+        L = np.minimum(data["L"], top)
+        lift = 0.03 * top
+        traces = [
+            dict(type="surface", x=_r(data["w1"]), y=_r(data["w2"]), z=_r(L), cmin=0, cmax=top,
+                 colorscale=COLORSCALE, showscale=False, opacity=0.75, scene="scene",
+                 name="loss surface", hoverinfo="skip"),
+            dict(type="scatter3d", x=[], y=[], z=[], mode="lines", scene="scene",
+                 showlegend=False, name="target to critical functions"),
+            dict(type="scatter3d", x=[], y=[], z=[], mode="markers", scene="scene",
+                 showlegend=False, name="target t")]
+        for kind in KINDS:
+            pts = [p for p in data["points"] if p["kind"] == kind]
+            traces.append(dict(
+                type="scatter3d", mode="markers", scene="scene", legendgroup=kind,
+                showlegend=False, name=f"{kind} (function)",
+                x=[p["w"][0] for p in pts], y=[p["w"][1] for p in pts],
+                z=[min(p["loss"], top) + lift for p in pts],
+                marker=dict(symbol=SYMBOLS[kind], size=8,
+                            color=[_PURE if p["pure"] else _SPURIOUS for p in pts],
+                            line=dict(color="black", width=1))))
+        return traces
 
     def info(self, data):
         if data["error"]:
