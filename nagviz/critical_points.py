@@ -522,11 +522,12 @@ class QuadricCriticalPoints:
         return np.linalg.eigvals(comp)
 
     def real_counts(self, targets) -> np.ndarray:
-        """The number of real critical points of each target (Sturm sequences, vectorised).
+        """The number of real critical points of each target (vectorised).
 
-        Counts the distinct real roots of ``P`` from the signs of the leading coefficients
-        of its Sturm sequence at ``-inf`` and ``+inf``; exact for every target off the
-        discriminant up to rounding (a few microseconds per target).
+        Counts the distinct real roots of ``P``: by the classical sign conditions on the
+        discriminant for degrees 2 and 4, otherwise from the signs of the leading
+        coefficients of its Sturm sequence at ``-inf`` and ``+inf``. Right for every target
+        off the discriminant up to rounding, a few microseconds per target.
         """
         C = self.polynomial(targets)
         if self.degree == 0:
