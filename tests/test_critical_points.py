@@ -197,3 +197,18 @@ def test_samples_induce_a_generic_inner_product():
     assert ed_degree(CONE_EQUATION, CONE_VARIABLES, G).n_complex == 4
     with pytest.raises(ValueError, match="singular"):
         data_inner_product(X[:2], y[:2])
+
+
+def test_sturm_counts_agree_with_eigenvalues_for_degree_6():
+    G = np.array(gram_matrix("random", 4, seed=2), dtype=float)
+    qc = QuadricCriticalPoints(Q_DET, G)
+    assert qc.degree == 6
+    T = np.random.default_rng(3).normal(size=(2000, 4))
+    r = qc.roots(T)
+    by_roots = (np.abs(r.imag) <= 1e-7 * np.maximum(1, np.abs(r))).sum(axis=1)
+    counts = qc.real_counts(T)
+    assert np.mean(counts == by_roots) > 0.999            # rounding near the discriminant
+    assert set(np.unique(counts)) <= {2, 4, 6} and len(np.unique(counts)) >= 2
+    # the Sylvester-matrix discriminant is negative exactly for an odd number of complex pairs
+    pairs = (6 - counts) // 2
+    assert np.mean((qc.discriminant(T) < 0) == (pairs % 2 == 1)) > 0.999
