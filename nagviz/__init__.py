@@ -39,6 +39,9 @@ Infrastructure
     (matplotlib figures of results: ``result.plot()``), ``explorers`` and ``theme``
     (interactive views, loaded on first use), ``exercises`` (answer checks and hints).
     Modules whose names start with ``_`` are shared internals.
+Critical points and the algebra of training
+    ``critical_points`` (ED degrees, Eckart-Young, data discriminants), ``landscapes``
+    (tiny loss landscapes with every critical point, pure or spurious) -- notebook 04.
 Beyond the MLP
     ``attention`` (lightning self-attention, a model family), ``relu`` (linear regions of
     ReLU networks), ``approximation`` (polynomial approximation of ReLU and tanh); ``cnn``
@@ -111,7 +114,8 @@ _LAZY_SUBMODULES = {"exercises", "explorers", "theme", "training", "singularitie
                     "critical_versus_best", "neurovariety_221", "rank_one_trap",
                     "inner_products", "optimization", "best_approximation",
                     "subnetwork_experiment", "experiments", "cache", "model", "jacobian_rank",
-                    "sweeps", "attention", "relu", "approximation"}
+                    "sweeps", "attention", "relu", "approximation",
+                    "critical_points", "landscapes"}
 
 
 def __getattr__(name):

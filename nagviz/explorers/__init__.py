@@ -42,6 +42,13 @@ from .training import CriticalVersusBestExplorer, TrainingExplorer  # noqa: E402
 __all__ += ["RankPathExplorer", "SingularSliceExplorer", "VoronoiExplorer",
             "CriticalVersusBestExplorer", "TrainingExplorer"]
 
+from .critical_points import (  # noqa: E402  (notebook 04)
+    CriticalLandscapeExplorer,
+    DiscriminantExplorer,
+)
+
+__all__ += ["CriticalLandscapeExplorer", "DiscriminantExplorer"]
+
 from .beyond import (  # noqa: E402  (notebook 06)
     ApproximationExplorer,
     AttentionExplorer,
