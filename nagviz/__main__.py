@@ -20,7 +20,8 @@ within a second: a negative seed, ``inf`` or ``nan`` for a count, an unreadable
 ``NAGVIZ_MAX_WORK``, more than 1000 layers, an activation that the prime ``2^31 - 1``
 would change. An architecture too large to compute within the limit (``--max-work`` or
 ``NAGVIZ_MAX_WORK``) is refused at once, and so is a table with more than
-``--max-cells`` cells, too much total work, or numbers beyond 64-bit integers.
+``--max-cells`` cells or too much total work. Counts beyond 64-bit integers are printed
+exactly.
 """
 
 from __future__ import annotations
@@ -352,15 +353,6 @@ def _run_table(args) -> int:
             Architecture((1, 1), activations[0])
         except InvalidArchitectureError as exc:
             raise _UsageError(str(exc)) from None
-        for d0 in args.d0:  # the atlas stores its grids as int64: check before computing
-            for d1 in args.d1:
-                arch = Architecture((d0,) + (d1,) * hidden + (outputs,), activations[0],
-                                    bias=args.bias)
-                if max(arch.ambient_dimension, arch.n_parameters) >= 2**63:
-                    raise _UsageError(
-                        f"the ambient dimension of {arch!r} is {_big(arch.ambient_dimension)}, "
-                        "beyond the 64-bit integers of a table; use fewer hidden layers, a "
-                        "lower degree or smaller widths")
         pattern = ", ".join(["d_1"] * hidden) if hidden <= 4 else f"d_1 (x {hidden})"
         atlas = grid_atlas(lambda d0, d1: (d0,) + (d1,) * hidden + (outputs,), args.d0,
                            args.d1, activations[0], bias=args.bias, row_label="d_0",

@@ -303,8 +303,11 @@ def grid_atlas(widths_of, row_values, column_values, activation=2, *, bias: bool
                     max_work=max_work, max_total_work=max_total_work).results
     shape = (len(rows), len(cols))
 
-    def arr(attr, dtype=int):
-        return readonly(np.array([getattr(r, attr) for r in results], dtype=dtype).reshape(shape))
+    def arr(attr):
+        # counts beyond int64 (deep networks of high degree) are kept as Python integers
+        values = [getattr(r, attr) for r in results]
+        dtype = np.int64 if all(-2**63 <= v < 2**63 for v in values) else object
+        return readonly(np.array(values, dtype=dtype).reshape(shape))
 
     dims, exp = arr("dimension"), arr("expected_dimension")
     return AtlasResult(
@@ -313,7 +316,7 @@ def grid_atlas(widths_of, row_values, column_values, activation=2, *, bias: bool
         activation=str(grid[0][0].activation), bias=bool(bias),
         dimension=dims, expected=exp, ambient=arr("ambient_dimension"),
         parameters=arr("parameters"), defect=readonly(exp - dims),
-        certified=arr("certified", bool),
+        certified=readonly(np.array([r.certified for r in results], dtype=bool).reshape(shape)),
         description=description or "custom grid",
         method=results[0].method, prime=results[0].prime, seed=int(seed), trials=int(trials))
 
