@@ -231,7 +231,12 @@ def _build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     dim = sub.add_parser(
         "dim", help="dimension of the neurovariety of one or more architectures",
-        description="Dimension of the neurovariety, computed exactly modulo a large prime.")
+        description="Dimension of the neurovariety, computed exactly modulo a large prime.",
+        epilog="Other network families, with the same JSON keys: "
+               "'dim --cnn 3,2,4 [--strides 1,1,1] [--input-length N] [--degree R | --activation "
+               "POLY]' (a 1-D convolutional network with these filter sizes; linear unless told "
+               "otherwise) and 'dim --attention L,D,A [--tokens T]' (lightning self-attention: "
+               "layers, token dimension, attention dimension).")
     dim.add_argument("widths", nargs="+", type=_widths, metavar="WIDTHS",
                      help="layer widths d_0,...,d_L, e.g. 3,5,1")
     act = dim.add_mutually_exclusive_group()
