@@ -55,6 +55,7 @@ __all__ = [
     "conserved_quantities",
     "drift_study",
     "gradient_descent",
+    "gradient_flow",
     "hyperboloid_mesh",
     "relative_drift",
     "wilson_interval",
@@ -257,6 +258,48 @@ def gradient_descent(model, theta0, A, b, *, lr: float, steps: int,
                       diverged, float(lr), steps)
 
 
+def gradient_flow(model, theta0, A, b, *, time: float, samples: int = 50,
+                  rtol: float = 1e-10) -> DescentRun:
+    """The gradient flow ``theta' = -grad L`` itself, by an adaptive Runge-Kutta method.
+
+    The same loss as :func:`gradient_descent`; integrated with scipy's ``DOP853`` at
+    relative tolerance ``rtol`` (all runs as one system), recorded at ``samples`` equally
+    spaced times. The result is a :class:`DescentRun` with ``lr = 0`` and ``steps`` the
+    number of right-hand-side evaluations.
+
+    Examples
+    --------
+    >>> import nagviz
+    >>> a = nagviz.Architecture((1, 1, 1), 2)
+    >>> flow = gradient_flow(a, [1.0, 1.0], [[1.0]], [2.0], time=1.0)
+    >>> q = flow.thetas[:, 0, 0] ** 2 - 2 * flow.thetas[:, 0, 1] ** 2      # w^2 - 2 v^2
+    >>> bool(np.abs(q - q[0]).max() < 1e-8), bool(flow.losses[-1, 0] < 0.1)
+    (True, True)
+    """
+    from scipy.integrate import solve_ivp
+
+    model = as_model(model)
+    theta = np.array(theta0, dtype=float, ndmin=2)
+    if theta.shape[-1] != model.n_parameters or theta.ndim != 2:
+        raise ValueError(f"theta0 must have shape (B, {model.n_parameters}), got {np.shape(theta0)}")
+    if not time > 0:
+        raise ValueError(f"time must be positive, got {time!r}")
+    A = np.asarray(A, dtype=float)
+    B, P = theta.shape
+    b = np.broadcast_to(np.asarray(b, dtype=float), (B, A.shape[0]))
+    cmap = model.coefficient_map()
+
+    def rhs(_, y):
+        return -cmap.loss_gradient(y.reshape(B, P), A, b)[1].reshape(-1)
+
+    ts = np.linspace(0.0, float(time), int(samples))
+    sol = solve_ivp(rhs, (0.0, float(time)), theta.reshape(-1), method="DOP853", t_eval=ts,
+                    rtol=rtol, atol=rtol * 1e-2)
+    thetas = sol.y.T.reshape(-1, B, P)
+    losses = np.array([cmap.loss_gradient(t, A, b)[0] for t in thetas])
+    return DescentRun(model, thetas, losses, ts, np.zeros(B, dtype=bool), 0.0, int(sol.nfev))
+
+
 # --------------------------------------------------------------------------- drift vs step size
 
 def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -431,6 +474,9 @@ class BalancedExperiment(LinesRepr):
     median_steps : dict
         Median number of steps to reach ``fit_tol`` among the runs that did.
     final_losses : dict of arrays
+    starts, finals : dict of arrays, shape (runs, P)
+        Initial and final parameters of every run.
+    targets : numpy.ndarray, shape (runs, ambient)
     runs, steps, lr, fit_tol, seed
     """
 
@@ -439,6 +485,9 @@ class BalancedExperiment(LinesRepr):
     median_steps: dict
     final_losses: dict = field(repr=False)
     steps_to_fit: dict = field(repr=False)
+    starts: dict = field(repr=False)
+    finals: dict = field(repr=False)
+    targets: np.ndarray = field(repr=False)
     runs: int
     steps: int
     lr: float
@@ -479,7 +528,7 @@ def balanced_initialization_experiment(model, *, runs: int = 200, lr: float = 0.
     theta0 = init_scale * rng.standard_normal((runs, model.n_parameters))
     balanced = np.array([balance(model, t) for t in theta0])
     b = rng.standard_normal((runs, m))
-    fit_rate, med, finals, to_fit = {}, {}, {}, {}
+    fit_rate, med, finals, to_fit, first_points, last_points = {}, {}, {}, {}, {}, {}
     for name, start in (("Gaussian", theta0), ("balanced", balanced)):
         run = gradient_descent(model, start, np.eye(m), b, lr=lr, steps=steps, record_every=10)
         fitted = run.losses < fit_tol
@@ -491,7 +540,9 @@ def balanced_initialization_experiment(model, *, runs: int = 200, lr: float = 0.
         med[name] = float(np.median(first[reached])) if reached.any() else float("nan")
         finals[name] = run.losses[-1]
         to_fit[name] = first
-    return BalancedExperiment(model, fit_rate, med, finals, to_fit, int(runs), int(steps),
+        first_points[name], last_points[name] = start, run.final
+    return BalancedExperiment(model, fit_rate, med, finals, to_fit, first_points, last_points,
+                              b, int(runs), int(steps),
                               float(lr), float(fit_tol), int(seed))
 
 

@@ -112,8 +112,9 @@ def fiber_table(models, *, seed: int = 0) -> list[dict]:
     """Parameters, exact dimension, generic fiber dimension and symmetry count, per model.
 
     ``extra`` is the part of the generic fiber that the obvious symmetries
-    (:attr:`~nagviz.model.Model.symmetry_dimension`) do not explain: positive exactly for
-    defective architectures.
+    (:attr:`~nagviz.model.Model.symmetry_dimension`) do not explain: positive for
+    defective architectures, and for filling ones with more parameters than the ambient
+    space needs (``#params - symmetries > ambient``).
 
     Examples
     --------
@@ -475,13 +476,15 @@ def hidden_permutations(model, *, limit: int = 720, seed: int = 0) -> list[np.nd
     out = []
     for choice in itertools.product(*per_group):
         perm = np.arange(P)
-        for units, sigma in zip(groups.values(), choice):
+        for units, sigma in zip(groups.values(), choice):  # compose layer by layer
+            step = np.arange(P)
             for u, image in zip(units, sigma):
                 src = units[image]
                 if len(src.incoming) != len(u.incoming) or len(src.outgoing) != len(u.outgoing):
                     break
-                perm[list(u.incoming)] = src.incoming
-                perm[list(u.outgoing)] = src.outgoing
+                step[list(u.incoming)] = src.incoming
+                step[list(u.outgoing)] = src.outgoing
+            perm = perm[step]
         if function_change(model, probe, probe[perm]) <= 1e-9 * (1 + np.abs(probe).max()):
             out.append(perm)
     return out
