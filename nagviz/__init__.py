@@ -86,7 +86,8 @@ __all__ = [
 
 # Submodules that import heavier libraries are loaded on first attribute access.
 _LAZY_SUBMODULES = {"exercises", "explorers", "theme", "training", "singularities", "cnn",
-                    "atlas", "sample_complexity", "degree", "neuromanifolds"}
+                    "atlas", "sample_complexity", "degree", "neuromanifolds",
+                    "fibers", "conservation"}
 
 
 def __getattr__(name):

@@ -63,6 +63,7 @@ __all__ = [
     "symmetry_flow",
     "symmetry_generators",
     "symbolic_coefficients",
+    "two_neuron_fiber_slice",
 ]
 
 
@@ -698,3 +699,40 @@ def _standard_monomial_count(G, n: int) -> int:
         if not any(all(e[i] >= m[i] for i in range(n)) for m in leads):
             count += 1
     return count
+
+
+# --------------------------------------------------------------------------- a fiber to look at
+
+def two_neuron_fiber_slice(c: float, s: float, lim: float = 2.0, n: int = 41) -> dict:
+    """The fiber over ``c x^2`` of ``f(x) = v_1 (w_1 x)^2 + v_2 (w_2 x)^2``, sliced at ``v_2 = s``.
+
+    The fiber is the hypersurface ``v_1 w_1^2 + v_2 w_2^2 = c`` of the parameter space
+    ``R^4``; its slice ``v_2 = s`` is the surface ``v_1 = (c - s w_2^2) / w_1^2`` in
+    ``(w_1, w_2, v_1)`` space (NaN where ``|v_1| > lim``), plus the plane ``w_1 = 0`` when
+    ``c = s = 0``. The parameterization ``phi`` has rank zero exactly where
+    ``w_1 = w_2 = 0`` (the ``v_1``-axis of the slice): its critical points. The function
+    space ``M`` (all ``c x^2``, the real line) is smooth everywhere.
+
+    Returns
+    -------
+    dict with ``w1, w2, v1`` (surface grids), ``plane`` (grids of the plane ``w_1 = 0``,
+    NaN unless ``c = s = 0``) and ``critical`` (points of the critical line).
+
+    Examples
+    --------
+    >>> sl = two_neuron_fiber_slice(1.0, 0.5, n=9)
+    >>> res = sl["v1"] * sl["w1"] ** 2 + 0.5 * sl["w2"] ** 2 - 1.0
+    >>> bool(np.nanmax(np.abs(res)) < 1e-12)
+    True
+    """
+    grid = np.linspace(-lim, lim, n)
+    W1, W2 = np.meshgrid(grid, grid, indexing="ij")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        V1 = (c - s * W2 ** 2) / W1 ** 2
+    V1[~np.isfinite(V1) | (np.abs(V1) > lim)] = np.nan
+    P2, V2 = np.meshgrid(grid, grid, indexing="ij")
+    plane = dict(w1=np.zeros_like(P2), w2=P2, v1=V2)
+    if not (c == 0 and s == 0):
+        plane = {k: np.full_like(P2, np.nan) for k in plane}
+    critical = np.column_stack([np.zeros(2), np.zeros(2), [-lim, lim]])
+    return dict(w1=W1, w2=W2, v1=V1, plane=plane, critical=critical, c=float(c), s=float(s))
