@@ -32,7 +32,7 @@ from ..theme import COLORS
 from ._base import Explorer, plain_figure, title
 
 __all__ = ["HyperbolaFiberExplorer", "TwoNeuronFiberExplorer", "SymmetryOrbitExplorer",
-           "ORBIT_MODELS", "drift_figure", "level_set_figure"]
+           "ORBIT_MODELS", "drift_figure", "level_set_figure", "quantity_figure"]
 
 _STYLE = {"description_width": "initial"}
 _LIM = 3.0
@@ -42,11 +42,18 @@ def _r(values, decimals=4):
     return np.round(np.asarray(values, dtype=float), decimals)
 
 
+def _list(values, decimals=4):
+    """Rounded values as nested lists, NaN as None (plotly's gap, and valid JSON for the
+    live widget, which rejects NaN)."""
+    a = _r(values, decimals)
+    return np.where(np.isnan(a), None, a).tolist()
+
+
 def _polyline(branches):
     xs, ys = [], []
     for b in branches:
-        xs += _r(b[:, 0]).tolist() + [None]
-        ys += _r(b[:, 1]).tolist() + [None]
+        xs += _list(b[:, 0]) + [None]
+        ys += _list(b[:, 1]) + [None]
     return xs, ys
 
 
@@ -102,8 +109,8 @@ class HyperbolaFiberExplorer(Explorer):
                  line=dict(color="#CCCCCC", width=1)),
             dict(type="scatter", x=fx, y=fy, mode="lines", name=f"fiber over c = {c:g}",
                  line=dict(color=COLORS["boundary"], width=5)),
-            dict(type="scatter", x=_r(data["orbit"][:, 0]).tolist(),
-                 y=_r(data["orbit"][:, 1]).tolist(), mode="lines",
+            dict(type="scatter", x=_list(data["orbit"][:, 0]),
+                 y=_list(data["orbit"][:, 1]), mode="lines",
                  name="rescaling orbit (w₁t, w₂/t)", line=dict(color=COLORS["path"], width=3,
                                                               dash="dot")),
             dict(type="scatter", x=[0], y=[0], mode="markers+text",
@@ -196,19 +203,19 @@ class TwoNeuronFiberExplorer(Explorer):
         flat = lambda color: [[0, color], [1, color]]
         p, m, o = data["point"], data["mirror"], data["orbit"]
         traces = [
-            dict(type="surface", x=_r(sl["w1"]).tolist(), y=_r(sl["w2"]).tolist(),
-                 z=_r(sl["v1"]).tolist(), colorscale=flat(COLORS["boundary"]), showscale=False,
+            dict(type="surface", x=_list(sl["w1"]), y=_list(sl["w2"]),
+                 z=_list(sl["v1"]), colorscale=flat(COLORS["boundary"]), showscale=False,
                  opacity=0.75, name="fiber (slice v₂ = s)", showlegend=True, hoverinfo="skip"),
-            dict(type="surface", x=_r(sl["plane"]["w1"]).tolist(), y=_r(sl["plane"]["w2"]).tolist(),
-                 z=_r(sl["plane"]["v1"]).tolist(), colorscale=flat(COLORS["boundary"]),
+            dict(type="surface", x=_list(sl["plane"]["w1"]), y=_list(sl["plane"]["w2"]),
+                 z=_list(sl["plane"]["v1"]), colorscale=flat(COLORS["boundary"]),
                  showscale=False, opacity=0.45, name="fiber: the plane w₁ = 0",
                  showlegend=False, hoverinfo="skip"),
             dict(type="scatter3d", x=sl["critical"][:, 0].tolist(), y=sl["critical"][:, 1].tolist(),
                  z=sl["critical"][:, 2].tolist(), mode="lines",
                  name="critical points of φ (w₁ = w₂ = 0)",
                  line=dict(color=COLORS["singular"], width=9)),
-            dict(type="scatter3d", x=_r(o[:, 0]).tolist(), y=_r(o[:, 1]).tolist(),
-                 z=_r(o[:, 2]).tolist(), mode="lines", name="rescaling orbit of neuron 1",
+            dict(type="scatter3d", x=_list(o[:, 0]), y=_list(o[:, 1]),
+                 z=_list(o[:, 2]), mode="lines", name="rescaling orbit of neuron 1",
                  line=dict(color=COLORS["path"], width=6)),
             dict(type="scatter3d", x=[float(p[0])], y=[float(p[1])], z=[float(p[2])],
                  mode="markers", name="parameters", marker=dict(size=7, color=COLORS["path"],
@@ -343,14 +350,14 @@ class SymmetryOrbitExplorer(Explorer):
 
     def figure(self, data):
         traces = [
-            dict(type="bar", x=data["labels"], y=_r(data["theta0"]).tolist(), name="weights at t = 0",
+            dict(type="bar", x=data["labels"], y=_list(data["theta0"]), name="weights at t = 0",
                  marker=dict(color="#BBBBBB")),
-            dict(type="bar", x=data["labels"], y=_r(data["theta"]).tolist(),
+            dict(type="bar", x=data["labels"], y=_list(data["theta"]),
                  name=f"weights at t = {data['t']:g}", marker=dict(color=COLORS["path"])),
-            dict(type="scatter", x=_r(data["s"]).tolist(), y=_r(data["f0"], 6).tolist(),
+            dict(type="scatter", x=_list(data["s"]), y=_list(data["f0"], 6),
                  mode="lines", xaxis="x2", yaxis="y2", name="f at t = 0",
                  line=dict(color="#999999", width=8)),
-            dict(type="scatter", x=_r(data["s"]).tolist(), y=_r(data["f1"], 6).tolist(),
+            dict(type="scatter", x=_list(data["s"]), y=_list(data["f1"], 6),
                  mode="lines", xaxis="x2", yaxis="y2", name=f"f at t = {data['t']:g}",
                  line=dict(color=COLORS["path"], width=3, dash="dash")),
         ]
@@ -384,11 +391,11 @@ def level_set_figure(run, kappa: float, mesh, run_index: int = 0):
     path = run.thetas[:, run_index, :]
     flat = [[0, COLORS["boundary"]], [1, COLORS["boundary"]]]
     traces = [
-        dict(type="surface", x=_r(P).tolist(), y=_r(Q).tolist(), z=_r(V).tolist(),
+        dict(type="surface", x=_list(P), y=_list(Q), z=_list(V),
              colorscale=flat, showscale=False, opacity=0.5, hoverinfo="skip",
              name=f"level set p² + q² − 2v² = {kappa:.2f}", showlegend=True),
-        dict(type="scatter3d", x=_r(path[:, 0]).tolist(), y=_r(path[:, 1]).tolist(),
-             z=_r(path[:, 2]).tolist(), mode="lines", name="gradient path",
+        dict(type="scatter3d", x=_list(path[:, 0]), y=_list(path[:, 1]),
+             z=_list(path[:, 2]), mode="lines", name="gradient path",
              line=dict(color=COLORS["path"], width=7)),
         dict(type="scatter3d", x=[float(path[0, 0])], y=[float(path[0, 1])], z=[float(path[0, 2])],
              mode="markers", name="start", marker=dict(size=6, color="black")),
@@ -429,3 +436,33 @@ def drift_figure(study):
         xaxis=dict(type="log", title=title("step size η")),
         yaxis=dict(type="log", title=title("relative change of Q")),
         legend=dict(x=0.02, y=0.98), height=480)
+
+
+def quantity_figure(curves):
+    """Conserved quantity and loss over training time, one line per run.
+
+    ``curves``: a list of dicts with ``label``, ``time`` (array), ``drift`` (relative change
+    of the conserved quantity, array) and ``loss`` (array), as the notebook builds them from
+    :func:`nagviz.conservation.gradient_descent` and :func:`~nagviz.conservation.gradient_flow`.
+    """
+    palette = [COLORS["neutral"], COLORS["manifold"], COLORS["path"], COLORS["singular"],
+               COLORS["teacher"], COLORS["data"]]
+    traces = []
+    for i, c in enumerate(curves):
+        color = palette[i % len(palette)]
+        drift = np.maximum(np.asarray(c["drift"], dtype=float), 1e-17)
+        traces.append(dict(type="scatter", x=_list(c["time"], 5), y=drift.tolist(),
+                           mode="lines", name=c["label"], legendgroup=c["label"],
+                           line=dict(color=color, width=3)))
+        traces.append(dict(type="scatter", x=_list(c["time"], 5),
+                           y=np.asarray(c["loss"], dtype=float).tolist(), mode="lines",
+                           name=c["label"], legendgroup=c["label"], showlegend=False,
+                           xaxis="x2", yaxis="y2", line=dict(color=color, width=3)))
+    return plain_figure(
+        traces, title=title("Conserved quantity (left) and loss (right) during training"),
+        xaxis=dict(domain=[0, 0.45], title=title("training time η·steps")),
+        yaxis=dict(type="log", title=title("relative change of Q"), exponentformat="power"),
+        xaxis2=dict(domain=[0.58, 1], title=title("training time η·steps"), anchor="y2"),
+        yaxis2=dict(type="log", title=title("loss"), anchor="x2", exponentformat="power"),
+        legend=dict(orientation="h", x=0, y=-0.2, yanchor="top"),
+        margin=dict(l=80, r=20, t=70, b=120), height=500)
