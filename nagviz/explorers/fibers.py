@@ -386,6 +386,16 @@ class SymmetryOrbitExplorer(Explorer):
 def level_set_figure(run, kappa: float, mesh, run_index: int = 0):
     """A gradient path of ``v (p x + q y)^2`` in ``(p, q, v)`` space on its level set
     ``p^2 + q^2 - 2 v^2 = kappa`` (``mesh`` from :func:`nagviz.conservation.hyperboloid_mesh`).
+
+    Examples
+    --------
+    >>> import nagviz
+    >>> from nagviz.conservation import gradient_flow, hyperboloid_mesh
+    >>> run = gradient_flow(nagviz.Architecture((2, 1, 1), 2), [1.0, 0.0, 0.5], np.eye(3),
+    ...                     [1.0, 0.0, 0.0], time=1.0, samples=5)
+    >>> fig = level_set_figure(run, 0.5, hyperboloid_mesh(0.5, n=6))
+    >>> [t.type for t in fig.data]
+    ['surface', 'scatter3d', 'scatter3d', 'scatter3d']
     """
     P, Q, V = mesh
     path = run.thetas[:, run_index, :]
@@ -414,7 +424,17 @@ def level_set_figure(run, kappa: float, mesh, run_index: int = 0):
 
 def drift_figure(study):
     """Relative drift of the conserved quantities against the step size (log-log), with
-    the median and the 10% to 90% range over all runs (:func:`nagviz.conservation.drift_study`)."""
+    the median and the 10% to 90% range over all runs (:func:`nagviz.conservation.drift_study`).
+
+    Examples
+    --------
+    >>> import nagviz
+    >>> from nagviz.conservation import drift_study
+    >>> st = drift_study(nagviz.Architecture((1, 1, 1), 2), [0.01, 0.001], time=0.1,
+    ...                  runs_per_seed=3, seeds=(0,))
+    >>> drift_figure(st).layout.xaxis.type
+    'log'
+    """
     lrs = np.asarray(study.lrs)
     med = np.nanmedian(study.drifts, axis=1)
     lo, hi = np.nanquantile(study.drifts, 0.1, axis=1), np.nanquantile(study.drifts, 0.9, axis=1)
@@ -444,6 +464,13 @@ def quantity_figure(curves):
     ``curves``: a list of dicts with ``label``, ``time`` (array), ``drift`` (relative change
     of the conserved quantity, array) and ``loss`` (array), as the notebook builds them from
     :func:`nagviz.conservation.gradient_descent` and :func:`~nagviz.conservation.gradient_flow`.
+
+    Examples
+    --------
+    >>> fig = quantity_figure([dict(label="run", time=[0.0, 1.0], drift=[0.0, 1e-3],
+    ...                             loss=[1.0, 0.1])])
+    >>> fig.layout.yaxis.type, len(fig.data)
+    ('log', 2)
     """
     palette = [COLORS["neutral"], COLORS["manifold"], COLORS["path"], COLORS["singular"],
                COLORS["teacher"], COLORS["data"]]
