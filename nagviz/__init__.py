@@ -87,7 +87,7 @@ __all__ = [
 # Submodules that import heavier libraries are loaded on first attribute access.
 _LAZY_SUBMODULES = {"exercises", "explorers", "theme", "training", "singularities", "cnn",
                     "atlas", "sample_complexity", "degree", "neuromanifolds",
-                    "fibers", "conservation"}
+                    "fibers", "fiber_search", "conservation"}
 
 
 def __getattr__(name):

@@ -708,8 +708,8 @@ def two_neuron_fiber_slice(c: float, s: float, lim: float = 2.0, n: int = 41) ->
 
     The fiber is the hypersurface ``v_1 w_1^2 + v_2 w_2^2 = c`` of the parameter space
     ``R^4``; its slice ``v_2 = s`` is the surface ``v_1 = (c - s w_2^2) / w_1^2`` in
-    ``(w_1, w_2, v_1)`` space (NaN where ``|v_1| > lim``), plus the plane ``w_1 = 0`` when
-    ``c = s = 0``. The parameterization ``phi`` has rank zero exactly where
+    ``(w_1, w_2, v_1)`` space, drawn as two sheets (``w_1 > 0`` and ``w_1 < 0``) on grids that
+    stop exactly where ``|v_1| = lim``, plus the plane ``w_1 = 0`` when ``c = s = 0``. The parameterization ``phi`` has rank zero exactly where
     ``w_1 = w_2 = 0`` (the ``v_1``-axis of the slice): its critical points. The function
     space ``M`` (all ``c x^2``, the real line) is smooth everywhere.
 
@@ -726,10 +726,19 @@ def two_neuron_fiber_slice(c: float, s: float, lim: float = 2.0, n: int = 41) ->
     True
     """
     grid = np.linspace(-lim, lim, n)
-    W1, W2 = np.meshgrid(grid, grid, indexing="ij")
+    R = c - s * grid ** 2                       # v_1 w_1^2 = R(w_2)
+    start = np.sqrt(np.abs(R) / lim)            # |v_1| <= lim  <=>  |w_1| >= start
+    frac = np.linspace(0.0, 1.0, n)
+    sheets = []
+    for sign in (1.0, -1.0):                    # w_1 > 0 and w_1 < 0, each up to |w_1| = lim
+        tau = sign * (start[:, None] + (lim - start[:, None]) * frac[None, :])
+        sheets.append(tau)
+    gap = np.full((n, 1), np.nan)
+    W1 = np.hstack([sheets[0], gap, sheets[1]])
+    W2 = np.repeat(grid[:, None], W1.shape[1], axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        V1 = (c - s * W2 ** 2) / W1 ** 2
-    V1[~np.isfinite(V1) | (np.abs(V1) > lim)] = np.nan
+        V1 = np.where(np.isnan(W1), np.nan, R[:, None] / W1 ** 2)
+    V1[start > lim, :] = np.nan                  # no point of the fiber in the box here
     P2, V2 = np.meshgrid(grid, grid, indexing="ij")
     plane = dict(w1=np.zeros_like(P2), w2=P2, v1=V2)
     if not (c == 0 and s == 0):

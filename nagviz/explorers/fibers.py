@@ -240,6 +240,8 @@ class TwoNeuronFiberExplorer(Explorer):
                 "$\\mathbb R^4$: three dimensions, two from the rescalings of the neurons, one "
                 "more because this network fills its one-dimensional function space with room "
                 "to spare. ")
+        text += ("Swapping the neurons, $(w_1, w_2, v_1, v_2) \\mapsto (w_2, w_1, v_2, v_1)$, "
+                 "maps the fiber to itself but leaves this slice (unless $v_1 = s$). ")
         if data["c"] == 0:
             text += ("Over $c = 0$ the fiber contains the critical points $w_1 = w_2 = 0$ of "
                      "$\\varphi$ (where $d\\varphi = 0$) and is not smooth there. The function "
