@@ -133,6 +133,17 @@ def search_fiber(model, theta, *, restarts: int = 200, seed: int = 0, scale: flo
     Returns
     -------
     FiberSearch
+
+    Examples
+    --------
+    With biases, each neuron of ``z^3 + z^2`` can be reflected about the inflection
+    point of the activation: eight points, not two.
+
+    >>> import nagviz
+    >>> s = search_fiber(nagviz.Architecture((2, 2, 1), "z^3 + z^2", bias=True),
+    ...                  [1, 2, -1, 3, 1, -2, 2, -1, 1], restarts=200, seed=0)
+    >>> s.verified, s.permutation_images
+    (8, 2)
     """
     import sympy
 
