@@ -377,8 +377,10 @@ class SymmetryOrbitExplorer(Explorer):
             margin=dict(l=70, r=20, t=70, b=150), height=560)
 
     def info(self, data):
-        return (f"Fiber dimension {data['fiber_dimension']}: {data['n_symmetry']} symmetry "
-                f"directions (0 to {data['n_symmetry'] - 1}) and {data['n_extra']} extra "
+        n_sym = data["n_symmetry"]
+        sym = (f"{n_sym} symmetry direction(s) (0 to {n_sym - 1})" if n_sym
+               else "no symmetry direction")
+        return (f"Fiber dimension {data['fiber_dimension']}: {sym} and {data['n_extra']} extra "
                 f"direction(s). The weights moved by {data['moved']:.2f} (Euclidean norm); "
                 f"the largest coefficient of the function changed by {data['change']:.1e}.")
 
