@@ -410,13 +410,15 @@ def drift_study(model, lrs, *, time: float = 1.0, runs_per_seed: int = 50,
 # --------------------------------------------------------------------------- balancing
 
 def balance(model, theta, *, tol: float = 1e-12, sweeps: int = 200) -> np.ndarray:
-    """The point of the rescaling orbit of ``theta`` where every ``Q_k`` vanishes.
+    """The point of the rescaling orbit of ``theta`` where the rescalings' quantities vanish.
 
     Moves ``theta`` along the diagonal symmetry generators (rescalings of ``z^r``
     neurons, or of CNN filters) only, so the function does not change. Along the orbit of
     generator ``k`` the quantity ``Q_k`` is increasing, so each has one root; for deep
     networks the roots are found in sweeps until all ``|Q_k|`` are below
-    ``tol * theta^T |S_k| theta``.
+    ``tol * theta^T |S_k| theta``. For ``r >= 2`` these are all the conserved quantities;
+    for a linear network with a hidden layer wider than one, only the diagonal entries of
+    ``W_i W_i^T - W_{i+1}^T W_{i+1}`` are zeroed.
 
     Examples
     --------
