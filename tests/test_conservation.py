@@ -151,3 +151,19 @@ def test_bad_inputs_give_clear_errors():
         gradient_descent(arch, np.ones(6), np.eye(3), np.zeros(3), lr=-1, steps=1)
     with pytest.raises(ValueError, match="parameters"):
         conserved_quantities(arch).values(np.ones(4))
+
+
+def test_balanced_scalar_linear_network_locks_the_sign_of_the_slope():
+    ex = balanced_initialization_experiment(nagviz.Architecture((1, 1, 1, 1), 1), runs=200,
+                                            lr=0.01, steps=1500, init_scale=0.5, seed=0)
+    same = np.sign(ex.starts["balanced"].prod(axis=1)) == np.sign(ex.targets[:, 0])
+    fitted = ex.final_losses["balanced"] < ex.fit_tol
+    assert not fitted[~same].any()                       # the other sign is never reached
+    assert fitted[same].mean() > 0.8
+    assert ex.fit_rate["Gaussian"][1][0] > ex.fit_rate["balanced"][1][1]
+    assert ex.median_steps["balanced"] < ex.median_steps["Gaussian"]
+    # the starts have the same functions
+    for name in ("Gaussian", "balanced"):
+        assert ex.starts[name].shape == (200, 3)
+    np.testing.assert_allclose(ex.starts["Gaussian"].prod(axis=1),
+                               ex.starts["balanced"].prod(axis=1), rtol=1e-9)
