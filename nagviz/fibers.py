@@ -675,7 +675,7 @@ def finite_fiber(model, theta) -> FiniteFiber:
     real = []
     for sol in solutions:
         point = tuple(sympy.nsimplify(sympy.simplify(sol.get(s, s))) for s in t)
-        if all(p.is_real for p in point):
+        if all(_is_real(p) for p in point):
             real.append(point)
     real = sorted(set(real), key=lambda p: [float(v) for v in p])
     perms = hidden_permutations(model)
@@ -683,6 +683,17 @@ def finite_fiber(model, theta) -> FiniteFiber:
     n_images = sum(1 for p in real if p in images)
     return FiniteFiber(model, theta, tuple(real), count, n_images,
                        time.perf_counter() - start)
+
+
+def _is_real(value) -> bool:
+    """Whether an exact algebraic number is real (radicals of a real root of a cubic can
+    involve complex numbers, so decide from 40 digits when sympy cannot say)."""
+    import sympy
+
+    if value.is_real is not None:
+        return bool(value.is_real)
+    z = complex(sympy.N(value, 40))
+    return abs(z.imag) <= 1e-30 * (1 + abs(z.real))
 
 
 def _standard_monomial_count(G, n: int) -> int:
