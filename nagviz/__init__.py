@@ -39,6 +39,10 @@ Infrastructure
     (matplotlib figures of results: ``result.plot()``), ``explorers`` and ``theme``
     (interactive views, loaded on first use), ``exercises`` (answer checks and hints).
     Modules whose names start with ``_`` are shared internals.
+Fibers, symmetries, conserved quantities
+    ``fibers`` (fiber dimensions, kernel directions, symmetry orbits, exact finite fibers),
+    ``fiber_search`` (restarts verified exactly), ``conservation`` (quantities gradient flow
+    conserves, drift with the step size, balanced initialization) -- notebook 03.
 Critical points and the algebra of training
     ``critical_points`` (ED degrees, Eckart-Young, data discriminants), ``landscapes``
     (tiny loss landscapes with every critical point, pure or spurious) -- notebook 04.
@@ -115,7 +119,8 @@ _LAZY_SUBMODULES = {"exercises", "explorers", "theme", "training", "singularitie
                     "inner_products", "optimization", "best_approximation",
                     "subnetwork_experiment", "experiments", "cache", "model", "jacobian_rank",
                     "sweeps", "attention", "relu", "approximation",
-                    "critical_points", "landscapes"}
+                    "critical_points", "landscapes",
+                    "fibers", "fiber_search", "conservation"}
 
 
 def __getattr__(name):

@@ -32,6 +32,14 @@ from .dimension import (  # noqa: E402  (notebook 02)
 
 __all__ += ["AtlasExplorer", "DegreeThresholdExplorer", "RecoveryExplorer"]
 
+from .fibers import (  # noqa: E402  (notebook 03)
+    HyperbolaFiberExplorer,
+    SymmetryOrbitExplorer,
+    TwoNeuronFiberExplorer,
+)
+
+__all__ += ["HyperbolaFiberExplorer", "TwoNeuronFiberExplorer", "SymmetryOrbitExplorer"]
+
 from .singularities import (  # noqa: E402  (notebook 05)
     RankPathExplorer,
     SingularSliceExplorer,
