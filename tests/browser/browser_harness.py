@@ -769,8 +769,8 @@ def move_sliders(page, root_selector, *, settle=None, kernel=None, presses=2, pe
             continue
         moved_in_cell[cell] = moved_in_cell.get(cell, 0) + 1
         label = " ".join(slider.locator(".widget-label").first.inner_text().split()) or f"slider {k}"
-        before = handle.get_attribute("aria-valuenow")
-        at_max = float(before) >= float(handle.get_attribute("aria-valuemax"))
+        before = _slider_value(slider, handle)
+        at_max = float(handle.get_attribute("aria-valuenow")) >= float(handle.get_attribute("aria-valuemax"))
         key = "ArrowLeft" if at_max else "ArrowRight"
         handle.scroll_into_view_if_needed()
         scope = page.evaluate(
@@ -806,8 +806,23 @@ def move_sliders(page, root_selector, *, settle=None, kernel=None, presses=2, pe
         round_trip = (watch["changeAt"] - watch["keyAt"]) / 1000 if watch["keyAt"] else None
         if settle:
             settle()
-        moves.append(SliderMove(label, before, handle.get_attribute("aria-valuenow"), round_trip, scope))
+        moves.append(SliderMove(label, before, _slider_value(slider, handle), round_trip, scope))
     return moves
+
+
+def _slider_value(slider, handle):
+    """The value a student reads: the slider's readout, else the handle's aria-valuenow.
+
+    noUiSlider rounds aria-valuenow to the step's first decimal in some
+    versions (0.05 and 0.15 both read "0.1"), so the readout is the honest
+    witness that the handle moved.
+    """
+    readout = slider.locator(".widget-readout")
+    if readout.count():
+        text = " ".join(readout.first.inner_text().split())
+        if text:
+            return text
+    return handle.get_attribute("aria-valuenow")
 
 
 def report_slider_moves(moves, where):
