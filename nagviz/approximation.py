@@ -30,11 +30,11 @@ PolynomialApproximation(relu, degree 8, chebyshev on [-1.0, 1.0]): max error 0.0
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from fractions import Fraction
 from numbers import Integral
 
 import numpy as np
+from .cache import memoize
 from numpy.polynomial import Chebyshev, Legendre, Polynomial
 
 __all__ = [
@@ -93,7 +93,7 @@ def _pieces(target, interval):
     return list(zip(cuts[:-1], cuts[1:]))
 
 
-@lru_cache(maxsize=16)
+@memoize(maxsize=16)
 def _gauss_legendre(nodes: int):
     return np.polynomial.legendre.leggauss(nodes)
 

@@ -12,7 +12,6 @@ Pure mathematics: no plotting or widget imports.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ import numpy as np
 
 from ._quote import quote
 from .activation import Activation, InvalidActivationError
+from .cache import memoize
 from .model import Model, Unit
 
 __all__ = ["Architecture", "InvalidArchitectureError", "monomial_exponents", "parse_widths",
@@ -198,7 +198,7 @@ def _merge_runs(runs) -> list[tuple[int, int]]:
     return [(lo, hi) for lo, hi in out]
 
 
-@functools.lru_cache(maxsize=512)
+@memoize(maxsize=512)
 def _degree_progressions(exponents: tuple, bias: bool, depth: int) -> tuple:
     """The output degrees as disjoint increasing ranges ``(start, stop, step)``.
 

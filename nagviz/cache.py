@@ -124,7 +124,8 @@ def canonical(value):
 
     Integers (numpy's too) stay integers, finite floats stay floats, tuples and lists
     become lists, fractions, complex numbers, non-finite floats, ranges, paths, enums,
-    dicts and sets become one-key tagged dicts, and a frozen dataclass (an
+    dicts and sets become one-key tagged dicts, sympy numbers and expressions their exact
+    forms, and a frozen dataclass (an
     :class:`~nagviz.Architecture`, an :class:`~nagviz.Activation`) becomes its class
     name with its fields. Anything else (arrays, callables, mutable objects) raises
     ``TypeError``.
@@ -174,6 +175,12 @@ def canonical(value):
     if module == "numpy" and hasattr(value, "item") and getattr(value, "ndim", None) == 0 \
             and type(value).__name__ != "ndarray":
         return canonical(value.item())  # a numpy scalar
+    if module.startswith("sympy") and getattr(value, "is_Rational", False):
+        return canonical(Fraction(int(value.p), int(value.q)))  # a sympy Integer or Rational
+    if module.startswith("sympy") and hasattr(value, "free_symbols"):
+        # any other sympy expression (immutable): its srepr names every symbol and assumption
+        import sys
+        return {"sympy": sys.modules["sympy"].srepr(value)}
     if is_dataclass(value) and not isinstance(value, type) \
             and type(value).__dataclass_params__.frozen:
         cls = type(value)

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._results import LinesRepr
+from .statistics import wilson_interval
 from .fibers import symmetry_flow, symmetry_generators
 from .model import Model, as_model
 
@@ -58,7 +59,6 @@ __all__ = [
     "gradient_flow",
     "hyperboloid_mesh",
     "relative_drift",
-    "wilson_interval",
 ]
 
 
@@ -301,25 +301,6 @@ def gradient_flow(model, theta0, A, b, *, time: float, samples: int = 50,
 
 
 # --------------------------------------------------------------------------- drift vs step size
-
-def wilson_interval(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """The Wilson score interval for a binomial proportion (95% for ``z = 1.96``).
-
-    Examples
-    --------
-    >>> [round(x, 3) for x in wilson_interval(30, 100)]
-    [0.219, 0.396]
-    >>> wilson_interval(0, 0)
-    (0.0, 1.0)
-    """
-    if n <= 0:
-        return (0.0, 1.0)
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
-
 
 @dataclass(frozen=True, repr=False)
 class DriftStudy(LinesRepr):

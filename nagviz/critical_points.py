@@ -40,20 +40,20 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import sympy
 
 from ._polynomial_systems import as_rational, solve_zero_dimensional
 from ._results import LinesRepr
+from .cache import memoize
 
 __all__ = [
     "CONE", "CONE_EQUATION", "CONE_VARIABLES", "EckartYoungResult", "EDDegreeResult",
     "QuadricCriticalPoints", "DiscriminantResult", "cone_slice_target", "eckart_young",
     "data_inner_product", "ed_degree", "ed_discriminant", "gram_matrix",
     "kurtosis_gram_matrix", "quadric_ed_degree",
-    "rank_k_normal_residual", "real_counts_along_path", "wilson_interval",
+    "rank_k_normal_residual", "real_counts_along_path",
 ]
 
 #: coefficients ``(a, b, c)`` of a binary quadratic ``a x^2 + b xy + c y^2``
@@ -66,24 +66,6 @@ CONE = (CONE_EQUATION, CONE_VARIABLES)
 
 
 # ----------------------------------------------------------------------------- helpers
-def wilson_interval(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
-    """The Wilson score interval (95% by default) for ``k`` successes in ``n`` trials.
-
-    Examples
-    --------
-    >>> tuple(round(x, 3) for x in wilson_interval(0, 100))
-    (0.0, 0.037)
-    >>> lo, hi = wilson_interval(50, 100); round(lo, 3), round(hi, 3)
-    (0.404, 0.596)
-    """
-    if n <= 0 or not 0 <= k <= n:
-        raise ValueError(f"need 0 <= k <= n and n > 0, got k={k}, n={n}")
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
 # ----------------------------------------------------------------------------- Gram matrices
 def _moment(k: int, distribution: str) -> sympy.Rational:
     if k % 2:
@@ -688,7 +670,7 @@ class DiscriminantResult(LinesRepr):
                                        or "none")]
 
 
-@lru_cache(maxsize=16)
+@memoize(maxsize=16)
 def _discriminant_cached(gram_key: tuple) -> DiscriminantResult:
     n = 3
     G = sympy.Matrix(n, n, list(gram_key))

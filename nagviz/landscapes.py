@@ -26,15 +26,15 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import sympy
 
 from ._polynomial_systems import as_rational, solve_zero_dimensional
 from ._results import LinesRepr
-from .critical_points import CONE_EQUATION, CONE_EXPONENTS, CONE_VARIABLES, gram_matrix, \
-    wilson_interval
+from .critical_points import CONE_EQUATION, CONE_EXPONENTS, CONE_VARIABLES, gram_matrix
+from .statistics import wilson_interval
+from .cache import memoize
 
 __all__ = ["TinyNetwork", "NAPPE", "BENT_NEURON", "CriticalPoint", "LandscapeResult",
            "DescentOutcomes", "landscape_critical_points", "descent_outcomes", "loss_grid",
@@ -107,7 +107,7 @@ def _gram(network: TinyNetwork, gram):
     return G
 
 
-@lru_cache(maxsize=16)
+@memoize(maxsize=16)
 def _symbolic(network: TinyNetwork):
     """Lambdified phi, its Jacobian, and the Hessian pieces of the loss."""
     th = network.parameters

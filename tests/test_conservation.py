@@ -9,8 +9,7 @@ import nagviz
 from nagviz.cnn import CNNArchitecture
 from nagviz.conservation import (balance, balanced_initialization_experiment,
                                  conserved_quantities, drift_study, gradient_descent,
-                                 gradient_flow, hyperboloid_mesh, relative_drift,
-                                 wilson_interval)
+                                 gradient_flow, hyperboloid_mesh, relative_drift)
 
 
 def _neuron_balances(arch, theta):
@@ -128,12 +127,6 @@ def test_balanced_start_fits_less_often():
     assert g_lo > b_hi                       # disjoint 95% Wilson intervals
     assert 0.3 < bl < g < 0.9
     assert "Wilson" in repr(ex)
-
-
-def test_wilson_interval_textbook_value():
-    lo, hi = wilson_interval(30, 100)
-    assert lo == pytest.approx(0.2189, abs=1e-4) and hi == pytest.approx(0.3958, abs=1e-4)
-    assert wilson_interval(0, 10)[0] == 0.0 and wilson_interval(10, 10)[1] == 1.0
 
 
 def test_hyperboloid_mesh_lies_on_the_level_set():

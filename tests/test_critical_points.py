@@ -9,8 +9,7 @@ import sympy
 from nagviz.critical_points import (CONE_EQUATION, CONE_VARIABLES, QuadricCriticalPoints,
                                     cone_slice_target, eckart_young, ed_degree, ed_discriminant,
                                     gram_matrix, kurtosis_gram_matrix, quadric_ed_degree,
-                                    rank_k_normal_residual, real_counts_along_path,
-                                    wilson_interval)
+                                    rank_k_normal_residual, real_counts_along_path)
 
 A, B, C, D = sympy.symbols("a b c d")
 DET = A * D - B * C
@@ -175,13 +174,6 @@ def test_bombieri_and_gaussian_always_give_two_real_critical_points():
     for kind in ("bombieri", "gaussian"):
         qc = QuadricCriticalPoints(Q_CONE, np.array(gram_matrix(kind), dtype=float))
         assert np.all(qc.real_counts(T) == 2)
-
-
-def test_wilson_interval():
-    lo, hi = wilson_interval(30, 100)
-    assert lo < 0.3 < hi and round(lo, 3) == 0.219 and round(hi, 3) == 0.396
-    with pytest.raises(ValueError):
-        wilson_interval(5, 3)
 
 
 def test_samples_induce_a_generic_inner_product():

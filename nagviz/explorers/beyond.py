@@ -3,10 +3,10 @@ polynomial approximation."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 
 import numpy as np
 
+from ..cache import memoize
 from ..approximation import approximate, approximation_errors
 from ..attention import LightningAttention, attention_dimension_formula
 from ..cnn import lcn_fills_reals, real_factorization
@@ -141,7 +141,7 @@ class FilterFactorExplorer(Explorer):
                 f"hold: Σ⌊(kᵢ − 1)/2⌋ = {data['capacity']}{note}.")
 
 
-@lru_cache(maxsize=512)
+@memoize(maxsize=512)
 def _attention_dimension(l, d, a, T):
     try:
         return dimension(LightningAttention(l, d, a, tokens=T), max_work=3 * 10**6).dimension
@@ -214,7 +214,6 @@ class AttentionExplorer(Explorer):
             height=460, bargap=0.35, legend=dict(x=1.02, y=1))
 
     def info(self, data):
-        l, d, a = data["layers"], data["d"], data["a"]
         chosen = data["dimensions"][data["tokens"] - 1]
         return (f"{data['parameters']} = l(2ad + d²) parameters, {data['symmetry']} dimensions of "
                 f"symmetries (GL(a) and a rescaling per layer, GL(d) between layers), so "
@@ -223,7 +222,7 @@ class AttentionExplorer(Explorer):
                 f"; the ambient space has dimension {data['ambient']:,}.")
 
 
-@lru_cache(maxsize=64)
+@memoize(maxsize=64)
 def _growth(depth, max_width, seeds, box):
     return np.array([[linear_regions(ReLUNetwork.random((2,) + (n,) * depth + (1,), seed=s), box).count
                       for s in range(seeds)] for n in range(1, max_width + 1)])
@@ -317,14 +316,14 @@ class ReLURegionsExplorer(Explorer):
                 f"{bound}")
 
 
-@lru_cache(maxsize=1)
+@memoize(maxsize=1)
 def _gap_network():
     net = ReLUNetwork.random((2, 8, 1), seed=3)
     X = np.stack(np.meshgrid(np.linspace(-1, 1, 41), np.linspace(-1, 1, 41)), -1).reshape(-1, 2)
     return net, X, net.preactivation_range(X)
 
 
-@lru_cache(maxsize=16)
+@memoize(maxsize=16)
 def _errors(target, max_degree):
     return approximation_errors(target, range(1, max_degree + 1))
 

@@ -20,10 +20,10 @@ singular points and rank drops).
 
 from __future__ import annotations
 
-from functools import lru_cache
 
 import numpy as np
 
+from ..cache import memoize
 from ..critical_points import (
     QuadricCriticalPoints,
     cone_slice_target,
@@ -64,7 +64,7 @@ def _panel_titles(left, right):
             for text, x in ((left, 0.22), (right, 0.78))]
 
 
-@lru_cache(maxsize=4)
+@memoize(maxsize=4)
 def _nappe_mesh(height=2.2, sign=1):
     a, b, c = quadratic_cone_mesh(height=height, n_angles=49, n_heights=25)
     keep = slice(a.shape[0] // 2, None) if sign > 0 else slice(None)
@@ -268,7 +268,7 @@ def _gram_for(inner_product, kurtosis):
                      f"got {inner_product!r}")
 
 
-@lru_cache(maxsize=32)
+@memoize(maxsize=32)
 def _count_grid(inner_product, kurtosis):
     """Real counts and the sign-carrying discriminant of ``P`` on the slice grid."""
     qc = QuadricCriticalPoints(_Q_CONE, _gram_for(inner_product, kurtosis))

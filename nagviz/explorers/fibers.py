@@ -18,7 +18,6 @@ reddish purple, critical points vermillion.
 
 from __future__ import annotations
 
-from functools import lru_cache
 
 import numpy as np
 
@@ -30,6 +29,7 @@ from ..neuromanifolds import fiber_curves
 from ..parameterization import evaluate
 from ..theme import COLORS
 from ._base import Explorer, plain_figure, title
+from ..cache import memoize
 
 __all__ = ["HyperbolaFiberExplorer", "TwoNeuronFiberExplorer", "SymmetryOrbitExplorer",
            "ORBIT_MODELS", "drift_figure", "level_set_figure", "quantity_figure"]
@@ -262,13 +262,13 @@ ORBIT_MODELS = {
 _FOLLOW_STEP = 0.05
 
 
-@lru_cache(maxsize=32)
+@memoize(maxsize=32)
 def _analysis(key, point):
     model = ORBIT_MODELS[key]
     return fiber_directions(model, seed=point)
 
 
-@lru_cache(maxsize=64)
+@memoize(maxsize=64)
 def _extra_path(key, point, index):
     """Points of the fiber along extra direction ``index``, for t = -1..1 in steps of 0.05."""
     model = ORBIT_MODELS[key]
