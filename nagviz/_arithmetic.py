@@ -13,9 +13,11 @@ Every network family writes its forward pass once, against the small vocabulary 
     ``sigma(Z)``, elementwise;
 
 plus ordinary numpy indexing, ``reshape`` and ``None`` axes on the arrays it is given.
-Three arithmetics implement the vocabulary:
+Four arithmetics implement the vocabulary:
 
 * :class:`Floats` -- real or complex floating point (evaluation, coefficients by FFT);
+* :class:`Symbolic` -- exact arithmetic on numpy arrays of sympy objects (symbols or
+  rationals: the output polynomials as expressions in the parameters);
 * :class:`Residues` -- exact arithmetic in ``F_p`` with int64 residues reduced after
   every product (``p < 2^31.5``, so a product of two residues fits in int64);
 * :class:`Duals` -- forward-mode differentiation over any base arithmetic: a value
@@ -31,7 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Floats", "Residues", "Duals", "Dual"]
+__all__ = ["Floats", "Symbolic", "Residues", "Duals", "Dual"]
 
 
 class Floats:
@@ -74,6 +76,32 @@ class Floats:
 
     def constant(self, x):
         return np.asarray(x)
+
+
+class Symbolic(Floats):
+    """Exact arithmetic on numpy object arrays of sympy expressions (sympy is imported lazily)."""
+
+    exact = True
+    dtype = object
+
+    def __init__(self, activation):
+        import sympy
+
+        self.sigma = [sympy.Rational(c.numerator, c.denominator) for c in activation.coefficients]
+        self.dsigma = [k * c for k, c in enumerate(self.sigma)][1:]
+
+    @staticmethod
+    def poly(coeffs, Z):
+        out = np.zeros_like(Z)
+        power = np.ones_like(Z)
+        for c in coeffs:
+            if c != 0:
+                out = out + c * power
+            power = power * Z
+        return out
+
+    def constant(self, x):
+        return np.asarray(x, dtype=object)
 
 
 class Residues:

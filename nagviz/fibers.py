@@ -46,6 +46,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from ._arithmetic import Symbolic
 from ._results import LinesRepr
 from .jacobian_rank import dimension
 from .model import Model, as_model
@@ -493,47 +494,6 @@ def hidden_permutations(model, *, limit: int = 720, seed: int = 0) -> list[np.nd
 
 # --------------------------------------------------------------------------- finite fibers
 
-class _SympyOps:
-    """The arithmetic vocabulary of :mod:`nagviz.model` on numpy arrays of sympy objects."""
-
-    exact = True
-    dtype = object
-
-    def __init__(self, activation):
-        import sympy
-
-        self.sigma = [sympy.Rational(c.numerator, c.denominator) for c in activation.coefficients]
-
-    @staticmethod
-    def add(a, b):
-        return a + b
-
-    @staticmethod
-    def mul(a, b):
-        return a * b
-
-    @staticmethod
-    def sum(a, axis):
-        return a.sum(axis=axis)
-
-    @staticmethod
-    def linear(H, W):
-        return H @ np.swapaxes(W, -1, -2)
-
-    def activation(self, Z):
-        out = np.zeros_like(Z)
-        power = np.ones_like(Z)
-        for c in self.sigma:
-            if c != 0:
-                out = out + c * power
-            power = power * Z
-        return out
-
-    @staticmethod
-    def constant(x):
-        return np.asarray(x, dtype=object)
-
-
 def symbolic_coefficients(model, theta=None):
     """The output polynomials' coefficients as sympy expressions in the parameters.
 
@@ -564,7 +524,7 @@ def symbolic_coefficients(model, theta=None):
     T[0, :] = list(values)
     X = np.empty((1, 1, n), dtype=object)
     X[0, 0, :] = list(xs)
-    out = model.forward(T, X, _SympyOps(model.activation))[0, 0]
+    out = model.forward(T, X, Symbolic(model.activation))[0, 0]
     coeffs = []
     for f in out:
         poly = sympy.Poly(sympy.expand(f), *xs)
