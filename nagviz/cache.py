@@ -441,6 +441,35 @@ class CacheInfo:
     disk: bool
 
 
+_PLAIN = (int, str, bool, type(None))
+
+
+def _tagged(value):
+    """``value`` with its type, if it is built of ints, strings, floats and tuples only."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return (kind, value)
+    if kind is float:
+        return (float, repr(value))       # keeps -0.0 and 0.0 apart, as canonical() does
+    if kind is tuple:
+        return (tuple, tuple(_tagged(v) for v in value))
+    raise TypeError
+
+
+def _fast_key(args, kwargs):
+    """A hashable key for calls with plain arguments, else None (then the full key is built).
+
+    Two calls with the same fast key have the same canonical key (types are kept, so
+    ``1``, ``1.0`` and ``True`` stay apart); a repeated call is answered without binding
+    the signature or writing JSON, about 2 us instead of 100.
+    """
+    try:
+        return (tuple(_tagged(a) for a in args),
+                tuple(sorted((k, _tagged(v)) for k, v in kwargs.items())))
+    except TypeError:
+        return None
+
+
 class _Memo:
     """The state behind one memoized function."""
 
@@ -460,6 +489,7 @@ class _Memo:
         self.ignore = frozenset(ignore) | ({"cache_dir"} if disk else frozenset())
         self._version = None
         self.memory: OrderedDict = OrderedDict()
+        self.fast: dict = {}      # plain hashable arguments -> text key (skips bind/canonical)
         self.lock = threading.Lock()
         self.hits = self.disk_hits = self.misses = self.discarded = 0
 
@@ -576,7 +606,19 @@ class _Memo:
         return False, None
 
     def call(self, args, kwargs):
+        fast = _fast_key(args, kwargs)
+        if fast is not None:
+            text_key = self.fast.get(fast)
+            if text_key is not None:
+                hit, value = self.recall(text_key)
+                if hit:
+                    self.hits += 1
+                    return value
         bound, key, text_key = self.bind(args, kwargs)
+        if fast is not None:
+            if len(self.fast) >= 4 * self.maxsize + 64:
+                self.fast.clear()
+            self.fast[fast] = text_key
         hit, value = self.recall(text_key)
         if hit:
             self.hits += 1
@@ -598,6 +640,7 @@ class _Memo:
     def clear(self, disk: bool = False, cache_dir=None) -> None:
         with self.lock:
             self.memory.clear()
+            self.fast.clear()
             self.hits = self.disk_hits = self.misses = self.discarded = 0
         if disk and self.disk:
             folder = cache_directory(cache_dir)

@@ -43,7 +43,7 @@ import numpy as np
 
 from ._results import LinesRepr
 from .statistics import wilson_interval
-from .fibers import symmetry_flow, symmetry_generators
+from .fibers import symmetry_generators
 from .model import Model, as_model
 
 __all__ = [
@@ -431,6 +431,17 @@ def balance(model, theta, *, tol: float = 1e-12, sweeps: int = 200) -> np.ndarra
             if scale == 0 or abs(q(0.0)) <= tol * scale:
                 continue
             worst = max(worst, abs(q(0.0)) / scale)
+            rates = np.unique(a[a != 0])
+            if len(rates) == 2 and rates[0] < 0 < rates[1]:
+                # a rescaling: rates alpha = rates[1] on one side, -beta = rates[0] on the other,
+                # so Q(t) = alpha P e^{2 alpha t} - beta N e^{-2 beta t} has one explicit root
+                alpha, beta = rates[1], -rates[0]
+                P, N = float(np.sum(sq[a == alpha])), float(np.sum(sq[a == -beta]))
+                if P == 0 or N == 0:        # a side is zero: no finite balancing point
+                    continue
+                t = math.log(beta * N / (alpha * P)) / (2 * (alpha + beta))
+                theta = theta * np.exp(a * t)
+                continue
             lo, hi = -1.0, 1.0
             while q(lo) > 0 and lo > -200:
                 lo *= 2
@@ -439,7 +450,7 @@ def balance(model, theta, *, tol: float = 1e-12, sweeps: int = 200) -> np.ndarra
             if q(lo) > 0 or q(hi) < 0:  # a side is zero: no finite balancing point
                 continue
             t = brentq(q, lo, hi, xtol=1e-15)
-            theta = symmetry_flow(model, theta, k, t)
+            theta = theta * np.exp(a * t)   # the flow of the diagonal field A_k: exp(t A_k)
         if worst <= tol:
             break
     return theta

@@ -450,3 +450,23 @@ def test_a_record_that_hides_its_certificate_is_discarded(tmp_path):
     clear_cache()
     with pytest.warns(CacheWarning, match="failed validation"):
         assert cached_dimension(arch, cache_dir=tmp_path).certified
+
+
+def test_fast_path_keeps_types_apart_and_counts_hits():
+    from nagviz.cache import memoize
+
+    seen = []
+
+    @memoize(name="test_fast_path_types", maxsize=8)
+    def kind(x, y=(0,)):
+        seen.append((type(x), x))
+        return repr(x)
+
+    assert [kind(1), kind(1.0), kind(True), kind(0.0), kind(-0.0)] == ["1", "1.0", "True", "0.0", "-0.0"]
+    assert kind(1) == "1" and kind(1.0) == "1.0" and kind(-0.0) == "-0.0"
+    assert kind(2, y=(1,)) == "2" and kind(2, (1,)) == "2"    # same canonical key, one miss
+    assert len(seen) == 6
+    assert kind.cache_info().hits == 4
+    kind.cache_clear()
+    kind(1)
+    assert len(seen) == 7
