@@ -99,7 +99,8 @@ check(cone)
 # 4. $x^2 + y^2$
 # 5. the zero form $0$
 #
-# Store five truth values, in this order, in the list `computed` (`True` for "computed").
+# Store five truth values, in this order, in the list `computed` (`True` for "computed"; `1`
+# and `0` are read as `True` and `False`).
 #
 # <!-- hints -->
 
@@ -125,8 +126,9 @@ check(computed)
 # The tiny linear network $f(x) = w_2 w_1 x$ has two parameters. Its **fiber** over a function
 # is the set of all parameters computing that function.
 #
-# **Describe the fiber over $f(x) = 3x$ by one polynomial equation in `w1, w2`**, and store
-# the polynomial (or the equation) in `fiber`.
+# **Describe the fiber over $f(x) = 3x$ by one equation in `w1, w2`**, and store the
+# polynomial or the equation in `fiber` (any equivalent form is accepted: `"w2 = 3/w1"`,
+# `sympy.Eq(w1*w2, 3)`, `w1*w2 - 3`, ...).
 #
 # <!-- hints -->
 
