@@ -235,3 +235,48 @@ def test_loss_explorer_large_learning_rate_diverges_and_slope_moves_the_star():
     assert trace(fig, "best fit").x[0] < -0.5
     surf = trace(fig, "loss L")
     assert np.asarray(surf.z).shape == (41, 41)
+
+
+@pytest.mark.parametrize("lr", [0.6, 0.8])
+def test_loss_explorer_diverging_path_is_clipped_and_the_surface_keeps_its_box(lr):
+    e = LossLandscapeExplorer()
+    e.widget()
+    fig = e.figure_widget
+    surface_before = np.asarray(trace(fig, "loss L").z, dtype=float).copy()
+    scene_before = fig.layout.scene.to_plotly_json()
+    e.controls["lr"].value = lr
+    assert "diverges" in fig.layout.title.text and "leaves the box" in fig.layout.title.text
+    data = e.data()
+    assert data["path"].diverged and data["path"].losses.max() > 1e6   # the raw path explodes
+    path = trace(fig, "descent on w")
+    xyz = np.column_stack([np.asarray(path[k], dtype=float) for k in ("x", "y", "z")])
+    xyz = xyz[np.all(np.isfinite(xyz), axis=1)]
+    lift = 0.03 * (5.0 + 1.5)
+    assert len(xyz) >= 2
+    assert np.all(np.abs(xyz[:, :2]) <= 2.0 + 1e-12) and np.all(xyz[:, 2] <= 5.0 + lift + 1e-12)
+    exit_point = [float(trace(fig, "descent on w leaves")[k][0]) for k in ("x", "y", "z")]
+    assert exit_point == pytest.approx(list(xyz[-1]))      # marked where the path ends
+    on_boundary = max(abs(exit_point[0]), abs(exit_point[1])) == pytest.approx(2.0) or \
+        exit_point[2] == pytest.approx(5.0 + lift)
+    assert on_boundary
+    c_path = trace(fig, "c = w₁w₂ along")
+    cs = np.asarray(c_path.x, dtype=float)
+    ls = np.asarray(c_path.y, dtype=float)
+    assert np.nanmax(np.abs(cs)) <= 3.0 and np.nanmax(ls) <= 5.0
+    assert len(trace(fig, "descent leaves the plotted range").x) >= 1
+    # the surface and the scene's box do not move
+    assert np.array_equal(np.asarray(trace(fig, "loss L").z, dtype=float), surface_before)
+    scene = fig.layout.scene
+    assert list(scene.zaxis.range) == [-1.5, 5.0] and list(scene.xaxis.range) == [-2.0, 2.0]
+    assert scene.to_plotly_json()["zaxis"] == scene_before["zaxis"]
+
+
+def test_loss_explorer_static_steps_keep_every_path_in_the_box():
+    fig = LossLandscapeExplorer().static_figure()
+    names = [t.name for t in fig.data]
+    path = names.index("descent on w")
+    for step in fig.layout.sliders[0].steps:
+        restyle = step.args[0]
+        z = np.asarray(restyle["z"][path], dtype=float)
+        assert np.nanmax(z) <= 5.0 + 0.03 * 6.5 + 1e-9, step.label
+        assert np.nanmax(np.abs(np.asarray(restyle["x"][path], dtype=float))) <= 2.0
