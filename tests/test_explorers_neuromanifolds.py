@@ -38,8 +38,8 @@ def test_every_explorer_has_a_question_and_a_static_slider(cls):
     assert e.question and e.title
     fig = e.static_figure()
     steps = fig.layout.sliders[0].steps
-    assert len(steps) == len(cls.static_values)
-    assert [s.label for s in steps] == [str(v) for v in cls.static_values]
+    assert len(steps) == len(cls.static_values) + len(cls.static_presets)
+    assert [s.label for s in steps][:len(cls.static_values)] == [str(v) for v in cls.static_values]
 
 
 @pytest.mark.parametrize("cls", ALL, ids=lambda c: c.__name__)
@@ -274,9 +274,28 @@ def test_loss_explorer_diverging_path_is_clipped_and_the_surface_keeps_its_box(l
 def test_loss_explorer_static_steps_keep_every_path_in_the_box():
     fig = LossLandscapeExplorer().static_figure()
     names = [t.name for t in fig.data]
-    path = names.index("descent on w")
     for step in fig.layout.sliders[0].steps:
-        restyle = step.args[0]
+        restyle, _, traces = step.args
+        assert names.index("loss L(w₁, w₂)") not in traces    # the surface is sent once
+        path = traces.index(names.index("descent on w"))
         z = np.asarray(restyle["z"][path], dtype=float)
         assert np.nanmax(z) <= 5.0 + 0.03 * 6.5 + 1e-9, step.label
         assert np.nanmax(np.abs(np.asarray(restyle["x"][path], dtype=float))) <= 2.0
+
+
+def test_loss_explorer_static_figure_reaches_the_initialization_of_the_prompt():
+    """The prompt starts at w = (1, -1): the static slider has that start, and its path
+    runs along the antidiagonal into the saddle (the start itself lies above the plotted
+    loss range, so the drawn path begins where it enters the box)."""
+    fig = LossLandscapeExplorer().static_figure()
+    names = [t.name for t in fig.data]
+    steps = {s.label: s for s in fig.layout.sliders[0].steps}
+    step = steps["0.1, w₀ = (1, -1)"]
+    restyle, relayout, traces = step.args
+    path = traces.index(names.index("descent on w"))
+    xs = np.asarray(restyle["x"][path], dtype=float)
+    ys = np.asarray(restyle["y"][path], dtype=float)
+    assert 0 < xs[0] <= 1.0 and ys[0] == pytest.approx(-xs[0])
+    assert np.allclose(xs + ys, 0) and abs(xs[-1]) < 1e-2       # along the antidiagonal, to 0
+    assert "saddle" in relayout["title.text"]
+    assert "0.4, w₀ = (1, -1)" in steps and "0.1, w₀ = (0.1, -0.05)" in steps
