@@ -253,6 +253,8 @@ def test_slice_and_covering_figures():
     fig = dm.covering_figure(curves)
     assert [t.line.dash for t in fig.data][-1] == "dash"
     assert fig.data[0].name.startswith("rank ≤ 1: m = 9, deg = 70")
+    title = fig.layout.yaxis.title.text
+    assert "N<sub>ε</sub>" in title and "N_" not in title     # a subscript, not a literal N_eps
 
 
 def test_progress_bar_stays_hidden_for_quick_jobs():
