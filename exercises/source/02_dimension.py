@@ -136,6 +136,14 @@ sample_sizes = (dim, dim + 1)
 check(sample_sizes)
 
 # %% [markdown] solution-only
+# **Why.** The functions of the network form the 9-dimensional variety $V$ of quadratic forms
+# of rank $\le 2$ in 5 variables. Each sample $f(x_i) = y_i$ is one linear condition on $f$, so
+# the functions fitting $N$ generic samples are $V$ cut by an affine subspace of codimension
+# $N$: of dimension $9 - N$ while $N < 9$, finitely many points at $N = 9$ (as many as the
+# degree of $V$, over $\mathbb C$), and for $N = 10$ the extra generic sample is a condition
+# that the other points fail, leaving the teacher. The 12 parameters and the 15 coefficients
+# of a general quadratic form do not enter.
+#
 # **The measurement.** The recovery experiment of the notebook, at the sample sizes around
 # the prediction (a second or so): the Jacobian rank stops growing at 9. From $N = 10$ the kept
 # student is the teacher; at $N = 9$ several functions of the network interpolate the samples
@@ -254,6 +262,12 @@ degrees = (deg_rank2, deg_rank1)
 check(degrees)
 
 # %% [markdown] solution-only
+# **Why.** (a) On a line $M_0 + t M_1$ the determinant is a polynomial of degree 3 in $t$, with
+# 3 roots over $\mathbb C$ for generic $M_0, M_1$: a hypersurface of degree 3. (b) The formula
+# gives $\frac{\binom{3}{1}}{\binom{1}{1}} \cdot \frac{\binom{4}{1}}{\binom{2}{1}} = 3 \cdot 2
+# = 6$; the rank-one matrices $u v^\top$ are the cone over $\mathbb P^2 \times \mathbb P^2$,
+# whose degree $\binom{4}{2} = 6$ is also the classical degree of this Segre variety.
+#
 # **Count the points of (a) numerically.** A random line of $3 \times 3$ matrices meets
 # $\det = 0$ in three complex points; `nagviz.degree.line_slice` finds them.
 
