@@ -144,8 +144,11 @@ check(fiber)
 # %% [markdown] solution-only
 # **Why.** $w_2 w_1 x = 3x$ for all $x$ exactly when $w_1 w_2 = 3$. The fiber is a hyperbola
 # with two branches, exchanged by $(w_1, w_2) \mapsto (-w_1, -w_2)$; along a branch the
-# parameters change by the rescaling $(t w_1, w_2/t)$. The fiber over $0$ is different: the
-# two axes, crossing at the singular point $w = 0$.
+# parameters change by the rescaling $(t w_1, w_2/t)$. Equivalent equations describe the same
+# set: `w2 = 3/w1` loses no point, since $w_1 = 0$ is not on the fiber. The fiber over $0$ is
+# different: the two axes, crossing at $w = 0$, a singular point of that fiber and a critical
+# point of the parameterization (its differential vanishes), while the function space, the
+# line of slopes, is smooth everywhere.
 
 # %% [markdown]
 # ## Exercise 01.5: where does gradient descent go?
