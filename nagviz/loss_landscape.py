@@ -7,6 +7,9 @@ every target (:func:`loss_gradient`), the Hessian in those coordinates is zero
 direction (:func:`escape_direction`): a subnetwork is a critical point of the full
 loss.
 
+For drawing a descent path over a plotted window, :func:`clip_path_to_box` cuts the path
+where it first leaves the window (a diverging path would otherwise stretch every axis).
+
 Pure mathematics: no plotting or widget imports.
 """
 
@@ -22,6 +25,8 @@ from .architecture import Architecture
 from .parameterization import flatten, unflatten
 
 __all__ = [
+    "ClippedPath",
+    "clip_path_to_box",
     "loss_gradient",
     "loss_hessian",
     "dead_neuron_point",
@@ -290,3 +295,114 @@ def escape_direction(arch, theta, coordinates, X=None, Y=None, *, target=None,
                             tuple(poly), method, seed, tolerance)
     return EscapeResult(coords, gnorm, tuple(eig_full), tuple(eig), None, d, 0.0, tuple(poly),
                         method, seed, tolerance)
+
+
+# --------------------------------------------------------------------------- drawing windows
+
+@dataclass(frozen=True)
+class ClippedPath:
+    """The parts of a polygonal path inside an axis-parallel box (:func:`clip_path_to_box`).
+
+    Attributes
+    ----------
+    points : numpy.ndarray, shape (k, d)
+        The pieces of the path inside the box, each cut where it crosses the boundary,
+        separated by rows of NaN (a break in a plotted line).
+    exits : numpy.ndarray, shape (e, d)
+        The points where the path leaves the box, in order.
+    first_exit : int or None
+        The number of steps (segments) taken before the path first leaves the box;
+        ``None`` if it never does.
+    """
+
+    points: np.ndarray
+    exits: np.ndarray
+    first_exit: int | None
+
+    @property
+    def leaves(self) -> bool:
+        """Whether the path leaves the box at least once."""
+        return len(self.exits) > 0
+
+
+def _segment_in_box(a, b, lo, hi):
+    """Liang-Barsky: the parameters ``0 <= t0 <= t1 <= 1`` of the part of ``a + t (b - a)``
+    inside the box, or None when the segment misses it."""
+    t0, t1 = 0.0, 1.0
+    for ai, di, l, h in zip(a, b - a, lo, hi):
+        if di == 0:
+            if ai < l or ai > h:
+                return None
+            continue
+        ta, tb = (l - ai) / di, (h - ai) / di
+        t0, t1 = max(t0, min(ta, tb)), min(t1, max(ta, tb))
+        if t0 > t1:
+            return None
+    return t0, t1
+
+
+def clip_path_to_box(points, lower, upper) -> ClippedPath:
+    """Cut a polygonal path to the box ``lower <= p <= upper``, marking where it leaves.
+
+    Each segment of the path is cut to its part inside the box (the drawn straight
+    segment, not the curve a flow would follow); the pieces are separated by NaN rows.
+    A non-finite vertex ends the path (an iteration that overflowed).
+
+    Parameters
+    ----------
+    points : array_like, shape (n, d)
+        The vertices of the path, in order.
+    lower, upper : array_like, shape (d,)
+        The corners of the box.
+
+    Returns
+    -------
+    ClippedPath
+
+    Examples
+    --------
+    >>> clipped = clip_path_to_box([[0, 0], [1, 0.5], [4, 2]], [-2, -2], [2, 2])
+    >>> clipped.points.tolist(), clipped.exits.tolist(), clipped.first_exit
+    ([[0.0, 0.0], [1.0, 0.5], [2.0, 1.0]], [[2.0, 1.0]], 1)
+    >>> out_and_back = clip_path_to_box([[0, 0], [4, 0], [1, 1]], [-2, -2], [2, 2])
+    >>> out_and_back.points.tolist()
+    [[0.0, 0.0], [2.0, 0.0], [nan, nan], [2.0, 0.6666666666666666], [1.0, 1.0]]
+    >>> clip_path_to_box([[0, 0], [1, 1]], [-2, -2], [2, 2]).leaves
+    False
+    """
+    P = np.asarray(points, dtype=float)
+    lo, hi = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+    if P.ndim != 2 or P.shape[1] != lo.shape[0] or hi.shape != lo.shape:
+        raise ValueError(f"points must have shape (n, {lo.shape[0]}) to match the box, "
+                         f"got {P.shape}")
+    if np.any(lo > hi):
+        raise ValueError("the box must have lower <= upper in every coordinate")
+    finite = np.all(np.isfinite(P), axis=1)
+    if not finite.all():
+        P = P[:int(np.argmin(finite))]
+    gap = np.full(P.shape[1], np.nan)
+    out: list[np.ndarray] = []
+    exits: list[np.ndarray] = []
+    first_exit = None
+
+    def inside(p):
+        return bool(np.all((p >= lo) & (p <= hi)))
+
+    if len(P) == 1 and inside(P[0]):
+        out.append(P[0])
+    for step, (a, b) in enumerate(zip(P[:-1], P[1:])):
+        part = _segment_in_box(a, b, lo, hi)
+        if part is None:
+            continue
+        start, end = (a if t == 0 else b if t == 1 else np.clip(a + t * (b - a), lo, hi)
+                      for t in part)
+        if not out or not np.array_equal(out[-1], start):
+            if out:
+                out.append(gap)
+            out.append(start)
+        out.append(end)
+        if not inside(b):
+            exits.append(end)
+            first_exit = step if first_exit is None else first_exit
+    return ClippedPath(np.array(out).reshape(-1, P.shape[1]),
+                       np.array(exits).reshape(-1, P.shape[1]), first_exit)

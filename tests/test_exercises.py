@@ -231,7 +231,19 @@ def test_tuple_of_named_entries():
     kind = Tuple(Integer(), Integer(), Integer(), names=("ambient dimension", "expected dimension", "dimension"))
     assert kind.equivalent([6, 6.0, "5"], (6, 6, 5))
     assert kind.equivalent(np.array([6, 6, 5]), (6, 6, 5))
-    assert kind.diagnose((6, 5, 5), (6, 6, 5)) == "Check the expected dimension."
+    assert kind.diagnose((6, 5, 5), (6, 6, 5)) == "Check your value of “expected dimension”."
+    assert kind.diagnose((5, 5, 5), (6, 6, 5)) == (
+        "Check your values of “ambient dimension” and “expected dimension”.")
+    assert Tuple(Integer(), Integer()).diagnose((1, 1), (2, 2)) == "Check entries 1, 2 (counting from 1)."
+    assert kind.misordered((6, 5, 6), (6, 6, 5)) == (
+        "You have swapped “expected dimension” and “dimension”: both values are "
+        "right, in the wrong places.")
+    assert kind.misordered((5, 6, 6), (6, 6, 5)) is not None
+    assert kind.misordered((6, 6, 6), (6, 6, 5)) is None          # one wrong entry, no swap
+    assert kind.misordered((5, 5, 6), (6, 6, 5)) is None          # three wrong entries
+    assert Tuple(Choice("a", "b"), Choice("a", "b")).misordered(("b", "a"), ("a", "b")) is None
+    with pytest.raises(AnswerFormatError, match="^the value of “dimension”: "):
+        kind.normalize((6, 6, "five"))
     with pytest.raises(AnswerFormatError, match="expected 3 entries"):
         kind.normalize((6, 6))
     mixed = Tuple(Integer(), Expression())

@@ -42,9 +42,34 @@ def test_too_large_architecture_is_reported_not_computed():
 def test_static_fallback_has_a_plotly_slider():
     fig = ArchitectureExplorer(width=5, r=4).static_figure()
     steps = fig.layout.sliders[0].steps
-    assert [s.label for s in steps] == [str(w) for w in range(1, 9)]
+    assert [s.label for s in steps][:8] == [str(w) for w in range(1, 9)]
     # step for width 5 carries the bar lengths of (3, 5, 1) with r = 4
     assert steps[4].args[0]["x"][0] == [20, 15, 14, 15]
+
+
+@pytest.mark.parametrize("start", [dict(), dict(d0=2, width=1, r=2)], ids=["notebook 00", "notebook 01"])
+def test_static_fallback_reaches_the_architectures_the_prompts_ask_about(start):
+    """Notebook 00 asks about (3, 5, 1) with r = 4, notebook 01 about (2, 1, 1), (2, 2, 2)
+    and (3, 2, 1) with r = 2: each is a step of the static slider, with its own numbers
+    (parameters, expected dimension, dimension, ambient dimension; counted by hand)."""
+    fig = ArchitectureExplorer(**start).static_figure()
+    steps = fig.layout.sliders[0].steps
+    by_title = {s.args[1]["title.text"]: s.args[0]["x"][0] for s in steps}
+
+    def bars(widths, r):
+        found = [x for t, x in by_title.items()
+                 if t.startswith(f"widths {widths}, σ(z) = z<sup>{r}</sup>")]
+        assert len(found) == 1, (widths, r, list(by_title))
+        return found[0]
+
+    assert bars((3, 5, 1), 4) == [20, 15, 14, 15]     # Clebsch: one short of filling
+    assert bars((3, 6, 1), 4) == [24, 15, 15, 15]
+    assert bars((2, 1, 1), 2) == [3, 2, 2, 3]         # the cone
+    assert bars((2, 2, 2), 2) == [8, 6, 6, 6]         # fills
+    assert bars((3, 2, 1), 2) == [8, 6, 5, 6]         # rank <= 2 quadrics: 2*3 - 1
+    assert len(steps) <= 13
+    labels = [s.label for s in steps]
+    assert len(set(labels)) == len(labels)
 
 
 def test_display_mode_switches(monkeypatch):
@@ -118,8 +143,8 @@ def test_static_slider_steps_carry_each_frames_axis():
     fig = ArchitectureExplorer(width=1, r=4).static_figure()
     steps = fig.layout.sliders[0].steps
     ranges = [s.args[1]["xaxis.range"] for s in steps]
-    widest = steps[-1].args[0]["x"][0]                              # width 8: 32 parameters
-    assert ranges[-1][1] >= max(widest) and ranges[0][1] < ranges[-1][1]
+    widest = steps[7].args[0]["x"][0]                               # width 8: 32 parameters
+    assert ranges[7][1] >= max(widest) and ranges[0][1] < ranges[7][1]
 
 
 def test_progress_bar_is_a_tqdm_widget_under_the_controls():

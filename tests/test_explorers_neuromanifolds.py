@@ -38,8 +38,8 @@ def test_every_explorer_has_a_question_and_a_static_slider(cls):
     assert e.question and e.title
     fig = e.static_figure()
     steps = fig.layout.sliders[0].steps
-    assert len(steps) == len(cls.static_values)
-    assert [s.label for s in steps] == [str(v) for v in cls.static_values]
+    assert len(steps) == len(cls.static_values) + len(cls.static_presets)
+    assert [s.label for s in steps][:len(cls.static_values)] == [str(v) for v in cls.static_values]
 
 
 @pytest.mark.parametrize("cls", ALL, ids=lambda c: c.__name__)
@@ -235,3 +235,67 @@ def test_loss_explorer_large_learning_rate_diverges_and_slope_moves_the_star():
     assert trace(fig, "best fit").x[0] < -0.5
     surf = trace(fig, "loss L")
     assert np.asarray(surf.z).shape == (41, 41)
+
+
+@pytest.mark.parametrize("lr", [0.6, 0.8])
+def test_loss_explorer_diverging_path_is_clipped_and_the_surface_keeps_its_box(lr):
+    e = LossLandscapeExplorer()
+    e.widget()
+    fig = e.figure_widget
+    surface_before = np.asarray(trace(fig, "loss L").z, dtype=float).copy()
+    scene_before = fig.layout.scene.to_plotly_json()
+    e.controls["lr"].value = lr
+    assert "diverges" in fig.layout.title.text and "leaves the box" in fig.layout.title.text
+    data = e.data()
+    assert data["path"].diverged and data["path"].losses.max() > 1e6   # the raw path explodes
+    path = trace(fig, "descent on w")
+    xyz = np.column_stack([np.asarray(path[k], dtype=float) for k in ("x", "y", "z")])
+    xyz = xyz[np.all(np.isfinite(xyz), axis=1)]
+    lift = 0.03 * (5.0 + 1.5)
+    assert len(xyz) >= 2
+    assert np.all(np.abs(xyz[:, :2]) <= 2.0 + 1e-12) and np.all(xyz[:, 2] <= 5.0 + lift + 1e-12)
+    exit_point = [float(trace(fig, "descent on w leaves")[k][0]) for k in ("x", "y", "z")]
+    assert exit_point == pytest.approx(list(xyz[-1]))      # marked where the path ends
+    on_boundary = max(abs(exit_point[0]), abs(exit_point[1])) == pytest.approx(2.0) or \
+        exit_point[2] == pytest.approx(5.0 + lift)
+    assert on_boundary
+    c_path = trace(fig, "c = w₁w₂ along")
+    cs = np.asarray(c_path.x, dtype=float)
+    ls = np.asarray(c_path.y, dtype=float)
+    assert np.nanmax(np.abs(cs)) <= 3.0 and np.nanmax(ls) <= 5.0
+    assert len(trace(fig, "descent leaves the plotted range").x) >= 1
+    # the surface and the scene's box do not move
+    assert np.array_equal(np.asarray(trace(fig, "loss L").z, dtype=float), surface_before)
+    scene = fig.layout.scene
+    assert list(scene.zaxis.range) == [-1.5, 5.0] and list(scene.xaxis.range) == [-2.0, 2.0]
+    assert scene.to_plotly_json()["zaxis"] == scene_before["zaxis"]
+
+
+def test_loss_explorer_static_steps_keep_every_path_in_the_box():
+    fig = LossLandscapeExplorer().static_figure()
+    names = [t.name for t in fig.data]
+    for step in fig.layout.sliders[0].steps:
+        restyle, _, traces = step.args
+        assert names.index("loss L(w₁, w₂)") not in traces    # the surface is sent once
+        path = traces.index(names.index("descent on w"))
+        z = np.asarray(restyle["z"][path], dtype=float)
+        assert np.nanmax(z) <= 5.0 + 0.03 * 6.5 + 1e-9, step.label
+        assert np.nanmax(np.abs(np.asarray(restyle["x"][path], dtype=float))) <= 2.0
+
+
+def test_loss_explorer_static_figure_reaches_the_initialization_of_the_prompt():
+    """The prompt starts at w = (1, -1): the static slider has that start, and its path
+    runs along the antidiagonal into the saddle (the start itself lies above the plotted
+    loss range, so the drawn path begins where it enters the box)."""
+    fig = LossLandscapeExplorer().static_figure()
+    names = [t.name for t in fig.data]
+    steps = {s.label: s for s in fig.layout.sliders[0].steps}
+    step = steps["0.1, w₀ = (1, -1)"]
+    restyle, relayout, traces = step.args
+    path = traces.index(names.index("descent on w"))
+    xs = np.asarray(restyle["x"][path], dtype=float)
+    ys = np.asarray(restyle["y"][path], dtype=float)
+    assert 0 < xs[0] <= 1.0 and ys[0] == pytest.approx(-xs[0])
+    assert np.allclose(xs + ys, 0) and abs(xs[-1]) < 1e-2       # along the antidiagonal, to 0
+    assert "saddle" in relayout["title.text"]
+    assert "0.4, w₀ = (1, -1)" in steps and "0.1, w₀ = (0.1, -0.05)" in steps

@@ -71,3 +71,52 @@ def test_escape_from_a_dead_neuron_is_third_order():
     for s in (1e-2, 3e-2):
         assert poly(s) < base
         assert abs(poly(s) - base - r.coefficient * s ** 3) < 0.1 * abs(r.coefficient) * s ** 3
+
+
+# --------------------------------------------------------------------------- clip_path_to_box
+
+from nagviz.loss_landscape import clip_path_to_box  # noqa: E402
+
+
+def test_clip_keeps_a_path_inside_the_box_unchanged():
+    P = np.array([[0.0, 0.0], [0.5, -1.0], [1.9, 1.9]])
+    clipped = clip_path_to_box(P, [-2, -2], [2, 2])
+    assert np.array_equal(clipped.points, P) and not clipped.leaves and clipped.first_exit is None
+
+
+def test_clip_cuts_a_diverging_path_at_the_boundary():
+    # gradient descent on (w1 w2 - 2)^2 with a rate far too large, iterated here by hand
+    w, P = np.array([1.5, -0.5]), []
+    for _ in range(6):
+        P.append(w)
+        w = w - 0.8 * 2 * (w[0] * w[1] - 2) * np.array([w[1], w[0]])
+    P = np.array(P)
+    assert np.abs(P).max() > 1e6                    # it diverges
+    clipped = clip_path_to_box(P, [-2, -2], [2, 2])
+    finite = clipped.points[np.all(np.isfinite(clipped.points), axis=1)]
+    assert np.all(np.abs(finite) <= 2) and clipped.leaves
+    k = clipped.first_exit
+    assert np.all(np.abs(P[: k + 1]) <= 2) and np.any(np.abs(P[k + 1]) > 2)
+    exit_point = clipped.exits[0]
+    assert np.isclose(np.abs(exit_point).max(), 2.0)  # on the boundary
+    # and on the segment from the last vertex inside to the first outside
+    a, b = P[k], P[k + 1]
+    t = (exit_point - a) / (b - a)
+    assert np.allclose(t, t[0]) and 0 <= t[0] <= 1
+
+
+def test_clip_breaks_the_line_where_the_path_leaves_and_comes_back():
+    clipped = clip_path_to_box([[0, 0], [4, 0], [1, 1], [1, 5]], [-2, -2], [2, 2])
+    assert clipped.exits.tolist() == [[2.0, 0.0], [1.0, 2.0]]
+    assert np.isnan(clipped.points[2]).all()          # the break in the drawn line
+    assert clipped.points[-1].tolist() == [1.0, 2.0]
+
+
+def test_clip_stops_at_an_overflow_and_refuses_bad_shapes():
+    clipped = clip_path_to_box([[0, 0], [1, 1], [np.inf, 0]], [-2, -2], [2, 2])
+    assert clipped.points.tolist() == [[0, 0], [1, 1]]
+    assert clip_path_to_box([[5, 5], [6, 6]], [-2, -2], [2, 2]).points.shape == (0, 2)
+    with pytest.raises(ValueError, match="shape"):
+        clip_path_to_box([[0, 0, 0]], [-2, -2], [2, 2])
+    with pytest.raises(ValueError, match="lower <= upper"):
+        clip_path_to_box([[0, 0]], [2, 2], [-2, -2])

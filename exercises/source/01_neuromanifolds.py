@@ -99,7 +99,8 @@ check(cone)
 # 4. $x^2 + y^2$
 # 5. the zero form $0$
 #
-# Store five truth values, in this order, in the list `computed` (`True` for "computed").
+# Store five truth values, in this order, in the list `computed` (`True` for "computed"; `1`
+# and `0` are read as `True` and `False`).
 #
 # <!-- hints -->
 
@@ -125,8 +126,9 @@ check(computed)
 # The tiny linear network $f(x) = w_2 w_1 x$ has two parameters. Its **fiber** over a function
 # is the set of all parameters computing that function.
 #
-# **Describe the fiber over $f(x) = 3x$ by one polynomial equation in `w1, w2`**, and store
-# the polynomial (or the equation) in `fiber`.
+# **Describe the fiber over $f(x) = 3x$ by one equation in `w1, w2`**, and store the
+# polynomial or the equation in `fiber` (any equivalent form is accepted: `"w2 = 3/w1"`,
+# `sympy.Eq(w1*w2, 3)`, `w1*w2 - 3`, ...).
 #
 # <!-- hints -->
 
@@ -142,8 +144,11 @@ check(fiber)
 # %% [markdown] solution-only
 # **Why.** $w_2 w_1 x = 3x$ for all $x$ exactly when $w_1 w_2 = 3$. The fiber is a hyperbola
 # with two branches, exchanged by $(w_1, w_2) \mapsto (-w_1, -w_2)$; along a branch the
-# parameters change by the rescaling $(t w_1, w_2/t)$. The fiber over $0$ is different: the
-# two axes, crossing at the singular point $w = 0$.
+# parameters change by the rescaling $(t w_1, w_2/t)$. Equivalent equations describe the same
+# set: `w2 = 3/w1` loses no point, since $w_1 = 0$ is not on the fiber. The fiber over $0$ is
+# different: the two axes, crossing at $w = 0$, a singular point of that fiber and a critical
+# point of the parameterization (its differential vanishes), while the function space, the
+# line of slopes, is smooth everywhere.
 
 # %% [markdown]
 # ## Exercise 01.5: where does gradient descent go?

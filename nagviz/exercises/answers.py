@@ -79,6 +79,8 @@ class AnswerKind:
 
     #: What the kind reads, for messages ("a whole number").
     description: ClassVar[str] = "an answer"
+    #: The same in the plural, for lists of answers ("whole numbers").
+    plural: ClassVar[str] = "answers"
 
     def normalize(self, value: Any, like: Any = None) -> Any:
         """Read ``value`` into canonical form.
@@ -105,6 +107,14 @@ class AnswerKind:
 
     def diagnose(self, answer: Any, expected: Any) -> str | None:
         """A generic, non-revealing remark on a wrong normalized answer, or ``None``."""
+        return None
+
+    def misordered(self, answer: Any, expected: Any) -> str | None:
+        """A remark when a wrong normalized answer holds the right values in a wrong order.
+
+        Checked before the exercise's own ``when=`` mistake rules, whose predicates
+        often look at one entry at a time and would misread a swap; ``None`` by default.
+        """
         return None
 
     def is_unanswered(self, value: Any) -> bool:
@@ -147,6 +157,7 @@ class Integer(AnswerKind):
     """
 
     description: ClassVar[str] = "a whole number"
+    plural: ClassVar[str] = "whole numbers"
 
     def normalize(self, value: Any, like: Any = None) -> int:
         number = read_number(value)
@@ -188,6 +199,7 @@ class Real(AnswerKind):
     rtol: float = 1e-6
     atol: float = 1e-9
     description: ClassVar[str] = "a real number"
+    plural: ClassVar[str] = "real numbers"
 
     def normalize(self, value: Any, like: Any = None) -> float:
         return float(read_number(value))
@@ -237,6 +249,24 @@ def _is_zero(difference: Any) -> bool:
     return True
 
 
+def _defining_polynomial(expr: Any) -> Any:
+    """The simplest equation with the same solutions as ``expr = 0``: the numerator over a
+    common denominator, without repeated factors (unchanged when that is not a polynomial)."""
+    import sympy
+
+    numerator, denominator = sympy.fraction(sympy.together(expr))
+    if denominator.free_symbols:
+        expr = numerator
+    symbols = sorted(expr.free_symbols, key=str)
+    if not symbols:
+        return expr
+    try:
+        sympy.Poly(expr, *symbols)
+    except sympy.PolynomialError:
+        return expr
+    return sympy.sqf_part(sympy.expand(expr), *symbols)
+
+
 @dataclass(frozen=True)
 class Expression(AnswerKind):
     """A sympy expression (or matrix), compared symbolically.
@@ -255,6 +285,11 @@ class Expression(AnswerKind):
     symbols
         Extra names that must be read as symbols in string answers (the
         names occurring in the expected expression always are).
+    equation
+        The answer is an implicit equation, and every equivalent equation is
+        right: besides constant multiples (``up_to_constant`` is implied),
+        denominators are cleared and repeated factors dropped, so
+        ``w2 = 3/w1``, ``w1*w2 = 3`` and ``(w1*w2 - 3)**2 = 0`` are one answer.
 
     Examples
     --------
@@ -264,19 +299,24 @@ class Expression(AnswerKind):
     True
     >>> Expression(up_to_constant=True).equivalent("b^2 = 4 a c", sympy.sympify("4*a*c - b**2"))
     True
+    >>> Expression(equation=True).equivalent("y = 3/x", x*y - 3)
+    True
     """
 
     up_to_constant: bool = False
     symbols: tuple[str, ...] = ()
+    equation: bool = False
     description: ClassVar[str] = "a formula"
+    plural: ClassVar[str] = "formulas"
 
     def normalize(self, value: Any, like: Any = None) -> Any:
         import sympy
 
         names = _symbol_names(like) | set(self.symbols)
+        implicit = self.up_to_constant or self.equation
         if isinstance(value, str):
             text = value
-            if self.up_to_constant and text.count("=") == 1 and "==" not in text:
+            if implicit and text.count("=") == 1 and "==" not in text:
                 lhs, rhs = text.split("=")
                 value = parse_formula(lhs, names) - parse_formula(rhs, names)
             else:
@@ -288,7 +328,7 @@ class Expression(AnswerKind):
         elif isinstance(value, sympy.Poly):
             value = value.as_expr()
         if isinstance(value, sympy.Equality):
-            if not self.up_to_constant:
+            if not implicit:
                 raise AnswerFormatError("expected an expression, got an equation.")
             value = value.lhs - value.rhs
         if like is not None and is_sympy(like) and isinstance(value, sympy.MatrixBase) != isinstance(like, sympy.MatrixBase):
@@ -302,7 +342,10 @@ class Expression(AnswerKind):
         if like is not None and is_sympy(like):
             by_name = {str(s): s for s in like.free_symbols}
         renames = {s: by_name[str(s)] for s in value.free_symbols if str(s) in by_name and s != by_name[str(s)]}
-        return value.xreplace(renames) if renames else value
+        value = value.xreplace(renames) if renames else value
+        if self.equation and isinstance(value, sympy.Expr):
+            value = _defining_polynomial(value)
+        return value
 
     def equal(self, answer: Any, expected: Any) -> bool:
         import sympy
@@ -314,7 +357,7 @@ class Expression(AnswerKind):
             return answer.shape == expected.shape and all(
                 _is_zero(a - e) for a, e in zip(answer, expected, strict=True)
             )
-        if not self.up_to_constant:
+        if not (self.up_to_constant or self.equation):
             return _is_zero(answer - expected)
         if _is_zero(expected):
             return _is_zero(answer)
@@ -338,7 +381,7 @@ class Expression(AnswerKind):
                 f"Your formula contains {'the symbol' if len(extra) == 1 else 'the symbols'} "
                 f"{', '.join(extra)}, which {'does' if len(extra) == 1 else 'do'} not occur in this exercise."
             )
-        if self.up_to_constant or _is_zero(expected):
+        if self.up_to_constant or self.equation or _is_zero(expected):
             return None
         ratio = sympy.simplify(answer / expected)
         if ratio == -1:
@@ -374,6 +417,8 @@ class Collection(AnswerKind):
     >>> kind = Collection(Integer(), ordered=True)
     >>> kind.diagnose(kind.normalize([3, 1, 2]), kind.normalize([1, 2, 3]))
     'You have the right entries, but in the wrong order.'
+    >>> kind.description, Collection(Boolean()).description
+    ('a list of whole numbers', 'a collection of True/False values')
     """
 
     element: AnswerKind
@@ -385,7 +430,11 @@ class Collection(AnswerKind):
 
     @property
     def description(self) -> str:  # type: ignore[override]
-        return f"a {'list' if self.ordered else 'collection'} of {self.element.description}s"
+        return f"a {'list' if self.ordered else 'collection'} of {self.element.plural}"
+
+    @property
+    def plural(self) -> str:  # type: ignore[override]
+        return f"{'lists' if self.ordered else 'collections'} of {self.element.plural}"
 
     def normalize(self, value: Any, like: Any = None) -> tuple[Any, ...]:
         items = sequence_items(value, self.description)
@@ -410,7 +459,8 @@ class Collection(AnswerKind):
             return f"Your answer has {entries(len(answer))}, which is not the right number."
         matched = perfect_matching(answer, expected, self.element.equal)
         if self.ordered:
-            if matched == len(expected):
+            if matched == len(expected) and not isinstance(self.element, Boolean):
+                # (for yes/no answers a count of Trues says nothing about order)
                 return "You have the right entries, but in the wrong order."
             wrong = [i for i, (a, e) in enumerate(zip(answer, expected, strict=True), 1) if not safe(self.element.equal, a, e)]
             places = ", ".join(str(i) for i in wrong)
@@ -438,7 +488,9 @@ class Tuple(AnswerKind):
     >>> kind.equivalent([6, 6.0, "5"], (6, 6, 5))
     True
     >>> kind.diagnose(kind.normalize((6, 6, 6)), kind.normalize((6, 6, 5)))
-    'Check the true.'
+    'Check your value of “true”.'
+    >>> kind.misordered((6, 5, 6), (6, 6, 5))
+    'You have swapped “expected” and “true”: both values are right, in the wrong places.'
     """
 
     kinds: tuple[AnswerKind, ...]
@@ -455,7 +507,13 @@ class Tuple(AnswerKind):
         return f"a tuple of {entries(len(self.kinds))}"
 
     def _name(self, i: int) -> str:
-        return self.names[i] if self.names else f"entry {i + 1}"
+        """How messages refer to entry ``i``: its name in quotes (names are free text,
+        "fiber dimension" or "only the teacher fits"), else its position."""
+        return f"“{self.names[i]}”" if self.names else f"entry {i + 1}"
+
+    def _names(self, positions: Sequence[int]) -> str:
+        shown = [self._name(i) for i in positions]
+        return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
     def normalize(self, value: Any, like: Any = None) -> tuple[Any, ...]:
         items = sequence_items(value, self.description)
@@ -470,17 +528,35 @@ class Tuple(AnswerKind):
             try:
                 read.append(kind.normalize(item, like=context))
             except AnswerFormatError as err:
-                raise AnswerFormatError(f"{self._name(i)}: {err}") from None
+                where = f"the value of {self._name(i)}" if self.names else self._name(i)
+                raise AnswerFormatError(f"{where}: {err}") from None
         return tuple(read)
 
     def equal(self, answer: tuple[Any, ...], expected: tuple[Any, ...]) -> bool:
         return all(safe(k.equal, a, e) for k, a, e in zip(self.kinds, answer, expected, strict=True))
 
+    def misordered(self, answer: tuple[Any, ...], expected: tuple[Any, ...]) -> str | None:
+        """Two numeric entries exchanged (and everything else right): say which."""
+        if not all(isinstance(k, Integer | Real) for k in self.kinds):
+            return None
+        wrong = [i for i, (k, a, e) in enumerate(zip(self.kinds, answer, expected, strict=True))
+                 if not safe(k.equal, a, e)]
+        if len(wrong) != 2:
+            return None
+        i, j = wrong
+        if not (safe(self.kinds[i].equal, answer[i], expected[j])
+                and safe(self.kinds[j].equal, answer[j], expected[i])):
+            return None
+        return (f"You have swapped {self._names(wrong)}: both values are right, "
+                "in the wrong places.")
+
     def diagnose(self, answer: tuple[Any, ...], expected: tuple[Any, ...]) -> str | None:
-        wrong = [self._name(i) for i, (k, a, e) in enumerate(zip(self.kinds, answer, expected, strict=True)) if not safe(k.equal, a, e)]
+        wrong = [i for i, (k, a, e) in enumerate(zip(self.kinds, answer, expected, strict=True)) if not safe(k.equal, a, e)]
         if not wrong:
             return None
-        return "Check the " + " and the ".join(wrong) + "."
+        if not self.names:
+            return f"Check {'entry' if len(wrong) == 1 else 'entries'} {', '.join(str(i + 1) for i in wrong)} (counting from 1)."
+        return f"Check your {'value' if len(wrong) == 1 else 'values'} of {self._names(wrong)}."
 
 
 @dataclass(frozen=True)
@@ -507,6 +583,7 @@ class Array(AnswerKind):
     rtol: float = 1e-6
     atol: float = 1e-9
     description: ClassVar[str] = "an array of numbers"
+    plural: ClassVar[str] = "arrays of numbers"
 
     def normalize(self, value: Any, like: Any = None) -> np.ndarray:
         if value is None or isinstance(value, str | bytes | dict):
@@ -546,35 +623,38 @@ _FALSE_WORDS = {"false", "no", "n", "f"}
 
 @dataclass(frozen=True)
 class Boolean(AnswerKind):
-    """A yes/no answer: ``True``/``False`` (also ``"yes"``/``"no"``).
+    """A yes/no answer: ``True``/``False``, also ``1``/``0`` and ``"yes"``/``"no"``.
 
     Examples
     --------
-    >>> Boolean().equivalent("yes", True)
-    True
-    >>> Boolean().normalize(1)
+    >>> Boolean().equivalent("yes", True), Boolean().equivalent(0, False)
+    (True, True)
+    >>> Boolean().normalize(2)
     Traceback (most recent call last):
     ...
-    nagviz.exercises.answers.AnswerFormatError: expected True or False, got 1 (of type int).
+    nagviz.exercises.answers.AnswerFormatError: expected True or False (or 1 or 0), got 2 (of type int).
     """
 
     description: ClassVar[str] = "True or False"
+    plural: ClassVar[str] = "True/False values"
 
     def normalize(self, value: Any, like: Any = None) -> bool:
         if isinstance(value, bool | np.bool_):
             return bool(value)
+        if isinstance(value, int | np.integer | float | np.floating) and value in (0, 1):
+            return bool(value)  # the 0/1 convention of truth tables and numpy masks
         if isinstance(value, str):
             word = value.strip().lower()
-            if word in _TRUE_WORDS:
+            if word in _TRUE_WORDS or word == "1":
                 return True
-            if word in _FALSE_WORDS:
+            if word in _FALSE_WORDS or word == "0":
                 return False
         if is_sympy(value):
             import sympy
 
             if value in (sympy.true, sympy.false):
                 return bool(value)
-        raise AnswerFormatError(f"expected True or False, got {describe(value)}.")
+        raise AnswerFormatError(f"expected True or False (or 1 or 0), got {describe(value)}.")
 
     def equal(self, answer: bool, expected: bool) -> bool:
         return answer == expected
@@ -603,6 +683,7 @@ class Choice(AnswerKind):
         object.__setattr__(self, "options", tuple(options))
 
     description: ClassVar[str] = "one of the options"
+    plural: ClassVar[str] = "options"
 
     def normalize(self, value: Any, like: Any = None) -> str:
         listed = ", ".join(repr(o) for o in self.options)
@@ -656,6 +737,7 @@ class Function(AnswerKind):
         object.__setattr__(self, "result", result)
 
     description: ClassVar[str] = "a function"
+    plural: ClassVar[str] = "functions"
 
     def normalize(self, value: Any, like: Any = None) -> Callable[..., Any]:
         if not callable(value) or isinstance(value, type):

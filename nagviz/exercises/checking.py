@@ -374,6 +374,15 @@ class Exercise:
             return self._result(False, f"could not read {describe(answer)} ({type(err).__name__}).", "invalid")
         if safe(self.kind.equal, value, expected):
             return self._result(True, self.explanation, "correct")
+        try:
+            swapped = self.kind.misordered(value, expected)
+        except Exception:
+            swapped = None
+        if isinstance(swapped, str) and not any(m.when is None and m.matches(value, self.kind, expected)
+                               for m in self.mistakes):
+            # right values in the wrong places: say so, unless the exercise has a message
+            # of its own for exactly this answer
+            return self._result(False, swapped + stuck, "incorrect")
         for mistake in self.mistakes:
             if mistake.matches(value, self.kind, expected):
                 return self._result(False, mistake.message + stuck, "incorrect")

@@ -95,7 +95,7 @@ def counts_3_2_2():
 
 @exercise(
     "01.2",
-    Expression(up_to_constant=True),
+    Expression(equation=True),
     title="The implicit equation of the (2, 1, 1) neuromanifold",
     hints=[
         "Write the coefficients of $v (p x + q y)^2$ as polynomials in $p, q, v$: that gives "
@@ -186,7 +186,7 @@ def on_the_cone():
 
 @exercise(
     "01.4",
-    Expression(up_to_constant=True),
+    Expression(equation=True),
     title="The fiber of f(x) = 3x",
     hints=[
         "The network computes $f(x) = w_2 w_1 x$. For which $(w_1, w_2)$ is this the same "
@@ -200,6 +200,10 @@ def on_the_cone():
                 when=lambda e: e.free_symbols <= {w1, w2} and sympy.Poly(e, w1, w2).total_degree() == 1),
         Mistake("Check the sign: the point $(w_1, w_2) = (1, 3)$ computes $3x$, so your "
                 "equation must hold there.", equals=w1 * w2 + 3),
+        Mistake("Your equation fixes the product $w_1 w_2$, the slope of the function, but "
+                "at another value: the function asked for is $3x$.",
+                when=lambda e: e.free_symbols == {w1, w2}
+                and sympy.Poly(e, w1, w2).monoms() in ([(1, 1), (0, 0)], [(1, 1)])),
     ],
     explanation=(
         "The fiber is the hyperbola $w_1 w_2 = 3$: two branches, $(t, 3/t)$ for $t > 0$ and "
@@ -220,6 +224,13 @@ def _on_hyperbola(answer):
     return abs(float(answer[0]) * float(answer[1]) - 2.0) < 1e-3
 
 
+def _still_moving(answer):
+    """An iterate of the descent that is not its limit: on the line w1 = -w2, strictly
+    between the start (1, -1) and the saddle."""
+    w1_, w2_ = (float(t) for t in np.ravel(answer))
+    return abs(w1_ + w2_) <= 1e-6 * max(1.0, abs(w1_)) and 1e-4 < abs(w1_) < 1.0
+
+
 @exercise(
     "01.5",
     Array(atol=1e-4),
@@ -237,6 +248,9 @@ def _on_hyperbola(answer):
         Mistake("The gradient at the start is not zero, so gradient descent moves away from "
                 "it. Run the iteration.",
                 when=lambda ans: np.allclose(ans, [1.0, -1.0], atol=1e-3)),
+        Mistake("Your point lies on the line $w_1 = -w_2$, where the iterates stay, but "
+                "gradient descent has not stopped moving there: run longer (more steps) and "
+                "see where the iterates go.", when=_still_moving),
     ],
     explanation=(
         "The iterates stay on the line $w_1 = -w_2$ and shrink towards $w = 0$: a saddle of "

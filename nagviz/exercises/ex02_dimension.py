@@ -11,7 +11,7 @@ Examples
 True
 >>> check("02.1", (18, 18, 40)).message.startswith("You counted every weight")
 True
->>> bool(check("02.4", [3, 6, 10, 15]))
+>>> bool(check("02.4", "(3*x*y - 4*x*z + y*z)^2"))
 True
 """
 
@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import math
 
+import sympy
+
 from ..architecture import Architecture
-from .answers import Choice, Collection, Integer, Tuple
+from .answers import Choice, Expression, Integer, Tuple
 from .checking import Mistake, exercise
 
 #: The candidates of exercise 02.2, all with activation z^3.
@@ -134,8 +136,8 @@ def bottleneck_dimension():
 
 @exercise(
     "02.3",
-    Tuple(Integer(), Integer(), names=("finitely many functions fit",
-                                       "only the teacher fits")),
+    Tuple(Integer(), Integer(), names=("N at which finitely many functions fit",
+                                       "N from which only the teacher fits")),
     title="Predict the sample size of recovery",
     hints=[
         "Recovery is governed by the dimension of the neurovariety, so start there: the "
@@ -171,40 +173,91 @@ def recovery_sample_size():
 
 # --------------------------------------------------------------------------- 02.4
 
+#: the five points of P^2 of exercise 02.4 (the hidden neurons' weight vectors)
+POINTS_02_4 = ((1, 0, 0), (0, 1, 0), (0, 0, 1), (1, 1, 1), (1, 2, 3))
+x, y, z = sympy.symbols("x y z")
+
+
+def _quartic_coefficients(form):
+    """The 15 coefficients of a ternary form in x, y, z (all of degree 4, or a ValueError)."""
+    poly = sympy.Poly(sympy.expand(form), x, y, z)
+    if not poly.is_homogeneous or poly.total_degree() != 4:
+        raise ValueError("not a quartic form")
+    return poly
+
+
+def _singular_at(form, points=POINTS_02_4) -> bool:
+    """Whether all first partial derivatives of ``form`` vanish at every point."""
+    return all(sympy.diff(form, t).subs(dict(zip((x, y, z), p))) == 0
+               for p in points for t in (x, y, z))
+
+
+def _vanishes_at(form, points=POINTS_02_4) -> bool:
+    return all(form.subs(dict(zip((x, y, z), p))) == 0 for p in points)
+
+
+def _is_quartic(form) -> bool:
+    try:
+        _quartic_coefficients(form)
+    except (ValueError, sympy.PolynomialError):
+        return False
+    return True
+
+
 @exercise(
     "02.4",
-    Collection(Integer(), ordered=True),
-    title="Minimal filling widths of quartic networks",
+    Expression(up_to_constant=True),
+    title="Why five quartic neurons do not fill: the hidden singular quartic",
     hints=[
-        "Counting gives a lower bound: the smallest $w$ with $d_0 w \\ge \\binom{d_0 + 3}{4}$.",
-        "Then check the Alexander–Hirschowitz exceptions for $r = 4$, or compute with "
-        "`nagviz.atlas.minimal_filling_width(d0, 4)`.",
+        "Counting finds nothing because it counts *conditions*: 3 per point, 15 in all, on a "
+        "15-dimensional space. Look for a quartic whose singularities come for free.",
+        "Through any five points of the plane passes a conic $q$ (a conic has 6 coefficients, "
+        "each point is one linear condition). Conics through $(1,0,0), (0,1,0), (0,0,1)$ "
+        "have no $x^2, y^2, z^2$ terms.",
+        "If $q(p) = 0$, what is the gradient of $q^2$ at $p$?",
     ],
     mistakes=[
-        Mistake("Those are the counting bounds. For $r = 4$ three of the four input widths "
-                "are Alexander–Hirschowitz exceptions, and need one more neuron.",
-                equals=[3, 5, 9, 14]),
-        Mistake("Give four widths, one for each $d_0 = 2, 3, 4, 5$ in that order.",
-                when=lambda a: len(a) != 4),
+        Mistake("Give a nonzero quartic: the zero form is singular everywhere, but it is the "
+                "zero vector of the orthogonal complement, not a direction in it.", equals=0),
+        Mistake("That conic passes through the five points, so half the work is done; but it "
+                "is not singular there (its gradient is not zero) and it has degree 2. What "
+                "does squaring do to the gradient at a zero?",
+                when=lambda e: sympy.Poly(e, x, y, z).total_degree() == 2 and _vanishes_at(e)),
+        Mistake("$F$ must be a quartic *form*: every monomial of degree exactly 4 in "
+                "$x, y, z$, like the functions that $(3, w, 1)$ computes with fourth powers.",
+                when=lambda e: not _is_quartic(e)),
+        Mistake("Your quartic vanishes at the five points but is not singular at all of them: "
+                "its gradient must vanish there too (vanishing is one condition per point, "
+                "singularity three).",
+                when=lambda e: _vanishes_at(e) and not _singular_at(e)),
+        Mistake("Your quartic is not zero at every one of the five points; a singular point of "
+                "$F$ is in particular a zero of $F$.", when=lambda e: not _vanishes_at(e)),
     ],
     explanation=(
-        "$(3, 5, 1)$, $(4, 9, 1)$ and $(5, 14, 1)$ with $z^4$ are exactly the sporadic "
-        "Alexander–Hirschowitz cases: their expected dimension is the ambient dimension, "
-        "yet they miss it by one."
+        "$\\nabla(q^2) = 2q\\,\\nabla q$ vanishes wherever $q$ does, so the square of the conic "
+        "through the five points is singular at all of them, against the count of 15 conditions "
+        "on 15 coefficients. By Terracini's lemma it is apolar (Bombieri-orthogonal) to the "
+        "tangent space of "
+        "$(3, 5, 1)$, which therefore has dimension at most 14 (the exact engine: 14), and a "
+        "sixth neuron is needed. The same square of a quadric explains $(4, 9, 1)$ and "
+        "$(5, 14, 1)$: the three Alexander–Hirschowitz exceptions of degree 4."
     ),
 )
-def filling_widths_quartic():
-    from ..atlas import minimal_filling_width
-
-    return [minimal_filling_width(d0, 4, cache_dir=False).width for d0 in (2, 3, 4, 5)]
+def singular_quartic():
+    """The quartics singular at POINTS_02_4, by exact linear algebra: a one-dimensional space."""
+    monomials = sorted(sympy.itermonomials([x, y, z], 4, 4), key=sympy.default_sort_key)
+    conditions = sympy.Matrix([[sympy.diff(m, t).subs(dict(zip((x, y, z), p))) for m in monomials]
+                               for p in POINTS_02_4 for t in (x, y, z)])
+    (kernel,) = conditions.nullspace()
+    return sympy.expand(sum(c * m for c, m in zip(kernel, monomials)))
 
 
 # --------------------------------------------------------------------------- 02.5
 
 @exercise(
     "02.5",
-    Tuple(Integer(), Integer(), names=("4 x 5 matrices of rank <= 2",
-                                       "symmetric 4 x 4 matrices of rank <= 2")),
+    Tuple(Integer(), Integer(), names=("dimension of the 4 x 5 matrices of rank <= 2",
+                                       "dimension of the symmetric 4 x 4 matrices of rank <= 2")),
     title="Dimensions of rank-bounded matrices",
     hints=[
         "A matrix of rank $\\le k$ is $A B$ with $A$ of size $m \\times k$ and $B$ of size "
@@ -239,8 +292,8 @@ def rank_bounded_dimensions():
 
 @exercise(
     "02.6",
-    Tuple(Integer(), Integer(), names=("3 x 3 matrices of rank <= 2",
-                                       "3 x 3 matrices of rank <= 1")),
+    Tuple(Integer(), Integer(), names=("degree of the 3 x 3 matrices of rank <= 2",
+                                       "degree of the 3 x 3 matrices of rank <= 1")),
     title="Degrees of determinantal varieties",
     hints=[
         "Rank $\\le 2$ for a $3 \\times 3$ matrix is one equation: $\\det M = 0$. On a "
@@ -271,7 +324,7 @@ def determinantal_degrees():
 
 @exercise(
     "02.7",
-    Tuple(Integer(), Integer(), names=("fiber dimension", "beyond the rescalings")),
+    Tuple(Integer(), Integer(), names=("fiber dimension", "excess over the rescalings")),
     title="The fiber of (3, 3, 3, 1)",
     hints=[
         "The fiber dimension is parameters minus dimension; the dimension was derived in "

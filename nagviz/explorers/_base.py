@@ -160,6 +160,27 @@ _MISSING = object()
 _TOLD_WHY = False
 
 
+def _same_in_all(frames, i) -> bool:
+    """Whether trace ``i`` is identical in every frame."""
+    first = frames[0].data[i].to_plotly_json()
+    return all(_equal_json(f.data[i].to_plotly_json(), first) for f in frames[1:])
+
+
+def _equal_json(a, b) -> bool:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_equal_json(a[k], b[k]) for k in a)
+    if hasattr(a, "shape") or hasattr(b, "shape"):
+        import numpy as np
+
+        try:
+            return bool(np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True))
+        except TypeError:
+            return bool(np.array_equal(np.asarray(a, dtype=object), np.asarray(b, dtype=object)))
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(_equal_json(x, y) for x, y in zip(a, b))
+    return a == b or (a != a and b != b)
+
+
 class Explorer:
     """Base class: subclasses define :meth:`make_controls`, :meth:`compute`, :meth:`figure`.
 
@@ -176,6 +197,14 @@ class Explorer:
         The control that plotly's own slider steps through in static mode.
     static_values : sequence or None
         Its values there (default: up to 8 values from the control's range).
+    static_presets : sequence of dict
+        Further states of the static slider, each a dict of control values that differ
+        from the explorer's current ones (e.g. the architecture a prompt asks about), so
+        that readers without a kernel can reach what the notebook asks; their steps are
+        labelled with the controls they change (:meth:`static_label`).
+    static_skip_unchanged : bool
+        Leave traces that are the same in every static step (a loss surface) out of the
+        steps, which then restyle only the others: a much smaller page.
     slow : bool
         Set for explorers whose ``compute`` takes more than ~50 ms: sliders then update
         on release only and a busy message is shown while computing.
@@ -190,6 +219,8 @@ class Explorer:
     question = ""
     static_control: str | None = None
     static_values = None
+    static_presets: tuple = ()
+    static_skip_unchanged = False
     slow = False
 
     def __init__(self, **values):
@@ -254,20 +285,23 @@ class Explorer:
         fig = self.figure(self.data())
         if self.static_control is None or not frames:
             return fig
-        values = list(self._static_values())
-        if len(values) < 2:
+        states = self.static_states()
+        if len(states) < 2:
             return fig
-        frames = [self.figure(self.compute(**{**self.values, self.static_control: v}))
-                  for v in values]
+        frames = [self.figure(self.compute(**state)) for state in states]
         n = len(fig.data)
         if any(len(f.data) != n for f in frames):
             return fig  # trace structure changes with the control: one figure only
         keys = ("x", "y", "z", "text", "customdata", "i", "j", "k", "visible", "name")
+        traces = list(range(n))
+        if self.static_skip_unchanged:
+            traces = [i for i in traces if not _same_in_all(frames, i)]
         steps = []
-        for v, f in zip(values, frames):
+        for state, f in zip(states, frames):
             restyle = {}
             for key in keys:
-                column = [getattr(t, key, None) if key in t else None for t in f.data]
+                column = [getattr(f.data[i], key, None) if key in f.data[i] else None
+                          for i in traces]
                 if any(c is not None for c in column):
                     restyle[key] = [list(c) if hasattr(c, "__len__") and not isinstance(c, str)
                                     else c for c in column]
@@ -280,9 +314,9 @@ class Explorer:
                         relayout[f"{axis}.{prop}"] = list(value) if prop == "range" else value
                 if ax.title.text is not None:
                     relayout[f"{axis}.title.text"] = ax.title.text
-            steps.append(dict(method="update", label=str(v), args=[restyle, relayout]))
-        current = values.index(self.values[self.static_control]) \
-            if self.values[self.static_control] in values else 0
+            args = [restyle, relayout] + ([traces] if self.static_skip_unchanged else [])
+            steps.append(dict(method="update", label=self.static_label(state), args=args))
+        current = next((i for i, state in enumerate(states) if state == self.values), 0)
         fig = frames[current]
         bottom = max(fig.layout.margin.b or 0, 150)
         fig.update_layout(
@@ -290,6 +324,23 @@ class Explorer:
             sliders=[dict(active=current, steps=steps, pad=dict(t=75), len=0.9, x=0.05,
                           currentvalue=dict(prefix=f"{self.static_control} = "))])
         return fig
+
+    def static_states(self) -> list[dict]:
+        """The control values of the static slider's steps: :attr:`static_values` of the
+        :attr:`static_control` at the current values, then the :attr:`static_presets`."""
+        states = [{**self.values, self.static_control: v} for v in self._static_values()]
+        for preset in self.static_presets:
+            state = {**self.values, **preset}
+            if state not in states:
+                states.append(state)
+        return states
+
+    def static_label(self, state: dict) -> str:
+        """A static step's label: the value of :attr:`static_control`, followed by the other
+        controls whose values differ from the explorer's own."""
+        changed = [f"{name} = {value}" for name, value in state.items()
+                   if name != self.static_control and value != self.values.get(name)]
+        return ", ".join([str(state[self.static_control])] + changed)
 
     def _static_values(self):
         if self.static_values is not None:

@@ -35,6 +35,12 @@ class ArchitectureExplorer(Explorer):
     question = ("with input width 3, one hidden layer of width 5 and r = 4, is the dimension "
                 "of the neurovariety 15 (= the ambient dimension)?")
     static_control = "width"
+    # the networks the notebooks ask about, reachable without a kernel: (3, 5, 1) and
+    # (3, 6, 1) with r = 4 (notebook 00), (2, 1, 1), (2, 2, 2) and (3, 2, 1) with r = 2
+    # (notebook 01)
+    static_presets = tuple(
+        dict(d0=d0, width=w, hidden_layers=1, outputs=out, r=r)
+        for d0, w, out, r in ((3, 5, 1, 4), (3, 6, 1, 4), (2, 1, 1, 2), (2, 2, 2, 2), (3, 2, 1, 2)))
 
     def make_controls(self):
         import ipywidgets as w

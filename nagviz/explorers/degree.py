@@ -177,13 +177,13 @@ def covering_figure(curves):
             k += 1
         traces.append(dict(type="scatter", x=x, y=np.asarray(b.log_covering).tolist(),
                            mode="lines", name=f"{label}: m = {b.dimension}, deg = {b.degree}",
-                           hovertemplate="log N = %{y:.0f}<extra></extra>",
+                           hovertemplate="log N<sub>ε</sub> = %{y:.0f}<extra></extra>",
                            line=dict(color=color, dash=dash, width=3)))
     return _figure(
         traces,
         title=_title("Covering numbers: the dimension sets the slope, the degree the offset",
                      y=0.97),
         xaxis=dict(title=_title("log₁₀(1/ε)")),
-        yaxis=dict(title=_title("log N_ε   (bound, up to constants)"), rangemode="tozero"),
+        yaxis=dict(title=_title("log N<sub>ε</sub>   (bound, up to constants)"), rangemode="tozero"),
         legend=dict(x=0.01, y=0.99, font=dict(size=14)),
         margin=dict(l=80, r=20, t=70, b=60), height=480)

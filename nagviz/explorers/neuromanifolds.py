@@ -37,6 +37,7 @@ from ..neuromanifolds import (
     sample_neuromanifold,
     sample_rank_one_slice,
 )
+from ..loss_landscape import clip_path_to_box
 from ..parameterization import coefficients
 from ..theme import COLORS, COLORSCALE
 from ._base import Explorer, plain_figure as _figure, title as _title
@@ -497,6 +498,7 @@ class FiberExplorer(Explorer):
 _LIM = 2.0
 _STEPS = 60
 _Z_RANGE = (-1.5, 5.0)
+_C_RANGE = (-3.0, 3.0)  # the function-space panel's slopes
 
 
 class LossLandscapeExplorer(Explorer):
@@ -520,6 +522,19 @@ class LossLandscapeExplorer(Explorer):
                 "on the parameters end up?")
     static_control = "lr"
     static_values = (0.05, 0.1, 0.2, 0.4, 0.6, 0.8)
+    # the initialization the prompt asks for, on the antidiagonal, at two rates; and a
+    # start close to the saddle, off the antidiagonal (a slow escape)
+    static_presets = (dict(w1_init=0.1, w2_init=-0.05, lr=0.1),
+                      dict(w1_init=0.1, w2_init=-0.05, lr=0.4),
+                      dict(w1_init=1.0, w2_init=-1.0, lr=0.1),
+                      dict(w1_init=1.0, w2_init=-1.0, lr=0.4))
+    static_skip_unchanged = True  # the loss surface is the same in every step
+
+    def static_label(self, state):
+        start = (state["w1_init"], state["w2_init"])
+        own = (self.values["w1_init"], self.values["w2_init"])
+        return f"{state['lr']}" + ("" if start == own else
+                                   f", w₀ = ({start[0]:g}, {start[1]:g})")
 
     def make_controls(self):
         import ipywidgets as w
@@ -555,17 +570,24 @@ class LossLandscapeExplorer(Explorer):
         path, fpath = data["path"], data["fpath"]
         top, floor = _Z_RANGE[1], _Z_RANGE[0]
         P = path.points
-        inside = np.all(np.abs(P) <= _LIM, axis=1) & (path.losses <= top)
-        px = [float(x) if ok else None for x, ok in zip(P[:, 0], inside)]  # None, not NaN:
-        py = [float(y) if ok else None for y, ok in zip(P[:, 1], inside)]  # valid JSON
         lift = 0.03 * (top - floor)
+        # A diverging path is drawn up to where it leaves the plotted box, and marked there:
+        # its far points would otherwise stretch the scene and flatten the surface.
+        box3 = clip_path_to_box(np.column_stack([P, path.losses]),
+                                [-_LIM, -_LIM, floor], [_LIM, _LIM, top])
+        c_path = P.prod(axis=1)
+        box_c = clip_path_to_box(np.column_stack([c_path, path.losses]),
+                                 [_C_RANGE[0], 0.0], [_C_RANGE[1], top])
+        box_f = clip_path_to_box(np.column_stack([fpath.points[:, 0], fpath.losses]),
+                                 [_C_RANGE[0], 0.0], [_C_RANGE[1], top])
+        exits_c = np.vstack([box_c.exits, box_f.exits])
         vx, vy, vz = [], [], []
         for v in data["valley"]:
             vx += list(v[:, 0]) + [None]
             vy += list(v[:, 1]) + [None]
             vz += list(v[:, 2] + lift) + [None]
-        c_path = P.prod(axis=1)
         path_style = dict(color=COLORS["path"], width=6)
+        leave_marker = dict(symbol="x", size=6, color=COLORS["path"])
         traces = [
             dict(type="surface", x=data["w1"], y=data["w2"], z=_compact(data["L"]), cmin=0, cmax=top,
                  colorscale=COLORSCALE, opacity=0.85, showscale=False, name="loss L(w₁, w₂)",
@@ -577,25 +599,38 @@ class LossLandscapeExplorer(Explorer):
             dict(type="scatter3d", x=[0], y=[0], z=[data["saddle_loss"] + lift],
                  mode="markers", name="saddle w = 0",
                  marker=dict(size=7, color=COLORS["singular"])),
-            dict(type="scatter3d", x=px, y=py, z=path.losses + lift, mode="lines+markers",
+            dict(type="scatter3d", x=box3.points[:, 0], y=box3.points[:, 1],
+                 z=box3.points[:, 2] + lift, mode="lines+markers",
                  name="descent on w", legendgroup="w", line=path_style,
                  marker=dict(size=3, color=COLORS["path"])),
+            dict(type="scatter3d", x=box3.exits[:, 0], y=box3.exits[:, 1],
+                 z=box3.exits[:, 2] + lift, mode="markers",
+                 name="descent on w leaves the plotted box", legendgroup="w",
+                 showlegend=False, marker=leave_marker),
             dict(type="scatter", x=data["cs"], y=data["ell"], mode="lines", name="loss ℓ(c)",
                  showlegend=False, line=dict(color=COLORS["neutral"], width=3)),
-            dict(type="scatter", x=fpath.points[:, 0], y=fpath.losses, mode="lines+markers",
-                 name="descent on c",
+            dict(type="scatter", x=box_f.points[:, 0], y=box_f.points[:, 1],
+                 mode="lines+markers", name="descent on c",
                  line=dict(color=COLORS["boundary"], width=2, dash="dash"),
                  marker=dict(size=8, symbol="square-open", color=COLORS["boundary"])),
-            dict(type="scatter", x=c_path, y=path.losses, mode="lines+markers",
+            dict(type="scatter", x=box_c.points[:, 0], y=box_c.points[:, 1],
+                 mode="lines+markers",
                  name="c = w₁w₂ along the descent on w", legendgroup="w", showlegend=False,
                  line=dict(color=COLORS["path"], width=3), marker=dict(size=6)),
+            dict(type="scatter", x=exits_c[:, 0], y=exits_c[:, 1],
+                 mode="markers", name="descent leaves the plotted range", showlegend=False,
+                 marker=dict(leave_marker, size=12), cliponaxis=False),
             dict(type="scatter", x=[data["best"]], y=[data["min_loss"]], mode="markers",
                  name="best fit c*", marker=dict(symbol="star", size=16, color=COLORS["teacher"],
                                                 line=dict(color="black", width=1))),
         ]
         stuck = np.linalg.norm(path.final) < 1e-2 and abs(data["best"]) > 1e-6
-        state = ("diverges" if path.diverged else "stuck at the saddle w = 0" if stuck
-                 else f"ends at w₁w₂ = {c_path[-1]:.2f}")
+        state = ("stuck at the saddle w = 0" if stuck else f"ends at w₁w₂ = {c_path[-1]:.2f}")
+        if path.diverged:
+            state = "diverges"
+        if box3.leaves:
+            k = box3.first_exit + 1
+            state += f", leaves the box at step {k} (×)"
         return _figure(
             traces,
             title=_title(f"rate {data['lr']:.2f}: {state}; c* = {data['best']:.2f}", y=0.97),
@@ -609,7 +644,7 @@ class LossLandscapeExplorer(Explorer):
                        aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.75),
                        camera=dict(eye=dict(x=1.2, y=1.2, z=1.4),
                                    center=dict(x=0, y=0, z=-0.15))),
-            xaxis=dict(domain=[0.67, 1.0], range=[-3, 3], title=_title("slope c = w₁w₂")),
+            xaxis=dict(domain=[0.67, 1.0], range=list(_C_RANGE), title=_title("slope c = w₁w₂")),
             yaxis=dict(range=[0, top], title=_title("loss ℓ(c)")),
             annotations=_panel_titles("parameter space", "function space", 0.275, "x"),
             legend=dict(orientation="h", x=0, y=1.08, yanchor="bottom", font=dict(size=14)),
@@ -622,5 +657,11 @@ class LossLandscapeExplorer(Explorer):
                 "At $w = 0$ the Hessian is "
                 f"$\\begin{{pmatrix}} 0 & {-2 * m * best:.2f} \\\\ {-2 * m * best:.2f} & 0 "
                 "\\end{pmatrix}$: a saddle. "
-                f"After {len(path.points) - 1} steps the loss is {path.losses[-1]:.3f} "
-                f"(best possible {data['min_loss']:.3f}).")
+                + (f"The iterates diverge: after {len(path.points) - 1} steps the loss is "
+                   f"{path.losses[-1]:.3g}; the path is drawn until it leaves the plotted box "
+                   "(×). At a minimum $w$ the Hessian has the eigenvalues 0 and "
+                   "$2m\\,(w_1^2 + w_2^2)$, so descent can settle there only when the rate is "
+                   "below $1/(m\\,(w_1^2 + w_2^2))$."
+                   if path.diverged else
+                   f"After {len(path.points) - 1} steps the loss is {path.losses[-1]:.3f} "
+                   f"(best possible {data['min_loss']:.3f})."))
