@@ -461,7 +461,7 @@ class CoveringBound:
     log_covering: np.ndarray
     constant: float
     radius: float
-    formula: str = "log N_eps <= m * log(C * deg * R / eps), up to constants"
+    formula: str = "log N_ε ≤ m · log(C · deg · R / ε), up to constants"
     reference: str = ("Marchetti et al., ICML 2025 (arXiv:2501.18915), after Yomdin-Comte "
                       "(2004) and Zhang-Kileel (arXiv:2311.05116)")
 
