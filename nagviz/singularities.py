@@ -38,7 +38,7 @@ Examples
 from __future__ import annotations
 
 from .critical_versus_best import SubnetworkFitResult, best_fit_is_subnetwork_fraction
-from .loss_landscape import (EscapeResult, dead_neuron_point, escape_direction, loss_gradient,
+from .loss_landscape import (ClippedPath, EscapeResult, clip_path_to_box, dead_neuron_point, escape_direction, loss_gradient,
                              loss_hessian)
 from .neurovariety_221 import (CUBIC_221, SingularSlice, apolarity_matrix_221,
                                is_real_network_221, network_221_parameters, neurovariety_221_equation,
@@ -73,6 +73,8 @@ __all__ = [
     "ConeVoronoiResult",
     "cone_vertex_voronoi",
     "loss_gradient",
+    "ClippedPath",
+    "clip_path_to_box",
     "loss_hessian",
     "dead_neuron_point",
     "EscapeResult",
