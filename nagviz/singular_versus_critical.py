@@ -348,8 +348,8 @@ class CriticalExposureResult:
                 f"open set of targets around it has a critical dead-neuron point")
 
 
-def critical_exposure_221(inner_product: str = "euclidean", theta_sub=(1, 2, 1),
-                          normal=(1, 1, 1, 1)) -> CriticalExposureResult:
+def critical_exposure_221(inner_product: str = "euclidean", theta_sub=(1, 1, 1),
+                          normal=(1, 0, 0, 0)) -> CriticalExposureResult:
     """Critical exposure of the one-neuron subnetworks of (2, 2, 1) with ``z^3 + z^2``, exactly.
 
     Neuron 2 switched off (``w_2 = 0, v_2 = 0``) contributes nothing to ``d phi``, so the
