@@ -42,6 +42,7 @@ __all__ = [
     "CriticalExposureResult",
     "SpanningResult",
     "DeadNeuronSaddle",
+    "bombieri_weights",
     "rank_drop_at_smooth_point",
     "cnn_node",
     "critical_exposure_221",
