@@ -93,6 +93,12 @@ def _exact(theta):
                             else Fraction(x))) for x in theta]
 
 
+def _fmt(theta) -> str:
+    """``(0, 1/2, 3)``: a parameter point with exact entries, readably."""
+    return "(" + ", ".join(str(Fraction(x)) if not isinstance(x, float) else f"{x:g}"
+                           for x in theta) + ")"
+
+
 def _check_shallow(arch) -> Architecture:
     if not isinstance(arch, Architecture) or arch.depth != 2 or arch.widths[-1] != 1 \
             or arch.bias:
@@ -137,7 +143,7 @@ class RankDropAtSmoothPoint:
                  f"= ambient {self.ambient_dimension} (filling: every function is a smooth "
                  f"point of M = R^{self.ambient_dimension}); exact ranks of d phi (sympy) at "
                  f"points computing the same function:"]
-        lines += [f"  {label:<34} {p}: rank {r}"
+        lines += [f"  {label:<34} {_fmt(p)}: rank {r}"
                   for label, p, r in zip(self.labels, self.points, self.ranks)]
         return "\n".join(lines)
 
@@ -220,7 +226,8 @@ class NodeWithoutRankDrop:
 
     def __repr__(self) -> str:
         return (f"NodeWithoutRankDrop: {self.model!r}, dim M = {self.generic_rank}; theta_1 = "
-                f"{self.theta_1} and theta_2 = {self.theta_2} compute the same function, with "
+                f"{_fmt(self.theta_1)} and theta_2 = {_fmt(self.theta_2)} compute the same "
+                f"function, with "
                 f"exact ranks {self.ranks[0]} and {self.ranks[1]} (no rank drop); the two "
                 f"tangent images span {self.sum_rank} > {self.generic_rank} dimensions "
                 f"(they meet in {self.intersection_dimension}): a singular point of M")
@@ -522,16 +529,24 @@ class DeadNeuronSaddle:
     block: tuple
     g: tuple
     eigenvalues: tuple
+    n_samples: int = 0
+    seed: int | None = None
 
     @property
     def is_strict_saddle(self) -> bool:
         return min(self.eigenvalues) < -1e-9 * max(1.0, max(self.eigenvalues))
 
     def __repr__(self) -> str:
-        return (f"DeadNeuronSaddle (sigma = {self.activation}): Hessian eigenvalues in the dead "
-                f"neuron's coordinates {tuple(round(e, 6) for e in self.eigenvalues)}; "
-                + ("a strict saddle: gradient descent escapes" if self.is_strict_saddle else
-                   "no negative eigenvalue: the second-order test cannot see an escape"))
+        scale = max(1.0, max(abs(e) for e in self.eigenvalues))
+        eig = ", ".join("0" if abs(e) < 1e-9 * scale else f"{e:.4g}" for e in self.eigenvalues)
+        data = f"{self.n_samples} data points, seed {self.seed}" if self.seed is not None \
+            else f"{self.n_samples} given data points"
+        return (f"DeadNeuronSaddle (sigma = {self.activation}, {data}): eigenvalues of the "
+                f"Hessian block in the dead neuron's coordinates (w_21, w_22, v_2): {eig} (0: below "
+                f"1e-9 of the largest, rounding); "
+                + ("a strict saddle (negative curvature: the loss decreases at second order)"
+                   if self.is_strict_saddle else
+                   "no negative curvature: any decrease of the loss is of higher order"))
 
 
 def dead_neuron_saddle(activation="z^3 + z^2 + z", theta_sub=(0.5, 1.5, -2.0), X=None, Y=None,
@@ -559,10 +574,11 @@ def dead_neuron_saddle(activation="z^3 + z^2 + z", theta_sub=(0.5, 1.5, -2.0), X
     if arch.activation(0) != 0:
         raise ValueError("sigma(0) must be 0 for a switched-off neuron to be critical")
     rng = np.random.default_rng(seed)
+    given = X is not None and Y is not None
     if X is None:
         X = rng.standard_normal((25, 2))
     if Y is None:
-        Y = rng.standard_normal(25)
+        Y = rng.standard_normal(len(X))
     X, Y = np.asarray(X, float), np.asarray(Y, float)
     theta = dead_neuron_point(arch, list(theta_sub), 1, 1)
     H = loss_hessian(arch, theta, X, Y)
@@ -574,4 +590,5 @@ def dead_neuron_saddle(activation="z^3 + z^2 + z", theta_sub=(0.5, 1.5, -2.0), X
     g = 2 * slope * (r @ X)
     eig = np.linalg.eigvalsh((block + block.T) / 2)
     return DeadNeuronSaddle(str(arch.activation), tuple(map(tuple, block.tolist())),
-                            tuple(g.tolist()), tuple(float(e) for e in eig))
+                            tuple(g.tolist()), tuple(float(e) for e in eig), len(X),
+                            None if given else seed)
