@@ -157,3 +157,27 @@ def test_dead_neuron_is_a_strict_saddle_when_sigma_prime_zero_is_nonzero():
 def test_dead_neuron_saddle_needs_sigma_zero():
     with pytest.raises(ValueError, match="sigma\\(0\\)"):
         dead_neuron_saddle("z^2 + 1")
+
+
+@pytest.mark.parametrize("activation", [2, 3, "z^3 + z^2"])
+def test_bombieri_inner_product_evaluates_powers(activation):
+    """The notebook's definition: <t, (p x + q y)^d> = t(p, q), degree by degree."""
+    arch = nagviz.Architecture((2, 1, 1), activation)
+    G = inner_product_matrix(arch, "bombieri")
+    rng = np.random.default_rng(4)
+    for _ in range(5):
+        t = rng.standard_normal(arch.ambient_dimension)
+        p, q = rng.standard_normal(2)
+        for d in arch.activation.exponents:
+            power = np.array([float(comb(d, e[1])) * p ** e[0] * q ** e[1] if sum(e) == d else 0.0
+                              for e in arch.monomials()])
+            value = sum(c * p ** e[0] * q ** e[1] for c, e in zip(t, arch.monomials())
+                        if sum(e) == d)
+            assert np.isclose(t @ G @ power, value)
+
+
+def test_quadric_norm_of_the_notebook():
+    """||a x^2 + b xy + c y^2||^2 = a^2 + b^2/2 + c^2 (Bombieri)."""
+    G = inner_product_matrix(nagviz.Architecture((2, 1, 1), 2), "bombieri")
+    a, b, c = 1.5, -2.0, 0.5
+    assert np.isclose(np.array([a, b, c]) @ G @ np.array([a, b, c]), a * a + b * b / 2 + c * c)
