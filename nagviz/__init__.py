@@ -28,7 +28,9 @@ Small neuromanifolds you can see
     ``neuromanifolds`` (cones, fibers of w2 w1 x, loss landscapes), ``real_reachability``
     (which pairs (2,2,2) reaches over the reals) -- notebook 01.
 Singularities, subnetworks, training
-    ``units``, ``tangent_space`` (ranks along paths to subnetworks), ``voronoi``,
+    ``units``, ``tangent_space`` (ranks along paths to subnetworks),
+    ``singular_versus_critical`` (singular points of M versus critical points of phi,
+    critical exposure, why a subnetwork is never the best fit), ``voronoi``,
     ``loss_landscape`` (dead neurons), ``critical_versus_best``, ``neurovariety_221``,
     ``rank_one_trap``, ``inner_products``, ``optimization`` (gradient descent and
     Levenberg-Marquardt), ``best_approximation``, ``subnetwork_experiment``,
@@ -120,7 +122,7 @@ _LAZY_SUBMODULES = {"exercises", "explorers", "theme", "training", "singularitie
                     "subnetwork_experiment", "experiments", "cache", "model", "jacobian_rank",
                     "sweeps", "attention", "relu", "approximation",
                     "critical_points", "landscapes",
-                    "fibers", "fiber_search", "conservation"}
+                    "fibers", "fiber_search", "conservation", "singular_versus_critical"}
 
 
 def __getattr__(name):

@@ -8,6 +8,12 @@ notebook 05:
   point; along a path that switches a neuron off or merges two neurons
   (:func:`switch_off_path`, :func:`merge_path`) it drops exactly at the subnetwork
   (:func:`rank_along_path`).
+* :mod:`nagviz.singular_versus_critical` -- **rank drop is not singularity.** A rank drop
+  over a smooth point (:func:`rank_drop_at_smooth_point`), a node without a rank drop
+  (:func:`cnn_node`), the exact dimension count of critical exposure
+  (:func:`critical_exposure_221`), the spanning fact behind "a subnetwork is never the best
+  fit" (:func:`neuron_directions_span`), and the strict saddle of a dead neuron when
+  ``sigma'(0) != 0`` (:func:`dead_neuron_saddle`).
 * :mod:`nagviz.voronoi` -- **Voronoi cells in the plane and of a cone.** The targets
   whose nearest point is the singular point: a region of positive area behind a cusp,
   only the point itself for a node (:func:`singular_voronoi_grid`); the polar cone for
@@ -46,6 +52,10 @@ from .neurovariety_221 import (CUBIC_221, SingularSlice, apolarity_matrix_221,
 from .rank_one_trap import (QUADRATIC_221, TRAP_OUTCOMES, RankOneTrapResult,
                             binary_quadratic_eigenvalues, cone_coordinates,
                             rank_one_trap_experiment)
+from .singular_versus_critical import (CriticalExposureResult, DeadNeuronSaddle,
+                                       NodeWithoutRankDrop, RankDropAtSmoothPoint, SpanningResult,
+                                       cnn_node, critical_exposure_221, dead_neuron_saddle,
+                                       neuron_directions_span, rank_drop_at_smooth_point)
 from .tangent_space import (ParameterPath, PathRankResult, TangentRankResult, merge_path,
                             rank_along_path, singular_values_along_path, switch_off_path,
                             tangent_rank)
@@ -96,4 +106,14 @@ __all__ = [
     "cone_coordinates",
     "RankOneTrapResult",
     "rank_one_trap_experiment",
+    "RankDropAtSmoothPoint",
+    "NodeWithoutRankDrop",
+    "CriticalExposureResult",
+    "SpanningResult",
+    "DeadNeuronSaddle",
+    "rank_drop_at_smooth_point",
+    "cnn_node",
+    "critical_exposure_221",
+    "neuron_directions_span",
+    "dead_neuron_saddle",
 ]

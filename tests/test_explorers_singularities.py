@@ -65,6 +65,29 @@ def test_slice_cross_sections_are_nodes_or_isolated_points():
     assert (d["rank"], d["generic"]) == (3, 6)   # the subnetwork is a singular point
 
 
+def test_slice_static_steps_carry_their_own_titles():
+    """Every static slider step retitles the figure and the cross-section panel with its α."""
+    from nagviz.experiments import SLICE_ALPHAS
+
+    fig = SingularSliceExplorer().static_figure()
+    steps = fig.layout.sliders[0].steps
+    assert [float(s.label) for s in steps] == [float(a) for a in SLICE_ALPHAS]
+    panel = [i for i, note in enumerate(fig.layout.annotations)
+             if note.text.startswith("cross-section α")]
+    assert len(panel) == 1
+    titles, panels = set(), set()
+    for step in steps:
+        relayout = step.args[1]
+        a = float(step.label)
+        assert f"α = {a:.2f}" in relayout["title.text"]
+        assert relayout[f"annotations[{panel[0]}].text"] == f"cross-section α = {a:.2f}"
+        titles.add(relayout["title.text"])
+        panels.add(relayout[f"annotations[{panel[0]}].text"])
+    assert len(titles) == len(panels) == len(steps)       # no two steps share a title
+    active = steps[fig.layout.sliders[0].active]
+    assert fig.layout.annotations[panel[0]].text == active.args[1][f"annotations[{panel[0]}].text"]
+
+
 def test_slice_figure_has_the_subnetwork_line_and_moves_the_section():
     e = SingularSliceExplorer()
     e.widget()

@@ -7,9 +7,11 @@
 #   - comparing the Voronoi cell of the vertex of one nappe and of the double cone
 #   - reading a training run: which subnetwork did it end at?
 #   - the gradient at a switched-off neuron
+#   - deriving the conserved quantity of a rescaling symmetry
+#   - why a function computed with a neuron switched off is never the best fit
 # topic: notebooks/05_singularities.ipynb
 # prerequisites: notebook 05; a little sympy and numpy
-# time: 45 minutes
+# time: 60 minutes
 # ---
 
 # %% [markdown]
@@ -209,7 +211,11 @@ check(fraction)
 # matrix $\begin{pmatrix} a & b/2 \\ b/2 & c \end{pmatrix}$ is a $2\times 2$ matrix of the
 # Gaussian orthogonal ensemble, which is negative semidefinite with probability
 # $(2 - \sqrt 2)/4 \approx 0.146$. `cone_vertex_voronoi("nappe", "bombieri").fraction` measures
-# the same; for the double cone it is $0$.
+# the same; for the double cone it is $0$. This fraction measures the *Voronoi cell* of the
+# vertex (the targets whose nearest point it is), not its *critical exposure* (the targets for
+# which a parameter point computing it is a critical point of the loss): at $p = q = 0$ the whole
+# Jacobian vanishes, so the gradient of the loss is zero there for every target, on one nappe
+# and on the double cone alike.
 
 # %% [markdown]
 # ## Exercise 05.7: read a training run
@@ -284,16 +290,100 @@ check(zero_coordinates)
 # $\sigma'(0) = 0$ as well), and the loss can only go down at third order.
 
 # %% [markdown]
+# ## Exercise 05.9: derive the conserved quantity of a rescaling symmetry
+#
+# A neuron with $\sigma(z) = z^3$, in-weights $w = (w_1, w_2)$ and out-weight $v$ contributes
+# $v\,(w_1 x + w_2 y)^3$. The rescaling $(w, v) \mapsto (\lambda w, \lambda^{-3} v)$ leaves it
+# unchanged, so every loss $L$ satisfies $L(\lambda w, \lambda^{-3} v) = L(w, v)$.
+# [Notebook 03](../notebooks/03_fibers.ipynb) (Section 5) turns such a symmetry into a quantity
+# that gradient flow $\dot w = -\nabla_w L$, $\dot v = -\partial_v L$ conserves.
+#
+# **Derive the conserved quantity** (a quadratic in $w_1, w_2, v$), store it in `conserved`
+# (a sympy expression or a string), and verify with sympy that its derivative along the flow of
+# the loss below vanishes.
+#
+# <!-- hints -->
+
+# %%
+w1, w2, v = sympy.symbols("w1 w2 v")
+x, y = sympy.symbols("x y")
+f = sympy.Poly(sympy.expand(v * (w1 * x + w2 * y) ** 3), x, y)
+t = sympy.symbols("t0:4")                       # the target's four coefficients
+loss = sum((c - t_k) ** 2 for c, t_k in zip(f.coeffs(), t))
+
+# %%
+# BEGIN SOLUTION
+# d/d(lambda) at lambda = 1: <w, grad_w L> - 3 v dL/dv = 0, and along the flow
+# d/dt |w|^2 = -2 <w, grad_w L>, d/dt v^2 = -2 v dL/dv: so |w|^2 - 3 v^2 is conserved.
+candidate = w1**2 + w2**2 - 3 * v**2
+rate = sum(sympy.diff(candidate, s) * -sympy.diff(loss, s) for s in (w1, w2, v))
+assert sympy.expand(rate) == 0                  # conserved along the flow of this loss
+conserved = candidate
+# END SOLUTION
+check(conserved)
+
+# %% [markdown] solution-only
+# **Why.** The derivative of the invariance at $\lambda = 1$ is
+# $\langle w, \nabla_w L\rangle - 3v\,\partial_v L = 0$, and along the flow
+# $\frac{d}{dt}(\|w\|^2 - 3v^2) = -2\langle w, \nabla_w L\rangle + 6v\,\partial_v L = 0$.
+# Any nonzero multiple is conserved too. For $\sigma(z) = z^r$ the quantity is
+# $\|w\|^2 - r v^2$: with $r = 2$ it is the $\kappa_j$ of notebook 05, Section 4. When it is
+# negative, $v$ cannot pass through zero, and the sign of the out-weight is locked. Gradient
+# descent with a finite step conserves it only approximately.
+
+# %% [markdown]
+# ## Exercise 05.10: never the best fit, the step that beats a subnetwork
+#
+# Take $(2, 2, 1)$ with $\sigma(z) = z^3 + z^2$ and the Euclidean inner product of coefficient
+# vectors. With neuron 2 switched off and neuron 1 at $w_1 = (1, 0)$, $v_1 = 1$, the network
+# computes $P = \sigma(x) = x^2 + x^3$. The target is $t = P + 2y^2$.
+#
+# Turning neuron 2 on with in-weights $u = (0, 1)$ and out-weight $s$ gives
+# $P + s\,\sigma(y) \in \mathcal M$. **Find the $s$ that minimizes
+# $\|P + s\,\sigma(y) - t\|^2$, and that smallest squared distance.** Store the pair in
+# `step`.
+#
+# <!-- hints -->
+
+# %%
+cubic = nagviz.Architecture((2, 2, 1), "z^3 + z^2")
+P = nagviz.coefficients(cubic, [1, 0, 0, 0, 1, 0])[0]
+monomials = [tuple(e) for e in cubic.monomials()]
+target = P.copy()
+target[monomials.index((0, 2))] += 2                          # t = P + 2 y^2
+q = nagviz.coefficients(nagviz.Architecture((2, 1, 1), "z^3 + z^2"), [0, 1, 1])[0]   # sigma(y)
+print("monomials", monomials)
+print("P =", P, " t =", target, " sigma(y) =", q)
+
+# %%
+# BEGIN SOLUTION
+r = target - P
+s_best = float(r @ q / (q @ q))
+step = (s_best, float(np.sum((r - s_best * q) ** 2)))
+# END SOLUTION
+check(step)
+
+# %% [markdown] solution-only
+# **Why.** $g(s) = \|r - sq\|^2 = \|r\|^2 - 2s\langle r, q\rangle + s^2\|q\|^2$ with
+# $r = 2y^2$, $q = y^2 + y^3$: $\langle r, q\rangle = 2$, $\|q\|^2 = 2$, so $s = 1$ and
+# $g(1) = 4 - 2 = 2 < 4 = \|t - P\|^2$. The theorem of notebook 05 (Section 3) is this step in
+# general: $P + s\,\sigma(u \cdot x)$ gains $\langle t - P, \sigma(u\cdot x)\rangle^2 /
+# \|\sigma(u\cdot x)\|^2$, and because the $\sigma(u\cdot x)$ span the ambient space, some $u$
+# gains unless $t = P$. (`nagviz.singular_versus_critical.neuron_directions_span()` checks the
+# spanning exactly.)
+
+# %% [markdown]
 # ## Summary
 #
-# - The parameterization drops rank exactly at subnetworks: a neuron switched off, two neurons
-#   merged; their functions are singular points of the neuromanifold (the cone's vertex, the
-#   rank-one quadrics).
+# - The parameterization drops rank at subnetworks: a neuron switched off, two neurons merged.
+#   Here their functions are singular points of the neuromanifold (the cone's vertex, the
+#   rank-one quadrics); in general a rank drop and a singular point are different things.
 # - A singular point that is one-sided (a cusp, one nappe) is the best fit of a whole region of
-#   targets; a two-sided one (a node, the double cone) only of itself.
-# - A switched-off neuron is critical for every target, but being critical is not being best:
-#   training can end there anyway, e.g. when the sign of an out-weight is locked by a
-#   conserved quantity.
+#   targets; a two-sided one (a node, the double cone) only of itself. A function computed with
+#   a neuron switched off is the best fit of no other target: adding the neuron always helps.
+# - A switched-off neuron's own coordinates of the gradient vanish for every target, but being
+#   critical is not being best: training can end there anyway, e.g. when the sign of an
+#   out-weight is locked by a conserved quantity ($\|w\|^2 - r v^2$).
 #
 # *Dictionary entry:* singular points (subnetworks) $\leftrightarrow$ implicit bias towards
 # sparse / smaller networks.

@@ -19,11 +19,12 @@ import math
 import numpy as np
 
 from ..architecture import Architecture
+from ..parameterization import coefficients
 from ..singularities import (CUBIC_221, QUADRATIC_221, binary_quadratic_eigenvalues,
                              cone_vertex_voronoi, dead_neuron_point, loss_gradient,
                              rank_one_trap_experiment, tangent_rank)
 from ..training import sample_targets
-from .answers import Boolean, Choice, Collection, Integer, Real, Tuple
+from .answers import Boolean, Choice, Collection, Expression, Integer, Real, Tuple
 from .checking import Mistake, exercise
 
 #: the parameter points (p, q, v) of exercise 05.1
@@ -97,9 +98,11 @@ def read_run(result, j) -> str:
                 when=lambda a: a[1] == 0),
     ],
     explanation=(
-        "All three points with a drop compute the zero function, the vertex of the cone: the "
-        "rank is 2 at every other point. At the vertex the image of the differential can be "
-        "a line (out-weight zero, in-weights on) or a point (in-weights zero)."
+        "The rank is 2 at $(1, 2, 3)$ and at every parameter point computing a nonzero "
+        "function. It drops at the other two points, $(1, 2, 0)$ and $(0, 0, 3)$, and both "
+        "compute the zero function, the vertex of the cone. Over the vertex the image of the "
+        "differential can be a line (out-weight zero, in-weights on) or a point (in-weights "
+        "zero): the rank depends on the parameter point, not only on the function."
     ),
 )
 def ranks_of_the_cone():
@@ -295,9 +298,14 @@ def voronoi_cells_of_the_vertex():
                 "positive volume.", when=lambda x: x < 0.01),
     ],
     explanation=(
-        "About one target in seven has the switched-off network as its best fit: critical "
-        "exposure of a subnetwork, measured. The same number is the probability that a "
-        "$2 \\times 2$ matrix from the Gaussian orthogonal ensemble is negative semidefinite."
+        "About one target in seven has the switched-off network as its best fit: the size of "
+        "the Voronoi cell of the vertex, measured. The same number is the probability that a "
+        "$2 \\times 2$ matrix from the Gaussian orthogonal ensemble is negative semidefinite. "
+        "This is not the vertex's critical exposure (the targets for which a parameter point "
+        "computing it is a critical point of the loss): at $p = q = 0$ the whole Jacobian "
+        "vanishes, so the loss gradient is zero there for every target, on one nappe and on "
+        "the double cone alike, although the double cone's vertex has a Voronoi cell of a "
+        "single point."
     ),
 )
 def nappe_fraction():
@@ -376,3 +384,123 @@ def dead_coordinates():
     X, Y = rng.standard_normal((20, 2)), rng.standard_normal(20)
     g = loss_gradient(CUBIC_221, theta, X, Y)
     return sorted(int(i) for i in np.nonzero(g == 0.0)[0])
+
+
+# --------------------------------------------------------------------------- 05.9
+
+def _proportional_to(text):
+    """A predicate: the answer is a nonzero constant multiple of ``text`` (in w1, w2, v)."""
+    def predicate(answer):
+        import sympy
+
+        other = sympy.sympify(text, locals={n: sympy.Symbol(n) for n in ("w1", "w2", "v")})
+        ratio = sympy.simplify(answer / other)
+        return bool(ratio.is_number) and ratio != 0
+    return predicate
+
+
+@exercise(
+    "05.9",
+    Expression(up_to_constant=True, symbols=("w1", "w2", "v")),
+    title="Derive the conserved quantity of a rescaling symmetry",
+    hints=[
+        "Differentiate the invariance $L(\\lambda w, \\lambda^{-3} v) = L(w, v)$ with respect to "
+        "$\\lambda$ at $\\lambda = 1$: $\\langle w, \\nabla_w L \\rangle - 3 v\\, \\partial_v L = 0$.",
+        "Along gradient flow $\\dot w = -\\nabla_w L$, $\\dot v = -\\partial_v L$. Compute "
+        "$\\frac{d}{dt}\\|w\\|^2 = -2\\langle w, \\nabla_w L\\rangle$ and "
+        "$\\frac{d}{dt} v^2 = -2 v\\,\\partial_v L$, and combine them so that the identity of "
+        "the first hint cancels everything.",
+    ],
+    mistakes=[
+        Mistake("That is the quantity for $\\sigma(z) = z^2$ (notebook 05, Section 4). Here the "
+                "out-weight rescales by $\\lambda^{-3}$: redo the derivative of the invariance.",
+                when=_proportional_to("w1**2 + w2**2 - 2*v**2")),
+        Mistake("The out-weight's term must carry the degree of $\\sigma$: the invariance gives "
+                "$\\langle w, \\nabla_w L\\rangle = 3 v\\,\\partial_v L$, not $v\\,\\partial_v L$.",
+                when=_proportional_to("w1**2 + w2**2 - v**2")),
+        Mistake("Check the sign: $\\|w\\|^2$ and $3 v^2$ change at the same rate, so it is their "
+                "difference that stays constant.",
+                when=_proportional_to("w1**2 + w2**2 + 3*v**2")),
+        Mistake("The factor 3 belongs to $v^2$, not to $\\|w\\|^2$: "
+                "$\\frac{d}{dt}\\|w\\|^2 = -2\\langle w, \\nabla_w L\\rangle = -6 v\\,\\partial_v L$ "
+                "$= 3 \\frac{d}{dt} v^2$.", when=_proportional_to("3*(w1**2 + w2**2) - v**2")),
+    ],
+    explanation=(
+        "$\\frac{d}{dt}(\\|w\\|^2 - 3v^2) = -2\\langle w, \\nabla_w L\\rangle + 6 v\\, \\partial_v L = 0$ "
+        "by the infinitesimal invariance: Noether's theorem for gradient flow "
+        "(notebook 03, Section 5). For $\\sigma(z) = z^r$ the "
+        "quantity is $\\|w\\|^2 - r v^2$; when it is negative, $v$ can never pass through zero, "
+        "which is how a conserved quantity locks the sign of an out-weight in notebook 05. "
+        "Gradient descent with a finite step conserves it only approximately."
+    ),
+)
+def conserved_quantity_cubic():
+    """Solve for b in ||w||^2 + b v^2 so that it is conserved by the flow of a generic loss."""
+    import sympy
+
+    w1, w2, v, b = sympy.symbols("w1 w2 v b")
+    x, y = sympy.symbols("x y")
+    f = sympy.Poly(sympy.expand(v * (w1 * x + w2 * y) ** 3), x, y)
+    targets = sympy.symbols("t0:4")
+    loss = sum((c - t) ** 2 for c, t in zip(f.coeffs(), targets))
+    quantity = w1 ** 2 + w2 ** 2 + b * v ** 2
+    rate = sum(sympy.diff(quantity, s) * -sympy.diff(loss, s) for s in (w1, w2, v))
+    equations = sympy.Poly(sympy.expand(rate), w1, w2, v, *targets).coeffs()
+    (solution,) = sympy.solve(equations, [b], dict=True)
+    return quantity.subs(solution)
+
+
+# --------------------------------------------------------------------------- 05.10
+
+#: exercise 05.10: the live neuron of P (w1, w2, v1), the target's extra term 2 y^2, and u
+NEURON_05_10 = (1, 0, 1)
+U_05_10 = (0, 1)
+
+
+def step_05_10():
+    """(best s, squared distance after the step) for P = sigma(x), t = P + 2 y^2, u = (0, 1)."""
+    cubic = CUBIC_221
+    P = coefficients(cubic, [NEURON_05_10[0], NEURON_05_10[1], 0, 0, NEURON_05_10[2], 0])[0]
+    labels = [tuple(e) for e in cubic.monomials()]
+    r = np.zeros(len(labels))
+    r[labels.index((0, 2))] = 2.0                      # t - P = 2 y^2
+    q = coefficients(Architecture((2, 1, 1), "z^3 + z^2"), [*U_05_10, 1])[0]
+    s = float(r @ q / (q @ q))
+    return s, float(np.sum((r - s * q) ** 2)), float(r @ r), P
+
+
+@exercise(
+    "05.10",
+    Tuple(Real(), Real(), names=("s", "squared distance")),
+    title="Never the best fit: the step that beats a subnetwork",
+    hints=[
+        "With $r = t - P = 2y^2$ and $q = \\sigma(y) = y^2 + y^3$, the squared distance is "
+        "$g(s) = \\|r - s q\\|^2 = \\|r\\|^2 - 2 s \\langle r, q\\rangle + s^2 \\|q\\|^2$.",
+        "Compute $\\langle r, q\\rangle$ and $\\|q\\|^2$ from the coefficient vectors "
+        "(Euclidean inner product), minimize the quadratic $g$ in $s$, then evaluate it there.",
+    ],
+    mistakes=[
+        Mistake("Divide by $\\|q\\|^2$: the minimum of $\\|r\\|^2 - 2s\\langle r, q\\rangle + "
+                "s^2\\|q\\|^2$ is at $s = \\langle r, q\\rangle / \\|q\\|^2$.",
+                when=lambda a: abs(a[0] - 2) < 1e-6),
+        Mistake("4 is the squared distance of $P$ itself: evaluate $\\|r - s q\\|^2$ at your "
+                "best $s$.", when=lambda a: abs(a[0] - 1) < 1e-6 and abs(a[1] - 4) < 1e-6),
+        Mistake("That is the distance; the exercise asks for its square.",
+                when=lambda a: abs(a[0] - 1) < 1e-6 and abs(a[1] - 2 ** 0.5) < 1e-6),
+        Mistake("$\\|q\\|^2$ is the sum of the squared coefficients of $y^2 + y^3$: $1 + 1 = 2$.",
+                when=lambda a: abs(a[0] - 0.5) < 1e-6),
+    ],
+    explanation=(
+        "The step $s = 1$ lowers the squared distance from 4 to 2, so $P$ is not the best fit "
+        "of $t$, nor even a local nearest point. In general $P + s\\,\\sigma(u\\cdot x)$ gains "
+        "$\\langle t - P, \\sigma(u\\cdot x)\\rangle^2 / \\|\\sigma(u\\cdot x)\\|^2$, and as the "
+        "$\\sigma(u\\cdot x)$ span the 7-dimensional ambient space, some $u$ gains unless "
+        "$t = P$: a function computed with a neuron switched off is the best fit of no other "
+        "target. The parameter point can still be a local minimum of the loss, because the "
+        "step needs $\\|u\\|$ of ordinary size."
+    ),
+)
+def never_best_step():
+    s, d2, before, _ = step_05_10()
+    assert d2 < before
+    return (s, d2)

@@ -185,6 +185,10 @@ def _slice_mesh():
     return s, sheets
 
 
+def _panel_text(alpha) -> str:
+    return f"cross-section α = {alpha:.2f}"
+
+
 class SingularSliceExplorer(KeepStaticTraces):
     """A slice of the (2, 2, 1), ``z^3 + z^2`` neuromanifold through a line of subnetworks.
 
@@ -296,9 +300,23 @@ class SingularSliceExplorer(KeepStaticTraces):
             yaxis=dict(range=[-R * 1.05, R * 1.05], title=_title("γ"), zeroline=False,
                        scaleanchor="x", scaleratio=1),
             annotations=[panel_title("the slice (3-D)", 0.3),
-                         panel_title(f"cross-section α = {a:.2f}", 0.84)],
+                         panel_title(_panel_text(a), 0.84)],
             legend=dict(orientation="h", x=0, y=1.06, yanchor="bottom", font=dict(size=14)),
             margin=dict(l=10, r=20, t=130, b=50), height=640)
+
+    def static_figure(self, frames: bool = True):
+        """The static fallback; each slider step also retitles the cross-section panel
+        (an annotation, which the generic steps leave alone)."""
+        fig = super().static_figure(frames)
+        if not fig.layout.sliders:
+            return fig
+        (k,) = [i for i, note in enumerate(fig.layout.annotations)
+                if (note.text or "").startswith(_panel_text(0)[:-4])]
+        steps = list(fig.layout.sliders[0].steps)
+        for step in steps:
+            step.args[1].update({f"annotations[{k}].text": _panel_text(float(step.label))})
+        fig.layout.sliders[0].steps = steps
+        return fig
 
     def info(self, data):
         return (f"On this slice the cubic equation reads ${_tex(data['equation'])}$. At "
