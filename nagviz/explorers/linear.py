@@ -36,7 +36,7 @@ class LinearIncrementalExplorer(Explorer):
     --------
     >>> d = LinearIncrementalExplorer().compute(init_scale=1e-4, seed=0)
     >>> d["learn_steps"], [round(v, 3) for v in d["saddle_losses"]]
-    ([54, 103, 203], [10.625, 2.625, 0.625, 0.125])
+    ([55, 108, 193], [10.625, 2.625, 0.625, 0.125])
     """
 
     title = "Learning one singular value at a time"

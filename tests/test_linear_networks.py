@@ -1,0 +1,185 @@
+"""Linear networks: singular points, Eckart-Young, incremental learning and its time scales."""
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from nagviz.critical_points import eckart_young
+from nagviz.linear_networks import (lower_rank_improvement, plateau_scaling, saddle_points,
+                                    tangent_space_dimension, target_matrix,
+                                    theoretical_slopes, train_linear)
+
+S = (4.0, 2.0, 1.0, 0.5)
+
+
+# ----------------------------------------------------------------------------- singular points
+@pytest.mark.parametrize("m, n, k", [(3, 3, 1), (3, 3, 2), (2, 3, 1), (3, 4, 2)])
+def test_tangent_space_jumps_exactly_below_rank_k(m, n, k):
+    rng = np.random.default_rng(m * 10 + n + k)
+    for r in range(0, k + 1):
+        X = rng.integers(-3, 4, (m, r)) @ rng.integers(-3, 4, (r, n))
+        if np.linalg.matrix_rank(X) != r:
+            continue
+        dim = tangent_space_dimension(X.tolist(), k)
+        # independent source: dim of the determinantal variety (MATH.md section 1)
+        expected = k * (m + n - k) if r == k else m * n
+        assert dim == expected, (r, dim)
+
+
+def test_tangent_space_of_the_determinant_is_the_cofactor_kernel():
+    X = np.array([[1, 2, 0], [0, 1, 1], [1, 3, 1]])          # det = 0, rank 2
+    assert round(np.linalg.det(X)) == 0 and np.linalg.matrix_rank(X) == 2
+    assert tangent_space_dimension(X, 2) == 8                # one equation, gradient != 0
+    assert tangent_space_dimension([[0.5, 0, 0], [0, 0, 0], [0, 0, 0]], 2) == 9
+
+
+# ----------------------------------------------------------------------------- Eckart-Young
+def test_saddles_are_truncated_svds_from_numpy():
+    T = target_matrix(S, seed=3)
+    U, s, Vt = np.linalg.svd(T)
+    assert np.allclose(s, S)
+    for i, P in enumerate(saddle_points(T, 3)):
+        assert np.allclose(P, (U[:, :i] * s[:i]) @ Vt[:i])
+        assert math.isclose(np.linalg.norm(T - P) ** 2, sum(v * v for v in S[i:]), rel_tol=1e-12)
+
+
+def test_best_rank_k_beats_every_other_critical_point_and_random_matrices():
+    T = target_matrix(S, (4, 4), seed=1)
+    best = eckart_young(T, 2).best
+    d_best = np.linalg.norm(T - best)
+    rng = np.random.default_rng(0)
+    for _ in range(300):                                      # random rank-2 matrices near best
+        X = best + 0.3 * rng.standard_normal((4, 2)) @ rng.standard_normal((2, 4))
+        X = eckart_young(X, 2).best                           # keep rank <= 2
+        assert np.linalg.norm(T - X) >= d_best - 1e-12
+    assert math.isclose(d_best, math.hypot(1.0, 0.5), rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("subset", [(), (0,), (1,), (2,), (0, 2)])
+def test_lower_rank_point_is_never_best(subset):
+    T = target_matrix(S, seed=2)
+    U, s, Vt = np.linalg.svd(T)
+    X = sum((s[i] * np.outer(U[:, i], Vt[i]) for i in subset), np.zeros((4, 4)))
+    step = lower_rank_improvement(X, T, 3)
+    # recomputed a second way: the norm at the new point, and the rank stays <= k
+    after = np.linalg.norm(T - step.new_point) ** 2
+    assert math.isclose(after, step.loss_after, rel_tol=1e-10, abs_tol=1e-12)
+    assert math.isclose(step.decrease, step.step ** 2, rel_tol=1e-10)
+    assert np.linalg.matrix_rank(step.new_point, tol=1e-9) <= len(subset) + 1
+    largest_missing = max(S[i] for i in range(4) if i not in subset)
+    assert math.isclose(step.step, largest_missing, rel_tol=1e-10)
+
+
+def test_lower_rank_improvement_from_an_arbitrary_point():
+    rng = np.random.default_rng(5)
+    T = target_matrix(S, seed=0)
+    X = rng.standard_normal((4, 1)) @ rng.standard_normal((1, 4))
+    step = lower_rank_improvement(X, T, 2)
+    assert step.decrease > 0 and step.rank == 1
+    assert np.linalg.norm(T - step.new_point) < np.linalg.norm(T - X)
+
+
+# ----------------------------------------------------------------------------- training
+def test_modes_are_learned_one_at_a_time_in_order_of_singular_value():
+    run = train_linear((4, 3, 4), S, init_scale=1e-4, n_runs=40, seed=7)
+    ls = run.learn_steps
+    assert np.all(ls >= 0) and np.all(np.diff(ls, axis=1) > 0)
+    assert run.learned_in_order == 40
+    # ends at the Eckart-Young best fit, never learning s_4 (the bottleneck has width 3)
+    assert run.final_distance.max() < run.delta
+    assert np.all(run.trajectory[:, -1, :] > 0.9 * np.array(S[:3]))
+    # plateaus: the loss sits at the saddle values 1/2 sum_{j > i} s_j^2 between increments
+    T = target_matrix(S, seed=0)
+    for i, P in enumerate(saddle_points(T, 2)):
+        level = 0.5 * np.linalg.norm(T - P) ** 2
+        assert np.all(np.min(np.abs(run.loss - level), axis=1) < 0.02 * level), i
+        assert np.all(run.saddle_steps[:, i] > 0)
+
+
+def test_deep_network_also_learns_in_order():
+    run = train_linear((3, 3, 3, 3), (2.0, 1.0, 0.5), init_scale=0.1, n_runs=10, seed=1,
+                       lr=0.05)
+    assert run.learned_in_order == 10 and run.final_distance.max() < run.delta
+
+
+def test_learning_step_matches_the_linearized_growth():
+    """One run at two scales: the difference of learning steps is the slope times ln(100)."""
+    th = theoretical_slopes((4, 3, 4), S, lr=0.05)
+    r = plateau_scaling((4, 3, 4), S, (1e-4, 1e-6), n_runs=30, seeds=(0,), cache_dir=False)
+    diff = np.median(r.learn_steps[0, 1] - r.learn_steps[0, 0], axis=0)
+    expected = np.array(th["learn"]) * math.log(100)
+    assert np.all(np.abs(diff - expected) <= 0.03 * expected + 1), (diff, expected)
+
+
+def test_plateau_scaling_slopes_agree_with_theory():
+    r = plateau_scaling((4, 3, 4), S, (1e-3, 1e-4, 1e-5, 1e-6), n_runs=20, seeds=(0, 1, 2),
+                        cache_dir=False)
+    th = r.theory()
+    learn, saddle = r.slope_interval("learn"), r.slope_interval("saddle")
+    assert np.allclose(learn[:, 0], th["learn"], rtol=0.02)
+    assert np.allclose(saddle[:, 0], th["saddle"], rtol=0.05)
+    # the plateau near P_i grows with ln(1/eps): every seed agrees on the sign and size
+    assert np.all(r.seed_slopes("saddle") > 0.8 * np.array(th["saddle"]))
+    assert all(k == n for k, n in r.in_order_counts())
+    assert all(k == n for k, n in r.best_fit_counts())
+    # gradient flow is the lr -> 0 limit of the per-step slope
+    assert all(f * 0.05 * v > 1 for f, v in zip(th["learn"], S))
+
+
+def test_depth_three_grows_like_a_power():
+    r = plateau_scaling((3, 3, 3, 3), (2.0, 1.0, 0.5), (0.2, 0.1, 0.05), n_runs=8, seeds=(0,),
+                        cache_dir=False)
+    assert r.theory()["exponent"] == 1
+    exponents = r.slope_interval("learn")[:, 0]
+    assert np.all(np.abs(exponents - 1) < 0.15), exponents
+
+
+def test_scaling_is_cached_on_disk(tmp_path):
+    args = ((3, 2, 3), (2.0, 1.0, 0.5), (1e-2, 1e-3))
+    a = plateau_scaling(*args, n_runs=3, seeds=(0,), cache_dir=tmp_path)
+    plateau_scaling.cache_clear()
+    b = plateau_scaling(*args, n_runs=3, seeds=(0,), cache_dir=tmp_path)
+    assert plateau_scaling.cache_info().disk_hits == 1
+    assert np.array_equal(a.learn_steps, b.learn_steps) and np.array_equal(a.saddle_steps,
+                                                                           b.saddle_steps)
+
+
+# ----------------------------------------------------------------------------- bad input
+@pytest.mark.parametrize("call, message", [
+    (lambda: target_matrix((1.0, 1.0)), "distinct"),
+    (lambda: target_matrix((1.0, -2.0)), "positive"),
+    (lambda: target_matrix((2.0, 1.0), shape=(3, 3)), "singular values"),
+    (lambda: train_linear((4, 3), S), "at least three"),
+    (lambda: train_linear((3, 3, 4), S), "singular values"),
+    (lambda: train_linear((4, 3, 4), S, init_scale=0.0), "init_scale"),
+    (lambda: train_linear((4, 3, 4), S, n_runs=2.5), "n_runs"),
+    (lambda: train_linear((4, 3, 4), S, lr=0.5), "too large"),
+    (lambda: tangent_space_dimension([[1, 0], [0, 1]], 2), "k must be"),
+    (lambda: tangent_space_dimension([1, 2, 3], 1), "matrix"),
+    (lambda: lower_rank_improvement(np.eye(3), np.diag([3.0, 2, 1]), 2), "rank 3"),
+    (lambda: lower_rank_improvement(np.zeros((2, 2)), np.zeros((2, 2)), 1), "target itself"),
+    (lambda: lower_rank_improvement(np.zeros((2, 2)), np.zeros((3, 2)), 1), "one shape"),
+    (lambda: plateau_scaling((4, 3, 4), S, (1e-3,), cache_dir=False), "two distinct"),
+])
+def test_bad_input_gives_one_clear_error(call, message):
+    with pytest.raises(ValueError, match=message) as info:
+        call()
+    assert "\n" not in str(info.value)
+
+
+def test_explorer_data_and_figure():
+    from nagviz.explorers import LinearIncrementalExplorer
+
+    e = LinearIncrementalExplorer()
+    small, large = e.compute(init_scale=1e-6, seed=0), e.compute(init_scale=1e-2, seed=0)
+    assert all(a > b for a, b in zip(small["learn_steps"], large["learn_steps"]))
+    fig = e.figure(small)
+    sv = [t for t in fig.data if t.name and t.name.startswith("σ")]
+    assert len(sv) == 3 and fig.layout.xaxis.type == "log"
+    assert np.allclose(sv[0].y[-1], 4.0, atol=0.05)
+    static = e.static_figure()
+    assert len(static.layout.sliders[0].steps) == 6
+    titles = {s.args[1]["title.text"] for s in static.layout.sliders[0].steps}
+    assert len(titles) == 6                                  # every step retitles the panel
