@@ -58,10 +58,18 @@ from .critical_points import eckart_young
 from .statistics import Z_95, wilson_interval
 
 __all__ = [
-    "LinearTraining", "LowerRankStep", "PlateauScaling", "lower_rank_improvement",
+    "DEEP_SCALING", "SHALLOW_SCALING", "LinearTraining", "LowerRankStep", "PlateauScaling", "lower_rank_improvement",
     "plateau_scaling", "saddle_points", "tangent_space_dimension", "target_matrix",
     "theoretical_slopes", "train_linear",
 ]
+
+
+#: notebook 05's experiment: widths (4, 3, 4), a 4 x 4 target, 4 scales, 3 seeds x 60 runs
+SHALLOW_SCALING = dict(widths=(4, 3, 4), singular_values=(4.0, 2.0, 1.0, 0.5),
+                       init_scales=(1e-3, 1e-4, 1e-5, 1e-6), n_runs=60, seeds=(0, 1, 2))
+#: its depth-3 contrast: widths (4, 3, 3, 4), 3 scales, 3 seeds x 20 runs
+DEEP_SCALING = dict(widths=(4, 3, 3, 4), singular_values=(4.0, 2.0, 1.0, 0.5),
+                    init_scales=(0.2, 0.1, 0.05), n_runs=20, seeds=(0, 1, 2))
 
 
 # ----------------------------------------------------------------------------- input checks

@@ -176,7 +176,7 @@ def test_explorer_data_and_figure():
     small, large = e.compute(init_scale=1e-6, seed=0), e.compute(init_scale=1e-2, seed=0)
     assert all(a > b for a, b in zip(small["learn_steps"], large["learn_steps"]))
     fig = e.figure(small)
-    sv = [t for t in fig.data if t.name and t.name.startswith("σ")]
+    sv = [t for t in fig.data if t.name and t.name.startswith("s") and "(W)" in t.name]
     assert len(sv) == 3 and fig.layout.xaxis.type == "log"
     assert np.allclose(sv[0].y[-1], 4.0, atol=0.05)
     static = e.static_figure()

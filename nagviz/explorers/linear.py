@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..linear_networks import saddle_points, target_matrix, train_linear
+from ..linear_networks import SHALLOW_SCALING, saddle_points, target_matrix, train_linear
 from ..theme import COLORS
 from ._base import STYLE, Explorer, panel_title, plain_figure, title
 
@@ -20,9 +20,9 @@ __all__ = ["LinearIncrementalExplorer", "LINEAR_WIDTHS", "LINEAR_SINGULAR_VALUES
            "LINEAR_INIT_SCALES"]
 
 #: the network of the explorer and of notebook 05's experiment
-LINEAR_WIDTHS = (4, 3, 4)
+LINEAR_WIDTHS = SHALLOW_SCALING["widths"]
 #: the target's singular values: the last one cannot be learned (bottleneck of width 3)
-LINEAR_SINGULAR_VALUES = (4.0, 2.0, 1.0, 0.5)
+LINEAR_SINGULAR_VALUES = SHALLOW_SCALING["singular_values"]
 #: the init scales of the slider
 LINEAR_INIT_SCALES = (1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6)
 _MODE_COLORS = (COLORS["manifold"], COLORS["singular"], COLORS["data"], COLORS["teacher"])
@@ -82,12 +82,12 @@ class LinearIncrementalExplorer(Explorer):
                                hoverinfo="skip"))
         for i in range(sv.shape[1]):
             traces.append(dict(type="scatter", x=x, y=np.round(sv[:, i], 5).tolist(),
-                               mode="lines", name=f"σ{i + 1}(W)",
+                               mode="lines", name=f"s{i + 1}(W)",
                                line=dict(color=_MODE_COLORS[i], width=3)))
         learned = [s for s in data["learn_steps"] if s >= 0]
         traces.append(dict(type="scatter", x=[s + 1 for s in learned],
                            y=[data["target"][i] / 2 for i in range(len(learned))],
-                           mode="markers", name="learned: σᵢ = sᵢ/2",
+                           mode="markers", name="learned: sᵢ(W) = sᵢ/2",
                            marker=dict(size=11, color="black", symbol="diamond")))
         for i, value in enumerate(data["saddle_losses"]):
             traces.append(dict(type="scatter", x=[1, _MAX_STEPS + 1], y=[value, value],
@@ -109,7 +109,7 @@ class LinearIncrementalExplorer(Explorer):
             xaxis2=dict(domain=[0.58, 1], type="log", range=xrange, anchor="y2",
                         title=title("gradient step + 1")),
             yaxis2=dict(type="log", range=[-1.3, 1.2], anchor="x2", title=title("loss")),
-            annotations=[panel_title("singular values σᵢ(W)", 0.23),
+            annotations=[panel_title("singular values sᵢ(W)", 0.23),
                          panel_title("loss ½‖W − T‖²; dotted: at P₀, P₁, P₂, P₃", 0.79)],
             legend=dict(x=0.01, y=0.97, xanchor="left", yanchor="top", font=dict(size=13),
                         bgcolor="rgba(255,255,255,0.85)"),
