@@ -183,3 +183,53 @@ def test_explorer_data_and_figure():
     assert len(static.layout.sliders[0].steps) == 6
     titles = {s.args[1]["title.text"] for s in static.layout.sliders[0].steps}
     assert len(titles) == 6                                  # every step retitles the panel
+
+
+# ----------------------------------------------------------------------------- notebook 05's numbers
+def test_notebook_tangent_dimensions_from_the_determinantal_formula():
+    """The three matrices printed in notebook 05: 2(3 + 3 - 2) = 8 at rank 2, 9 below."""
+    for X, rank in (([[1, 0, 0], [0, 1, 0], [0, 0, 0]], 2), ([[1, 2, 3], [2, 4, 6], [0, 0, 0]], 1),
+                    ([[0] * 3] * 3, 0)):
+        assert np.linalg.matrix_rank(X) == rank
+        assert tangent_space_dimension(X, 2) == (8 if rank == 2 else 9)
+
+
+def test_notebook_lower_rank_steps_are_sums_of_squared_singular_values():
+    from nagviz.linear_networks import SHALLOW_SCALING
+
+    s = SHALLOW_SCALING["singular_values"]
+    T = target_matrix(s, seed=0)
+    for j, P in enumerate(saddle_points(T, 3)[:3]):
+        step = lower_rank_improvement(P, T, 3)
+        assert math.isclose(step.loss_before, sum(v * v for v in s[j:]), rel_tol=1e-12)
+        assert math.isclose(step.loss_after, sum(v * v for v in s[j + 1:]), rel_tol=1e-12)
+        assert math.isclose(step.step, s[j], rel_tol=1e-12)
+    assert [sum(v * v for v in s[j:]) for j in range(3)] == [21.25, 5.25, 1.25]
+
+
+def test_notebook_scaling_experiment_recomputed_from_medians():
+    """The printed slopes, recomputed by a different estimator: a line through the medians."""
+    from nagviz.linear_networks import DEEP_SCALING, SHALLOW_SCALING
+
+    r = plateau_scaling(**SHALLOW_SCALING)
+    assert r.in_order_counts() == [(180, 180)] * 4 and r.best_fit_counts() == [(180, 180)] * 4
+    x = np.log(1 / np.array(SHALLOW_SCALING["init_scales"]))
+    th = r.theory()
+    for which, rtol in (("learn", 0.01), ("saddle", 0.02)):
+        medians = np.median(np.moveaxis(r.learn_steps if which == "learn" else r.saddle_steps,
+                                        1, 0).reshape(4, -1, 3), axis=1)
+        slopes = [np.polyfit(x, medians[:, i], 1)[0] for i in range(3)]
+        assert np.allclose(slopes, th[which], rtol=rtol), (which, slopes)
+        assert np.allclose(slopes, r.slope_interval(which)[:, 0], rtol=0.01)
+    lo, hi = r.slope_interval("learn")[:, 1], r.slope_interval("learn")[:, 2]
+    assert np.all((lo <= th["learn"]) & (np.array(th["learn"]) <= hi))     # as printed
+    lo, hi = r.slope_interval("saddle")[:, 1], r.slope_interval("saddle")[:, 2]
+    assert np.all((np.array(th["saddle"]) < lo) | (np.array(th["saddle"]) > hi))
+    assert np.all(np.abs(r.slope_interval("saddle")[:, 0] / th["saddle"] - 1) < 0.015)
+    d = plateau_scaling(**DEEP_SCALING)
+    xd = np.log(1 / np.array(DEEP_SCALING["init_scales"]))
+    med = np.median(np.moveaxis(d.learn_steps, 1, 0).reshape(3, -1, 3), axis=1)
+    exponents = [np.polyfit(xd, np.log(med[:, i]), 1)[0] for i in range(3)]
+    assert all(1.0 < e < 1.1 for e in exponents), exponents         # near 1, above it
+    means = d.slope_interval("learn")[:, 0]
+    assert np.all((means > 1.035) & (means < 1.065)), means                # "1.04 to 1.06"
