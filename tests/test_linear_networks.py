@@ -233,3 +233,40 @@ def test_notebook_scaling_experiment_recomputed_from_medians():
     assert all(1.0 < e < 1.1 for e in exponents), exponents         # near 1, above it
     means = d.slope_interval("learn")[:, 0]
     assert np.all((means > 1.035) & (means < 1.065)), means                # "1.04 to 1.06"
+
+
+# ----------------------------------------------------------------------------- exercise 05.9
+def test_exercise_05_9_expected_answer_from_numpy():
+    from nagviz.exercises.ex05_singularities import rank_one_case_05_9
+
+    T, X = rank_one_case_05_9()
+    R = T - X
+    # the best rank-one step, by brute force over random unit pairs, never beats rho^2 = 4
+    rng = np.random.default_rng(0)
+    u = rng.standard_normal((2000, 3))
+    v = rng.standard_normal((2000, 3))
+    u /= np.linalg.norm(u, axis=1, keepdims=True)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    best_lambda = np.einsum("ni,ij,nj->n", u, R, v)          # optimal scale for each pair
+    assert np.max(best_lambda ** 2) <= 4 + 1e-9
+    assert math.isclose(np.linalg.eigvalsh(R.T @ R)[-1], 4.0, rel_tol=1e-10)   # rho^2
+    assert np.linalg.matrix_rank(X) == 1
+    assert math.isclose(np.linalg.norm(R) ** 2, 5.0, rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("answer, fragment", [
+    (2.0, "top singular value"), (5, "rank-two step"), (1, "smallest singular value"),
+    (9, "already fitted"), (0, "not a minimum"), (-4, "sign"), (3.5, "not the expected"),
+])
+def test_exercise_05_9_wrong_answers_get_a_reason(answer, fragment):
+    from nagviz.exercises import check
+
+    result = check("05.9", answer)
+    assert not result and fragment in result.message
+
+
+@pytest.mark.parametrize("answer", [4, 4.0, "4", "2**2", np.float64(4.0000001)])
+def test_exercise_05_9_accepts_equivalent_forms(answer):
+    from nagviz.exercises import check
+
+    assert check("05.9", answer)
