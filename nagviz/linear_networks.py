@@ -58,7 +58,8 @@ from .critical_points import eckart_young
 from .statistics import Z_95, wilson_interval
 
 __all__ = [
-    "DEEP_SCALING", "SHALLOW_SCALING", "LinearTraining", "LowerRankStep", "PlateauScaling", "lower_rank_improvement",
+    "DEEP_SCALING", "SHALLOW_SCALING", "LinearTraining", "LowerRankStep", "PlateauScaling",
+    "lower_rank_improvement",
     "plateau_scaling", "saddle_points", "tangent_space_dimension", "target_matrix",
     "theoretical_slopes", "train_linear",
 ]
@@ -101,7 +102,8 @@ def _widths(widths, n_values: int) -> tuple:
 
 def _positive(name, value, integer=False):
     ok = (isinstance(value, (int, np.integer)) and not isinstance(value, bool)) if integer \
-        else isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+        else (isinstance(value, (int, float, np.integer, np.floating))
+              and not isinstance(value, bool))
     if not ok or not value > 0 or not math.isfinite(value):
         raise ValueError(f"{name} must be a positive {'integer' if integer else 'number'}, "
                          f"got {value!r}")
@@ -540,7 +542,8 @@ class PlateauScaling(LinesRepr):
     def best_fit_counts(self, tol: float = 1e-2) -> list:
         """Per scale: ``(runs ending within tol of the Eckart-Young best fit P_k, runs)``."""
         d = np.asarray(self.final_distance)
-        return [(int((d[:, j] < tol).sum()), int(d[:, j].size)) for j in range(len(self.init_scales))]
+        return [(int((d[:, j] < tol).sum()), int(d[:, j].size))
+                for j in range(len(self.init_scales))]
 
     def theory(self) -> dict:
         return theoretical_slopes(self.widths, self.singular_values, self.lr)
@@ -602,7 +605,8 @@ def plateau_scaling(widths, singular_values, init_scales, n_runs: int = 100,
 
     For each seed, ``n_runs`` normalised initial points are drawn once and scaled by each
     ``eps`` in ``init_scales`` (all seeds run as one batch). Cached on disk;
-    ``progress(done, total)`` is called after each scale; ``cache_dir`` picks the cache folder (``False``: none).
+    ``progress(done, total)`` is called after each scale; ``cache_dir`` picks the cache
+    folder (``False``: none).
 
     Examples
     --------

@@ -1,6 +1,5 @@
 """Linear networks: singular points, Eckart-Young, incremental learning and its time scales."""
 
-import itertools
 import math
 
 import numpy as np
