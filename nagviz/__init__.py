@@ -35,7 +35,8 @@ Singularities, subnetworks, training
     ``rank_one_trap``, ``inner_products``, ``optimization`` (gradient descent and
     Levenberg-Marquardt), ``best_approximation``, ``subnetwork_experiment``,
     ``experiments`` (notebook 05's presets); ``singularities`` and ``training`` re-export
-    them -- notebook 05.
+    them; ``linear_networks`` (the canonical example: lower-rank matrices, Eckart-Young,
+    learning one singular value at a time) -- notebook 05.
 Infrastructure
     ``cache`` (one memoization layer, memory and disk; :func:`clear_cache`), ``plotting``
     (matplotlib figures of results: ``result.plot()``), ``explorers`` and ``theme``
@@ -122,7 +123,8 @@ _LAZY_SUBMODULES = {"exercises", "explorers", "theme", "training", "singularitie
                     "subnetwork_experiment", "experiments", "cache", "model", "jacobian_rank",
                     "sweeps", "attention", "relu", "approximation",
                     "critical_points", "landscapes",
-                    "fibers", "fiber_search", "conservation", "singular_versus_critical"}
+                    "fibers", "fiber_search", "conservation", "singular_versus_critical",
+                    "linear_networks"}
 
 
 def __getattr__(name):

@@ -9,6 +9,7 @@
 #   - the gradient at a switched-off neuron
 #   - deriving the conserved quantity of a rescaling symmetry
 #   - why a function computed with a neuron switched off is never the best fit
+#   - why a lower-rank matrix is never the best fit (one rank-one step)
 # topic: notebooks/05_singularities.ipynb
 # prerequisites: notebook 05; a little sympy and numpy
 # time: 60 minutes
@@ -371,6 +372,42 @@ check(step)
 # \|\sigma(u\cdot x)\|^2$, and because the $\sigma(u\cdot x)$ span the ambient space, some $u$
 # gains unless $t = P$. (`nagviz.singular_versus_critical.neuron_directions_span()` checks the
 # spanning exactly.)
+
+# %% [markdown]
+# ## Exercise 05.11: lower rank is never the best fit
+#
+# The linear network $(3, 2, 3)$ computes the $3 \times 3$ matrices of rank at most $2$, the
+# determinantal variety $\mathcal M_2$. The target $T$ below has singular values $3, 2, 1$, and
+# $X$ is its truncated singular value decomposition of rank one: the critical point $P_1$ of
+# notebook 05's linear-network section, a singular point of $\mathcal M_2$.
+#
+# **By how much can one rank-one matrix $Y$ lower the squared distance?** Store in
+# `best_decrease` the largest value of $\|T - X\|_F^2 - \|T - X - Y\|_F^2$ over rank-one
+# $Y$ (then $X + Y$ is still in $\mathcal M_2$).
+
+# %%
+from nagviz.linear_networks import saddle_points, target_matrix
+
+T = target_matrix((3.0, 2.0, 1.0), seed=4)
+X = saddle_points(T, 2)[1]
+print(np.round(T, 3), "\n\nrank of X:", np.linalg.matrix_rank(X))
+
+# %%
+# BEGIN SOLUTION
+rho = np.linalg.svd(T - X, compute_uv=False)[0]
+best_decrease = rho ** 2
+# END SOLUTION
+check(best_decrease)
+
+# %% [markdown] solution-only
+# **Why.** Let $R = T - X$. For a rank-one $Y$, $\|R - Y\|_F^2 \ge \|R\|_F^2 - \rho^2$ with
+# equality at $Y = \rho u v^\top$, the top singular triple of $R$ (Eckart-Young for $k = 1$).
+# Here $R = 2 u_2 v_2^\top + u_3 v_3^\top$, so $\rho = 2$ and the squared distance drops by
+# $4$, from $5$ to $1$: the step lands on the best fit $P_2$. Nothing in the argument used
+# $X = P_1$: from any matrix of rank $r < k$ the residual is non-zero (the target has rank
+# $3$), and adding its top singular pair keeps the rank at most $r + 1 \le k$ while lowering
+# the distance by $\rho^2 > 0$. So no lower-rank matrix is a best fit, although $P_1$ is a
+# critical point (its residual is orthogonal to its row and column spaces).
 
 # %% [markdown]
 # ## Summary

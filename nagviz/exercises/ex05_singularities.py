@@ -504,3 +504,53 @@ def never_best_step():
     s, d2, before, _ = step_05_10()
     assert d2 < before
     return (s, d2)
+
+
+# --------------------------------------------------------------------------- 05.11
+
+def rank_one_case_05_11():
+    """The target (singular values 3, 2, 1) and the saddle P_1 of exercise 05.11."""
+    from ..linear_networks import saddle_points, target_matrix
+
+    T = target_matrix((3.0, 2.0, 1.0), seed=4)
+    return T, saddle_points(T, 2)[1]
+
+
+@exercise(
+    "05.11",
+    Real(rtol=1e-4, atol=1e-6),
+    title="Lower rank is never the best fit: one rank-one step",
+    hints=[
+        "$X + Y$ has rank at most $2$, so it stays in $\\mathcal M_2$. Write $R = T - X$: you "
+        "want the rank-one $Y$ nearest to $R$, which is Eckart-Young for $k = 1$.",
+        "$\\|R - Y\\|_F^2$ is smallest for $Y = \\rho u v^\\top$ with $(\\rho, u, v)$ the top "
+        "singular triple of $R$; then it equals $\\|R\\|_F^2 - \\rho^2$. Use "
+        "`np.linalg.svd(T - X)`.",
+    ],
+    mistakes=[
+        Mistake("That is $\\rho$, the top singular value of the residual; the squared distance "
+                "drops by $\\rho^2$.", when=lambda x: abs(x - 2.0) < 1e-3),
+        Mistake("That is the whole squared residual $\\|T - X\\|_F^2$: removing all of it "
+                "needs a rank-two step, and $X + Y$ would have rank 3.",
+                when=lambda x: abs(x - 5.0) < 1e-3),
+        Mistake("That is $s_3^2$, the smallest singular value squared: the best step takes the "
+                "largest singular value of the residual.", when=lambda x: abs(x - 1.0) < 1e-3),
+        Mistake("$s_1^2$ is already fitted by $X$; the residual $T - X$ no longer contains it.",
+                when=lambda x: abs(x - 9.0) < 1e-3),
+        Mistake("$X$ is a critical point of the distance, but not a minimum on "
+                "$\\mathcal M_2$: some rank-one step lowers it.", when=lambda x: abs(x) < 1e-6),
+    ],
+    explanation=(
+        "The residual of $X = P_1$ is $s_2 u_2 v_2^\\top + s_3 u_3 v_3^\\top$; the best rank-one "
+        "step adds $s_2 u_2 v_2^\\top$ and lowers the squared distance by $s_2^2 = 4$, reaching "
+        "the Eckart-Young best fit $P_2$. The same step works from every matrix of rank "
+        "$< k$, so none of them is a best fit of a full-rank target, although $P_1$ is a "
+        "critical point: gradient descent from a small initialization waits next to it."
+    ),
+)
+def rank_one_step_decrease():
+    """The decrease rho^2 of the best rank-one step from P_1 (lower_rank_improvement)."""
+    from ..linear_networks import lower_rank_improvement
+
+    T, X = rank_one_case_05_11()
+    return lower_rank_improvement(X, T, 2).decrease

@@ -66,3 +66,7 @@ from .beyond import (  # noqa: E402  (notebook 06)
 
 __all__ += ["FilterFactorExplorer", "AttentionExplorer", "ReLURegionsExplorer",
             "ApproximationExplorer"]
+
+from .linear import LinearIncrementalExplorer  # noqa: E402  (notebook 05, linear networks)
+
+__all__ += ["LinearIncrementalExplorer"]
