@@ -30,6 +30,7 @@ traces that did not change, and a few helpers (:func:`json_lists`, :func:`log_fl
 
 from __future__ import annotations
 
+import contextvars
 import os
 import sys
 import time
@@ -41,7 +42,8 @@ from .._progress import advance
 __all__ = ["Explorer", "KeepStaticTraces", "ProgressBar", "ProgressExplorer", "display_mode",
            "plain_figure", "set_display_mode", "static_reason", "title", "STYLE", "LOG_FLOOR",
            "json_lists",
-           "log_floor", "panel_title", "flat_colorscale"]
+           "log_floor", "panel_title", "flat_colorscale", "send_changes",
+           "remember_sent"]
 
 _MODE_OVERRIDE: str | None = None
 _MODES = ("widget", "static")
@@ -320,6 +322,7 @@ class Explorer:
             if fig.layout.width is None:  # plotly's widget would default to 700 px
                 fig.update_layout(width=FIGURE_WIDTH)
             self.figure_widget = _figure_widget(go, fig)
+            remember_sent(self.figure_widget, fig)
             self._info = widgets.HTMLMath(self.info(data) or "")
             self._status = widgets.HTML("")
         head = []
@@ -349,7 +352,12 @@ class Explorer:
             self._status.value = "<i>computing…</i>"
         data = self.data()
         if self.figure_widget is not None:
-            self._update(self.figure_widget, self.figure(data))
+            token = _PLAIN_SPECS.set(True)  # plain_figure returns its dicts: no plotly objects
+            try:
+                fresh = self.figure(data)
+            finally:
+                _PLAIN_SPECS.reset(token)
+            self._update(self.figure_widget, fresh)
             self._info.value = self.info(data) or ""
         if self._status is not None:
             self._status.value = ""
@@ -358,19 +366,12 @@ class Explorer:
 
     @staticmethod
     def _update(target, new):
-        """Copy the traces and layout of ``new`` into the live figure ``target``."""
-        with target.batch_update():
-            if len(target.data) == len(new.data) and all(
-                    a.type == b.type for a, b in zip(target.data, new.data)):
-                for old, fresh in zip(target.data, new.data):
-                    old.update(fresh.to_plotly_json(), overwrite=True)
-            else:
-                target.data = []
-                target.add_traces(list(new.data))
-            layout = new.layout.to_plotly_json()
-            for key in ("template", "scene", "scene2", "scene3"):
-                layout.pop(key, None)  # keep the reader's camera; the template is unchanged
-            target.layout.update(layout)
+        """Copy the traces and layout of ``new`` into the live figure ``target``.
+
+        Only what changed since the last update is sent (:func:`send_changes`); the
+        reader's camera (``scene``) is kept and the template is not resent.
+        """
+        send_changes(target, new)
 
     def show(self, mode: str | None = None, ask: bool = False):
         """Display the explorer: ``mode`` is ``"widget"``, ``"static"`` or automatic.
@@ -473,20 +474,109 @@ class KeepStaticTraces(Explorer):
     """
 
     def _update(self, target, new):
-        same = len(target.data) == len(new.data) and all(
-            a.type == b.type for a, b in zip(target.data, new.data))
-        if not same:
-            return Explorer._update(target, new)
-        with target.batch_update():
-            for old, fresh in zip(target.data, new.data):
-                meta = fresh.meta
-                if isinstance(meta, str) and meta.startswith("static:") and old.meta == meta:
-                    continue
-                old.update(fresh.to_plotly_json(), overwrite=True)
-            layout = new.layout.to_plotly_json()
-            for key in ("template", "scene", "scene2", "scene3"):
-                layout.pop(key, None)
-            target.layout.update(layout)
+        send_changes(target, new, keep_static=True)
+
+
+# --------------------------------------------------------------------------- in-place updates
+
+_KEEP_LAYOUT = ("template", "scene", "scene2", "scene3")  # the reader's camera; the template
+
+
+def _spec(fig):
+    """``(traces, layout)`` of a plotly figure as plain dicts. A figure's own dicts are
+    read without the deep copy of ``to_plotly_json`` (plotly keeps them in ``_data`` and
+    ``_layout``; the figure is a fresh one, dropped after the update)."""
+    data, layout = getattr(fig, "_data", None), getattr(fig, "_layout", None)
+    if not (isinstance(data, list) and isinstance(layout, dict)):  # pragma: no cover
+        spec = fig.to_plotly_json()
+        data, layout = spec["data"], spec["layout"]
+    return ([dict(t) for t in data],
+            {k: v for k, v in layout.items() if k not in _KEEP_LAYOUT})
+
+
+def _same(a, b) -> bool:
+    """Whether two plain figure values (dicts, lists, numpy arrays, scalars) are equal."""
+    if a is b:
+        return True
+    if type(a) is not type(b) and not (isinstance(a, (int, float)) and isinstance(b, (int, float))
+                                       and not isinstance(a, bool) and not isinstance(b, bool)):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if hasattr(a, "shape") and hasattr(a, "dtype"):  # numpy arrays
+        import numpy as np
+
+        return a.shape == b.shape and a.dtype == b.dtype and bool(np.array_equal(a, b))
+    try:
+        return bool(a == b)
+    except (ValueError, TypeError):  # lists holding arrays
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+
+
+def _layout_changes(old, new, prefix=""):
+    """Dotted paths (``xaxis.range``) of ``new``'s values that differ from ``old``."""
+    out = {}
+    for key, value in new.items():
+        before = old.get(key, _MISSING) if isinstance(old, dict) else _MISSING
+        if isinstance(value, dict) and isinstance(before, dict) and value:
+            out.update(_layout_changes(before, value, f"{prefix}{key}."))
+        elif before is _MISSING or not _same(before, value):
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def remember_sent(target, fig) -> None:
+    """Record that the live figure ``target`` shows ``fig`` (for :func:`send_changes`)."""
+    target._nagviz_sent = _spec(fig)
+
+
+def send_changes(target, new, keep_static=False):
+    """Update the live figure ``target`` to ``new``, sending only what changed.
+
+    ``new``'s traces and layout are compared with what was last sent to ``target``
+    (plain data, compared without plotly's validation, which costs tens of ms per
+    move); changed trace properties and layout paths go to ``target`` in one
+    ``plotly_update`` message. With ``keep_static``, a trace whose ``meta`` is
+    ``"static:<key>"`` and unchanged is skipped without comparing its data (see
+    :class:`KeepStaticTraces`). When the number or the types of traces change, the
+    traces are replaced.
+    """
+    traces, layout = _spec(new)
+    sent = getattr(target, "_nagviz_sent", None)
+    types_ = [t.get("type", "scatter") for t in traces]
+    if sent is None or len(sent[0]) != len(traces) or [t.get("type", "scatter")
+                                                       for t in sent[0]] != types_:
+        if len(target.data) != len(traces) or [t.type for t in target.data] != types_:
+            with target.batch_update():
+                target.data = []
+                target.add_traces(list(new.data))
+                target.layout.update(layout)
+            remember_sent(target, new)
+            return
+        sent = ([{} for _ in traces], {})  # first update of this figure: send everything
+    restyle, indexes = {}, []
+    for i, (old, fresh) in enumerate(zip(sent[0], traces)):
+        meta = fresh.get("meta")
+        if keep_static and isinstance(meta, str) and meta.startswith("static:") \
+                and old.get("meta") == meta:
+            fresh.clear()
+            fresh.update(old)  # keep what the figure holds
+            continue
+        changed = {k: v for k, v in fresh.items() if k not in old or not _same(old[k], v)}
+        if changed:
+            indexes.append(i)
+            for key, value in changed.items():
+                restyle.setdefault(key, {})[i] = value
+    from plotly.basedatatypes import Undefined
+
+    restyle = {key: [values.get(i, Undefined) for i in indexes] for key, values in restyle.items()}
+    relayout = _layout_changes(sent[1], layout)
+    if restyle or relayout:
+        target.plotly_update(restyle_data=restyle, relayout_data=relayout,
+                             trace_indexes=indexes)
+    merged = dict(sent[1])
+    merged.update(layout)
+    target._nagviz_sent = (traces, merged)
 
 
 class ProgressExplorer(Explorer):
@@ -595,13 +685,46 @@ def plain_figure(traces, **layout):
     >>> fig.data[0].type, fig.layout.title.text
     ('bar', 'counts')
     """
+    spec = dict(data=traces, layout=layout)
+    if _PLAIN_SPECS.get():
+        return _FigureSpec(spec)
     import plotly.graph_objects as go
 
-    spec = dict(data=traces, layout=layout)
     try:
         return go.Figure(spec, _validate=False)
     except TypeError:  # pragma: no cover - a plotly without the private switch
         return go.Figure(spec)
+
+
+#: Set by :meth:`Explorer.refresh`: :func:`plain_figure` then returns a :class:`_FigureSpec`.
+_PLAIN_SPECS = contextvars.ContextVar("nagviz_plain_specs", default=False)
+
+
+class _FigureSpec:
+    """What :func:`plain_figure` returns inside :meth:`Explorer.refresh`: its plain dicts,
+    read by :func:`send_changes` as a figure's ``_data`` and ``_layout``. Building a
+    plotly figure (15-150 ms with large arrays) is skipped; any other use of the object
+    builds the figure then, and reads it from there on."""
+
+    def __init__(self, spec):
+        self._spec, self._built = spec, None
+
+    @property
+    def _data(self):
+        return self._spec["data"] if self._built is None else self._built._data
+
+    @property
+    def _layout(self):
+        return self._spec["layout"] if self._built is None else self._built._layout
+
+    def __getattr__(self, name):
+        if name.startswith("__") or name in ("_spec", "_built"):
+            raise AttributeError(name)
+        if self._built is None:
+            import plotly.graph_objects as go
+
+            self._built = go.Figure(self._spec)
+        return getattr(self._built, name)
 
 
 def title(text, **options):
