@@ -38,12 +38,13 @@ import types
 from typing import Any
 
 from .._progress import advance
+from ._live import from_record, remember_sent, send_changes, to_record
 
 __all__ = ["Explorer", "KeepStaticTraces", "ProgressBar", "ProgressExplorer", "display_mode",
            "plain_figure", "set_display_mode", "static_reason", "title", "STYLE", "LOG_FLOOR",
            "json_lists",
            "log_floor", "panel_title", "flat_colorscale", "send_changes",
-           "remember_sent"]
+           "remember_sent", "to_record", "from_record"]
 
 _MODE_OVERRIDE: str | None = None
 _MODES = ("widget", "static")
@@ -475,108 +476,6 @@ class KeepStaticTraces(Explorer):
 
     def _update(self, target, new):
         send_changes(target, new, keep_static=True)
-
-
-# --------------------------------------------------------------------------- in-place updates
-
-_KEEP_LAYOUT = ("template", "scene", "scene2", "scene3")  # the reader's camera; the template
-
-
-def _spec(fig):
-    """``(traces, layout)`` of a plotly figure as plain dicts. A figure's own dicts are
-    read without the deep copy of ``to_plotly_json`` (plotly keeps them in ``_data`` and
-    ``_layout``; the figure is a fresh one, dropped after the update)."""
-    data, layout = getattr(fig, "_data", None), getattr(fig, "_layout", None)
-    if not (isinstance(data, list) and isinstance(layout, dict)):  # pragma: no cover
-        spec = fig.to_plotly_json()
-        data, layout = spec["data"], spec["layout"]
-    return ([dict(t) for t in data],
-            {k: v for k, v in layout.items() if k not in _KEEP_LAYOUT})
-
-
-def _same(a, b) -> bool:
-    """Whether two plain figure values (dicts, lists, numpy arrays, scalars) are equal."""
-    if a is b:
-        return True
-    if type(a) is not type(b) and not (isinstance(a, (int, float)) and isinstance(b, (int, float))
-                                       and not isinstance(a, bool) and not isinstance(b, bool)):
-        return False
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if hasattr(a, "shape") and hasattr(a, "dtype"):  # numpy arrays
-        import numpy as np
-
-        return a.shape == b.shape and a.dtype == b.dtype and bool(np.array_equal(a, b))
-    try:
-        return bool(a == b)
-    except (ValueError, TypeError):  # lists holding arrays
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
-
-
-def _layout_changes(old, new, prefix=""):
-    """Dotted paths (``xaxis.range``) of ``new``'s values that differ from ``old``."""
-    out = {}
-    for key, value in new.items():
-        before = old.get(key, _MISSING) if isinstance(old, dict) else _MISSING
-        if isinstance(value, dict) and isinstance(before, dict) and value:
-            out.update(_layout_changes(before, value, f"{prefix}{key}."))
-        elif before is _MISSING or not _same(before, value):
-            out[f"{prefix}{key}"] = value
-    return out
-
-
-def remember_sent(target, fig) -> None:
-    """Record that the live figure ``target`` shows ``fig`` (for :func:`send_changes`)."""
-    target._nagviz_sent = _spec(fig)
-
-
-def send_changes(target, new, keep_static=False):
-    """Update the live figure ``target`` to ``new``, sending only what changed.
-
-    ``new``'s traces and layout are compared with what was last sent to ``target``
-    (plain data, compared without plotly's validation, which costs tens of ms per
-    move); changed trace properties and layout paths go to ``target`` in one
-    ``plotly_update`` message. With ``keep_static``, a trace whose ``meta`` is
-    ``"static:<key>"`` and unchanged is skipped without comparing its data (see
-    :class:`KeepStaticTraces`). When the number or the types of traces change, the
-    traces are replaced.
-    """
-    traces, layout = _spec(new)
-    sent = getattr(target, "_nagviz_sent", None)
-    types_ = [t.get("type", "scatter") for t in traces]
-    if sent is None or len(sent[0]) != len(traces) or [t.get("type", "scatter")
-                                                       for t in sent[0]] != types_:
-        if len(target.data) != len(traces) or [t.type for t in target.data] != types_:
-            with target.batch_update():
-                target.data = []
-                target.add_traces(list(new.data))
-                target.layout.update(layout)
-            remember_sent(target, new)
-            return
-        sent = ([{} for _ in traces], {})  # first update of this figure: send everything
-    restyle, indexes = {}, []
-    for i, (old, fresh) in enumerate(zip(sent[0], traces)):
-        meta = fresh.get("meta")
-        if keep_static and isinstance(meta, str) and meta.startswith("static:") \
-                and old.get("meta") == meta:
-            fresh.clear()
-            fresh.update(old)  # keep what the figure holds
-            continue
-        changed = {k: v for k, v in fresh.items() if k not in old or not _same(old[k], v)}
-        if changed:
-            indexes.append(i)
-            for key, value in changed.items():
-                restyle.setdefault(key, {})[i] = value
-    from plotly.basedatatypes import Undefined
-
-    restyle = {key: [values.get(i, Undefined) for i in indexes] for key, values in restyle.items()}
-    relayout = _layout_changes(sent[1], layout)
-    if restyle or relayout:
-        target.plotly_update(restyle_data=restyle, relayout_data=relayout,
-                             trace_indexes=indexes)
-    merged = dict(sent[1])
-    merged.update(layout)
-    target._nagviz_sent = (traces, merged)
 
 
 class ProgressExplorer(Explorer):
