@@ -24,7 +24,8 @@ the environment variable ``NAGVIZ_DISPLAY=static`` (or ``widget``).
 Slow explorers derive from :class:`ProgressExplorer`: their ``compute`` takes a
 ``progress(done, total)`` callback, drawn by a ``tqdm`` notebook bar
 (:class:`ProgressBar`) under the controls. :class:`KeepStaticTraces` skips resending heavy
-traces that did not change, and a few helpers (:func:`json_lists`, :func:`log_floor`,
+traces that did not change (every update sends only what changed: :mod:`._live`), and a
+few helpers (:func:`json_lists`, :func:`log_floor`,
 :func:`panel_title`, :func:`flat_colorscale`) are shared by the figures.
 """
 
