@@ -114,10 +114,11 @@ def test_explorer_states_read_back_from_disk_equal_the_computed_ones(tmp_path, m
              (VoronoiExplorer(), dict(curve="corner", x=0.3, y=-0.4), _voronoi),
              (ApproximationExplorer(), dict(target="tanh", degree=7), _approximation_data)]
     for e, values, memo in cases:
+        memo.cache_clear()                    # computed here, written to tmp_path
         first = e.compute(**values)
         memo.cache_clear()                    # memory only: the next call reads the disk
         again = e.compute(**values)
-        assert memo.cache_info().hits == 0
+        assert memo.cache_info().hits == 0 and memo.cache_info().disk_hits == 1
         assert first.keys() == again.keys()
         for key in first:
             a, b = first[key], again[key]
@@ -127,3 +128,22 @@ def test_explorer_states_read_back_from_disk_equal_the_computed_ones(tmp_path, m
                 assert a.keys() == b.keys() and all(np.array_equal(a[k], b[k]) for k in a)
             else:
                 assert a == b, key
+
+
+def test_slice_sections_read_back_from_disk_equal_the_computed_ones(tmp_path, monkeypatch):
+    from nagviz.experiments import slice_section
+    from nagviz.explorers.singularities import _section
+
+    monkeypatch.setenv("NAGVIZ_CACHE_DIR", str(tmp_path))
+    for alpha in (-0.5, 0.0, 0.2, 1.0):
+        _section.cache_clear()                # computed here, written to tmp_path
+        SingularSliceExplorer().compute(alpha)
+        _section.cache_clear()                # memory only: the next call reads the disk
+        data, ref = SingularSliceExplorer().compute(alpha), slice_section(alpha)
+        assert _section.cache_info().disk_hits == 1
+        assert (data["kind"], data["rank"], data["network"]) == (ref["kind"], ref["rank"],
+                                                                 ref["network"])
+        assert len(data["lines"]) == len(ref["lines"])
+        for (pts, real), (pts0, real0) in zip(data["lines"], ref["lines"]):
+            assert np.array_equal(pts, pts0) and real.dtype == bool \
+                and np.array_equal(real, real0)

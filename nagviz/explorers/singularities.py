@@ -191,6 +191,13 @@ def _slice_mesh():
     return s, sheets
 
 
+# one cross-section per slider stop (45 of them): each computed once, kept on disk
+@memoize("explorers.slice_section", disk=True, maxsize=64, encode=to_record,
+         decode=from_record)
+def _section(alpha):
+    return {k: v for k, v in slice_section(alpha).items() if k != "slice"}
+
+
 class SingularSliceExplorer(KeepStaticTraces):
     """A slice of the (2, 2, 1), ``z^3 + z^2`` neuromanifold through a line of subnetworks.
 
@@ -227,9 +234,8 @@ class SingularSliceExplorer(KeepStaticTraces):
         return dict(alpha=-0.5)
 
     def compute(self, alpha):
-        data = slice_section(alpha)
+        data = _section(round(float(alpha), 6))
         s, sheets = _slice_mesh()
-        data.pop("slice")
         return dict(data, sheets=sheets, radius=s.radius, equation=s.equation,
                     alpha_range=(float(s.alphas[0]), float(s.alphas[-1])),
                     pinch=s.pinch_points)
