@@ -24,12 +24,14 @@ the environment variable ``NAGVIZ_DISPLAY=static`` (or ``widget``).
 Slow explorers derive from :class:`ProgressExplorer`: their ``compute`` takes a
 ``progress(done, total)`` callback, drawn by a ``tqdm`` notebook bar
 (:class:`ProgressBar`) under the controls. :class:`KeepStaticTraces` skips resending heavy
-traces that did not change, and a few helpers (:func:`json_lists`, :func:`log_floor`,
+traces that did not change (every update sends only what changed: :mod:`._live`), and a
+few helpers (:func:`json_lists`, :func:`log_floor`,
 :func:`panel_title`, :func:`flat_colorscale`) are shared by the figures.
 """
 
 from __future__ import annotations
 
+import contextvars
 import os
 import sys
 import time
@@ -37,11 +39,13 @@ import types
 from typing import Any
 
 from .._progress import advance
+from ._live import from_record, remember_sent, send_changes, to_record
 
 __all__ = ["Explorer", "KeepStaticTraces", "ProgressBar", "ProgressExplorer", "display_mode",
            "plain_figure", "set_display_mode", "static_reason", "title", "STYLE", "LOG_FLOOR",
            "json_lists",
-           "log_floor", "panel_title", "flat_colorscale"]
+           "log_floor", "panel_title", "flat_colorscale", "send_changes",
+           "remember_sent", "to_record", "from_record"]
 
 _MODE_OVERRIDE: str | None = None
 _MODES = ("widget", "static")
@@ -371,6 +375,7 @@ class Explorer:
             if fig.layout.width is None:  # plotly's widget would default to 700 px
                 fig.update_layout(width=FIGURE_WIDTH)
             self.figure_widget = _figure_widget(go, fig)
+            remember_sent(self.figure_widget, fig)
             self._info = widgets.HTMLMath(self.info(data) or "")
             self._status = widgets.HTML("")
         head = []
@@ -400,7 +405,12 @@ class Explorer:
             self._status.value = "<i>computing…</i>"
         data = self.data()
         if self.figure_widget is not None:
-            self._update(self.figure_widget, self.figure(data))
+            token = _PLAIN_SPECS.set(True)  # plain_figure returns its dicts: no plotly objects
+            try:
+                fresh = self.figure(data)
+            finally:
+                _PLAIN_SPECS.reset(token)
+            self._update(self.figure_widget, fresh)
             self._info.value = self.info(data) or ""
         if self._status is not None:
             self._status.value = ""
@@ -409,19 +419,12 @@ class Explorer:
 
     @staticmethod
     def _update(target, new):
-        """Copy the traces and layout of ``new`` into the live figure ``target``."""
-        with target.batch_update():
-            if len(target.data) == len(new.data) and all(
-                    a.type == b.type for a, b in zip(target.data, new.data)):
-                for old, fresh in zip(target.data, new.data):
-                    old.update(fresh.to_plotly_json(), overwrite=True)
-            else:
-                target.data = []
-                target.add_traces(list(new.data))
-            layout = new.layout.to_plotly_json()
-            for key in ("template", "scene", "scene2", "scene3"):
-                layout.pop(key, None)  # keep the reader's camera; the template is unchanged
-            target.layout.update(layout)
+        """Copy the traces and layout of ``new`` into the live figure ``target``.
+
+        Only what changed since the last update is sent (:func:`send_changes`); the
+        reader's camera (``scene``) is kept and the template is not resent.
+        """
+        send_changes(target, new)
 
     def show(self, mode: str | None = None, ask: bool = False):
         """Display the explorer: ``mode`` is ``"widget"``, ``"static"`` or automatic.
@@ -524,20 +527,7 @@ class KeepStaticTraces(Explorer):
     """
 
     def _update(self, target, new):
-        same = len(target.data) == len(new.data) and all(
-            a.type == b.type for a, b in zip(target.data, new.data))
-        if not same:
-            return Explorer._update(target, new)
-        with target.batch_update():
-            for old, fresh in zip(target.data, new.data):
-                meta = fresh.meta
-                if isinstance(meta, str) and meta.startswith("static:") and old.meta == meta:
-                    continue
-                old.update(fresh.to_plotly_json(), overwrite=True)
-            layout = new.layout.to_plotly_json()
-            for key in ("template", "scene", "scene2", "scene3"):
-                layout.pop(key, None)
-            target.layout.update(layout)
+        send_changes(target, new, keep_static=True)
 
 
 class ProgressExplorer(Explorer):
@@ -646,13 +636,46 @@ def plain_figure(traces, **layout):
     >>> fig.data[0].type, fig.layout.title.text
     ('bar', 'counts')
     """
+    spec = dict(data=traces, layout=layout)
+    if _PLAIN_SPECS.get():
+        return _FigureSpec(spec)
     import plotly.graph_objects as go
 
-    spec = dict(data=traces, layout=layout)
     try:
         return go.Figure(spec, _validate=False)
     except TypeError:  # pragma: no cover - a plotly without the private switch
         return go.Figure(spec)
+
+
+#: Set by :meth:`Explorer.refresh`: :func:`plain_figure` then returns a :class:`_FigureSpec`.
+_PLAIN_SPECS = contextvars.ContextVar("nagviz_plain_specs", default=False)
+
+
+class _FigureSpec:
+    """What :func:`plain_figure` returns inside :meth:`Explorer.refresh`: its plain dicts,
+    read by :func:`send_changes` as a figure's ``_data`` and ``_layout``. Building a
+    plotly figure (15-150 ms with large arrays) is skipped; any other use of the object
+    builds the figure then, and reads it from there on."""
+
+    def __init__(self, spec):
+        self._spec, self._built = spec, None
+
+    @property
+    def _data(self):
+        return self._spec["data"] if self._built is None else self._built._data
+
+    @property
+    def _layout(self):
+        return self._spec["layout"] if self._built is None else self._built._layout
+
+    def __getattr__(self, name):
+        if name.startswith("__") or name in ("_spec", "_built"):
+            raise AttributeError(name)
+        if self._built is None:
+            import plotly.graph_objects as go
+
+            self._built = go.Figure(self._spec)
+        return getattr(self._built, name)
 
 
 def title(text, **options):

@@ -9,7 +9,7 @@ from ..architecture import Architecture
 from ..jacobian_rank import ArchitectureTooLargeError, dimension
 from ..parameterization import polynomials_latex
 from ..theme import COLORS
-from ._base import Explorer
+from ._base import Explorer, plain_figure, title
 
 __all__ = ["ArchitectureExplorer"]
 
@@ -75,33 +75,30 @@ class ArchitectureExplorer(Explorer):
         return out
 
     def figure(self, data):
-        import plotly.graph_objects as go
-
         names = ["parameters", "expected dimension", "dimension", "ambient dimension"]
         values = [data["parameters"], data["expected"], data["dimension"] or 0, data["ambient"]]
         colors = [COLORS["neutral"], COLORS["boundary"], COLORS["manifold"], COLORS["teacher"]]
         text = [str(v) for v in values]
         if data["dimension"] is None:
             text[2] = "?"
-        fig = go.Figure(go.Bar(x=values, y=names, orientation="h", marker_color=colors,
-                               text=text, textposition="outside", cliponaxis=False,
-                               hovertemplate="%{y}: %{x}<extra></extra>"))
+        bar = dict(type="bar", x=values, y=names, orientation="h", marker=dict(color=colors),
+                   text=text, textposition="outside", cliponaxis=False,
+                   hovertemplate="%{y}: %{x}<extra></extra>")
         defect = None if data["dimension"] is None else data["expected"] - data["dimension"]
         note = "" if not defect else f" (defect {defect})"
         positive = [v for v in values if v > 0] or [1]
         if max(positive) > _LOG_SCALE_RATIO * min(positive):
             # a deep or wide network: the ambient space dwarfs the rest, which a linear
             # axis would draw as slivers
-            xaxis = dict(title="dimension (log scale)", type="log", tickmode="linear", dtick=1,
+            xaxis = dict(title=title("dimension (log scale)"), type="log", tickmode="linear", dtick=1,
                          range=[math.log10(min(positive) / 2), math.log10(max(positive) * 4)])
         else:
-            xaxis = dict(title="dimension", type="linear", tickmode="auto",
+            xaxis = dict(title=title("dimension"), type="linear", tickmode="auto",
                          range=[0, 1.18 * max(positive)])
-        fig.update_layout(
-            title=f"widths {data['widths']}, σ(z) = z<sup>{data['r']}</sup>{note}",
+        return plain_figure(  # plain dicts: no plotly validation while a slider moves
+            [bar], title=title(f"widths {data['widths']}, σ(z) = z<sup>{data['r']}</sup>{note}"),
             xaxis=xaxis, yaxis=dict(autorange="reversed"), height=380, margin=dict(l=200),
             showlegend=False)
-        return fig
 
     def info(self, data):
         if data["r"] == 1:

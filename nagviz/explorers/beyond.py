@@ -13,7 +13,7 @@ from ..cnn import lcn_fills_reals, real_factorization
 from ..jacobian_rank import ArchitectureTooLargeError, dimension
 from ..relu import ReLUNetwork, arrangement_bound, grid_region_count, linear_regions
 from ..theme import COLORS
-from ._base import Explorer, plain_figure, title
+from ._base import Explorer, from_record, plain_figure, title, to_record
 
 __all__ = ["FilterFactorExplorer", "AttentionExplorer", "ReLURegionsExplorer",
            "ApproximationExplorer", "target_filter"]
@@ -359,9 +359,13 @@ class ApproximationExplorer(Explorer):
         return dict(target="relu", degree=8)
 
     def compute(self, target, degree):
+        return _approximation_data(target, int(degree), self.max_degree)
+
+    @staticmethod
+    def _compute(target, degree, max_degree):
         x = np.linspace(-1, 1, 401)
         fits = {m: approximate(target, degree, m) for m in ("least squares", "chebyshev")}
-        curve = _errors(target, self.max_degree)
+        curve = _errors(target, max_degree)
         f = np.maximum(x, 0) if target == "relu" else np.tanh(x)
         # a small network with this activation, against the same weights with the polynomial
         net, X, reach = _gap_network()
@@ -422,3 +426,10 @@ class ApproximationExplorer(Explorer):
                f"{data['network_gap'] / data['network_size']:.1%} of the largest output.")
         return (shape + " " + net + " The degree of the activation sets the degree of the "
                 "network's output polynomials, and with it the size of the ambient space.")
+
+
+# 2 targets x 40 degrees: each state computed once (the first visit of a target fits all
+# 40 degrees for the error curve, about 1.5 s), then read from memory or disk
+_approximation_data = memoize("explorers.approximation", disk=True, maxsize=128,
+                              encode=to_record, decode=from_record)(
+    ApproximationExplorer._compute)

@@ -38,8 +38,9 @@ from ..experiments import (DISTRIBUTIONS, EXPERIMENTS, PATH_CASES, SLICE_ALPHAS,
                            slice_section, training_experiments, voronoi_cell)
 from ..singularities import nearest_point_on_curve, singular_slice_221
 from ..theme import COLORS
-from ._base import (STYLE, Explorer, KeepStaticTraces, flat_colorscale, json_lists, log_floor,
-                    panel_title, plain_figure as _figure, title as _title)
+from ..voronoi import VoronoiGrid
+from ._base import (STYLE, Explorer, KeepStaticTraces, flat_colorscale, from_record, json_lists,
+                    log_floor, panel_title, plain_figure as _figure, title as _title, to_record)
 from .training import (CriticalVersusBestExplorer, TrainingExplorer, dead_neuron_figure,
                        experiment_figure, stuck_neuron_figure)
 
@@ -63,6 +64,11 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- ranks along paths
+
+# exact ranks at 21 points take 0.1-0.5 s a path: kept on disk, a revisited path is instant
+_rank_path = memoize("explorers.rank_path", disk=True, maxsize=256, encode=to_record,
+                     decode=from_record)(rank_path_case)
+
 
 class RankPathExplorer(Explorer):
     """The tangent space dimension (exact rank of ``d phi``) along a path in parameter space.
@@ -107,7 +113,7 @@ class RankPathExplorer(Explorer):
         return dict(case="(3,2,1) off", seed=0)
 
     def compute(self, case, seed):
-        return rank_path_case(case, int(seed))
+        return _rank_path(case, int(seed))
 
     def figure(self, data):
         ts, ranks, g = data["ts"], data["ranks"], data["generic"]
@@ -189,6 +195,13 @@ def _panel_text(alpha) -> str:
     return f"cross-section α = {alpha:.2f}"
 
 
+# one cross-section per slider stop (45 of them): each computed once, kept on disk
+@memoize("explorers.slice_section", disk=True, maxsize=64, encode=to_record,
+         decode=from_record)
+def _section(alpha):
+    return {k: v for k, v in slice_section(alpha).items() if k != "slice"}
+
+
 class SingularSliceExplorer(KeepStaticTraces):
     """A slice of the (2, 2, 1), ``z^3 + z^2`` neuromanifold through a line of subnetworks.
 
@@ -225,9 +238,8 @@ class SingularSliceExplorer(KeepStaticTraces):
         return dict(alpha=-0.5)
 
     def compute(self, alpha):
-        data = slice_section(alpha)
+        data = _section(round(float(alpha), 6))
         s, sheets = _slice_mesh()
-        data.pop("slice")
         return dict(data, sheets=sheets, radius=s.radius, equation=s.equation,
                     alpha_range=(float(s.alphas[0]), float(s.alphas[-1])),
                     pinch=s.pinch_points)
@@ -339,7 +351,20 @@ def _tex(equation):
 _LIM = VORONOI_WINDOW
 
 
-@memoize(maxsize=8)
+def _grid_record(value):
+    grid, *lists = value
+    return to_record([[grid.curve, grid.xs, grid.ys, grid.mask, grid.fraction, grid.area,
+                       grid.tolerance]] + lists)
+
+
+def _grid_from_record(record):
+    (fields, *lists) = from_record(record)
+    return (VoronoiGrid(*fields), *lists)
+
+
+# a cell takes about 0.5 s to classify (161 x 161 targets): kept on disk
+@memoize("explorers.voronoi", disk=True, maxsize=8, encode=_grid_record,
+         decode=_grid_from_record)
 def _voronoi(curve):
     """The cell of :func:`nagviz.experiments.voronoi_cell` and the curve, as plot lists."""
     c = VORONOI_CURVES[curve][0]
