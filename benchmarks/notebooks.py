@@ -116,7 +116,8 @@ def voila_page_bytes(path: Path, cache_dir: Path) -> tuple[int | None, str]:
                     page = browser.new_page()
                     page.on("requestfinished", on_request_finished)
                     page.on("websocket", lambda ws: ws.on("framereceived", on_frame))
-                    page.goto(url, wait_until="domcontentloaded")
+                    # Voila runs the notebook while it sends the page
+                    page.goto(url, wait_until="domcontentloaded", timeout=bh.RUN_ALL_TIMEOUT * 1000)
                     bh.voila_wait_rendered(page)
                     bh.voila_wait_for_widgets(page)
                     page.wait_for_load_state("networkidle")
@@ -139,7 +140,10 @@ def measure(path: Path, voila: bool) -> dict:
         row = {"notebook": path.name, "cold_s": cold, "warm_s": warm,
                "saved_bytes": saved, "state_bytes": state}
         if voila:
-            row["voila_bytes"], row["voila_detail"] = voila_page_bytes(path, cache_dir)
+            try:
+                row["voila_bytes"], row["voila_detail"] = voila_page_bytes(path, cache_dir)
+            except Exception as exc:  # a broken page is a finding, not the end of the table
+                row["voila_bytes"], row["voila_detail"] = None, f"failed: {type(exc).__name__}: {exc}"[:500]
     return row
 
 
@@ -176,7 +180,7 @@ def main(argv=None) -> int:
         voila = not args.no_voila and path.name.startswith(VOILA_NOTEBOOK)
         rows.append(measure(path, voila))
         if not args.json:
-            print(f"  measured {path.name}", file=sys.stderr, flush=True)
+            print(f"  measured {json.dumps(rows[-1])}", file=sys.stderr, flush=True)
     if args.json:
         print(json.dumps(rows, indent=1))
     else:
