@@ -14,10 +14,11 @@ Here the bundle lives in one widget per kernel, :class:`PlotlyBundle`, gzip-comp
 on first use and keeps it open.  :class:`FigureWidget` carries only a small loader as
 its ``_esm``, the bundle's SHA-256 and a reference to that widget (so that anything
 that follows references, such as ipywidgets' ``embed``, takes the bundle along).  In
-the browser the carrier decompresses the bundle (``DecompressionStream``) and imports
-it once per page, under its key on ``globalThis``; every figure on the page, whether
-its model arrives before or after the carrier's, awaits that one import and then hands
-its model to plotly's own widget code, unchanged.  Nothing is fetched from any URL, so
+the browser the carrier leaves the compressed bundle in a registry on ``globalThis``,
+under its key; the first figure that asks has it decompressed (``DecompressionStream``)
+and imported, once per page, and every figure, whether its model arrives before or
+after the carrier's, awaits that one import and then hands its model to plotly's own
+widget code, unchanged.  Nothing is fetched from any URL, so
 this works the same offline, in JupyterLab, in Voila and in a notebook saved with its
 widget state.  Should the import take long (a slow machine), a figure stops waiting
 before anywidget's deadline; see ``_LOADER_ESM``.
@@ -101,17 +102,13 @@ function bundleEntry(key) {
   const bundles = (globalThis[REGISTRY] ??= new Map());
   let entry = bundles.get(key);
   if (!entry) {
-    entry = { started: false };
+    entry = { data: null, requested: false, started: false };
     entry.promise = new Promise((resolve) => { entry.resolve = resolve; });
     bundles.set(key, entry);
   }
   return entry;
 }
-"""
 
-# The module of the one PlotlyBundle model: decompress and import the bundle once per
-# page (a second kernel's carrier on the same page finds it started and does nothing).
-_CARRIER_ESM = _REGISTRY_JS + """
 async function importBundle(data) {
   const stream = new Blob([data]).stream().pipeThrough(new DecompressionStream("gzip"));
   const code = await new Response(stream).arrayBuffer();
@@ -123,17 +120,31 @@ async function importBundle(data) {
   }
 }
 
+// Import once the carrier has delivered the bundle AND a figure has asked for it.
+function startImport(entry) {
+  if (entry.started || !entry.requested || entry.data === null) return;
+  entry.started = true;
+  const bundle = importBundle(entry.data);
+  bundle.catch((error) => {
+    console.error("[nagviz] plotly's bundle failed to load", error);
+    entry.started = false;  // let the next figure try again
+    entry.promise = new Promise((resolve) => { entry.resolve = resolve; });
+  });
+  entry.resolve(bundle);
+}
+"""
+
+# The module of the one PlotlyBundle model: hand the compressed bundle to the page's
+# registry.  It does not import it: evaluating plotly's bundle holds the page's only
+# thread for a second or more, and a figure whose model was created before that
+# block, but which has not yet started its own wait (below), would miss anywidget's
+# deadline.  So the first figure that asks starts the import, after its timer is set.
+_CARRIER_ESM = _REGISTRY_JS + """
 export default {
   initialize({ model }) {
     const entry = bundleEntry(model.get("key"));
-    if (entry.started) return;
-    entry.started = true;
-    const bundle = importBundle(model.get("bundle"));
-    bundle.catch((error) => {
-      console.error("[nagviz] plotly's bundle failed to load", error);
-      entry.started = false;  // let the next carrier try again
-    });
-    entry.resolve(bundle);
+    entry.data ??= model.get("bundle");
+    startImport(entry);
   },
 };
 """
@@ -153,14 +164,17 @@ export default () => {
   let figure = null;  // plotly's widget for this model, once initialized
   return {
     initialize(context) {
-      figure = bundleEntry(context.model.get("_nagviz_bundle_key")).promise.then(async (bundle) => {
+      let timer;  // first, so that it comes due before anywidget's deadline
+      const waited = new Promise((resolve) => { timer = setTimeout(resolve, WAIT_MS); });
+      const entry = bundleEntry(context.model.get("_nagviz_bundle_key"));
+      figure = entry.promise.then(async (bundle) => {
         const widget = typeof bundle.default === "function" ? await bundle.default() : bundle.default;
         await widget.initialize?.(context);
         return widget;
       });
       figure.catch((error) => console.error("[nagviz] plotly's widget failed to load", error));
-      let timer;
-      const waited = new Promise((resolve) => { timer = setTimeout(resolve, WAIT_MS); });
+      entry.requested = true;
+      startImport(entry);
       return Promise.race([figure.then(() => undefined), waited]).finally(() => clearTimeout(timer));
     },
     async render(context) {
