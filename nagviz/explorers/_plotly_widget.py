@@ -120,11 +120,16 @@ async function importBundle(data) {
   }
 }
 
-// Import once the carrier has delivered the bundle AND a figure has asked for it.
+// Import once the carrier has delivered the bundle AND a figure has asked for it,
+// when the page is next idle: models whose small loaders are still arriving get to
+// start their timers before plotly's evaluation holds the page's only thread.
+const whenIdle = (run) => (globalThis.requestIdleCallback
+  ? requestIdleCallback(run, { timeout: 500 }) : setTimeout(run, 50));
+
 function startImport(entry) {
   if (entry.started || !entry.requested || entry.data === null) return;
   entry.started = true;
-  const bundle = importBundle(entry.data);
+  const bundle = new Promise((resolve) => whenIdle(resolve)).then(() => importBundle(entry.data));
   bundle.catch((error) => {
     console.error("[nagviz] plotly's bundle failed to load", error);
     entry.started = false;  // let the next figure try again
