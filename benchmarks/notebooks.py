@@ -87,14 +87,17 @@ def voila_page_bytes(path: Path, cache_dir: Path) -> tuple[int | None, str]:
     if not bh.CHROMIUM.exists():
         return None, f"skipped: no Chromium at {bh.CHROMIUM}"
     counts = {"http": 0, "ws": 0, "responses": 0, "frames": 0}
+    largest = []  # (bytes, path) of every response, to name the biggest
 
     def on_request_finished(request):
         try:
             sizes = request.sizes()
         except Exception:  # the page went away first
             return
-        counts["http"] += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        size = sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        counts["http"] += size
         counts["responses"] += 1
+        largest.append((size, request.url.split("?")[0].rsplit("/", 1)[-1] or "the page"))
 
     def on_frame(payload):
         counts["ws"] += len(payload.encode() if isinstance(payload, str) else payload)
@@ -128,7 +131,8 @@ def voila_page_bytes(path: Path, cache_dir: Path) -> tuple[int | None, str]:
         finally:
             server.stop()
     how = (f"{counts['http'] / MB:.1f} MB in {counts['responses']} HTTP responses + "
-           f"{counts['ws'] / MB:.1f} MB in {counts['frames']} WebSocket frames")
+           f"{counts['ws'] / MB:.1f} MB in {counts['frames']} WebSocket frames; largest responses: "
+           + ", ".join(f"{name} {size / MB:.1f} MB" for size, name in sorted(largest, reverse=True)[:3]))
     return counts["http"] + counts["ws"], how
 
 
