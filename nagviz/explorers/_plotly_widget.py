@@ -1,24 +1,30 @@
-"""A plotly ``FigureWidget`` whose JavaScript bundle is evaluated once per page.
+"""A plotly ``FigureWidget`` whose JavaScript bundle reaches the browser once per page.
 
 plotly's ``FigureWidget`` is an anywidget: its ``_esm`` trait holds plotly's whole
-front-end bundle (~5 MB), and anywidget's front end turns the ``_esm`` of *every*
-model into its own blob-URL module, so each figure on a page parses and evaluates
-the bundle again.  anywidget also gives each model 2 s (``AbortSignal.timeout(2000)``
-in its runtime) to load its module; a model that misses this deadline still draws,
-but from then on ignores every update from Python (its ``_handle_comm_msg`` awaits
-the rejected promise), so its sliders stop moving the figure.  Voila creates all the
-models of a page at once, and a handful of figures load for several seconds.
+front-end bundle (~5 MB), so every figure carries it in its state: over the wire, in
+a notebook saved with its widget state (JupyterLab, nbclient), and in every Voila page
+(six figures, 30 MB).  anywidget's front end also turns the ``_esm`` of *every* model
+into its own module, so each figure parses and evaluates the bundle again, and gives
+each model 2 s (``AbortSignal.timeout(2000)`` in its runtime) to load it; a model that
+misses this deadline still draws, but from then on ignores every update from Python,
+so its sliders stop moving the figure.
 
-:class:`FigureWidget` changes only how the bundle reaches the browser.  Its
-``_esm`` is a small loader; plotly's bundle travels in a separate trait,
-``_nagviz_bundle``, with its SHA-256 in ``_nagviz_bundle_key``.  The loader turns the
-bundle into a module once per page and keeps that module's promise on
-``globalThis`` under the key, so every further figure on the page (and every figure
-created while the first is still loading) reuses it.  The loader then hands each
-model to plotly's own widget code, unchanged.  Nothing is fetched from any URL, so
-this works the same in JupyterLab, Voila and anywhere else anywidget runs.  Should
-even the one import take too long (a slow machine), the loader stops waiting before
-anywidget's deadline; see ``_LOADER_ESM``.
+Here the bundle lives in one widget per kernel, :class:`PlotlyBundle`, gzip-compressed
+(1.5 MB instead of 5 MB) and sent as a binary buffer; :func:`plotly_bundle` creates it
+on first use and keeps it open.  :class:`FigureWidget` carries only a small loader as
+its ``_esm``, the bundle's SHA-256 and a reference to that widget (so that anything
+that follows references, such as ipywidgets' ``embed``, takes the bundle along).  In
+the browser the carrier leaves the compressed bundle in a registry on ``globalThis``,
+under its key; the first figure that asks has it decompressed (``DecompressionStream``)
+and imported, once per page, and every figure, whether its model arrives before or
+after the carrier's, awaits that one import and then hands its model to plotly's own
+widget code, unchanged.  Nothing is fetched from any URL, so
+this works the same offline, in JupyterLab, in Voila and in a notebook saved with its
+widget state.  Should the import take long (a slow machine), a figure stops waiting
+before anywidget's deadline; see ``_LOADER_ESM``.
+
+The compressed bundle is kept in nagviz's disk cache (compressing takes about a
+second), checked against the key whenever it is read back.
 
 Examples
 --------
@@ -26,21 +32,29 @@ Examples
 >>> w = FigureWidget(go.Figure(go.Bar(x=[1, 2], y=[3, 4])))
 >>> isinstance(w, go.FigureWidget), w.data[0].type
 (True, 'bar')
->>> len(w._esm) < 5_000 < len(w._nagviz_bundle), len(w._nagviz_bundle_key)
-(True, 64)
+>>> len(w._esm) < 5_000, w._nagviz_bundle is plotly_bundle(), len(w._nagviz_bundle_key)
+(True, True, 64)
 """
 
 from __future__ import annotations
 
+import base64
+import gzip
 import hashlib
 
+import anywidget
 import plotly.graph_objects as go
 import traitlets
+from ipywidgets import widget_serialization
 
-__all__ = ["FigureWidget", "shared_bundle_available"]
+from ..cache import memoize
+
+__all__ = ["FigureWidget", "PlotlyBundle", "plotly_bundle", "compressed_bundle",
+           "shared_bundle_available"]
 
 # plotly's own front-end module (text), as its FigureWidget would send it.
 _PLOTLY_ESM = str(getattr(go.FigureWidget, "_esm", "") or "")
+_BUNDLE_KEY = hashlib.sha256(_PLOTLY_ESM.encode("utf-8")).hexdigest()
 
 
 def shared_bundle_available() -> bool:
@@ -55,7 +69,90 @@ def shared_bundle_available() -> bool:
     return bool(text) and not text.startswith(("http://", "https://"))
 
 
-_BUNDLE_KEY = hashlib.sha256(_PLOTLY_ESM.encode("utf-8")).hexdigest()
+def _bundle_matches(value, key):
+    return isinstance(value, bytes) and hashlib.sha256(gzip.decompress(value)).hexdigest() == key
+
+
+@memoize("nagviz.plotly_bundle", disk=True, maxsize=1,
+         encode=lambda value: base64.b64encode(value).decode("ascii"),
+         decode=base64.b64decode, validate=_bundle_matches)
+def compressed_bundle(key: str = _BUNDLE_KEY) -> bytes:
+    """plotly's widget bundle, gzip-compressed; ``key`` is the SHA-256 of the bundle.
+
+    Examples
+    --------
+    >>> import gzip, hashlib
+    >>> data = compressed_bundle()
+    >>> len(data) < 2_000_000 < len(gzip.decompress(data))
+    True
+    >>> hashlib.sha256(gzip.decompress(data)).hexdigest() == _BUNDLE_KEY
+    True
+    """
+    if key != _BUNDLE_KEY:
+        raise ValueError(f"no plotly bundle with key {key!r}; this plotly's is {_BUNDLE_KEY!r}")
+    return gzip.compress(_PLOTLY_ESM.encode("utf-8"), compresslevel=6, mtime=0)
+
+
+# Shared by both front-end modules: one entry per bundle key on globalThis, whose
+# promise the carrier resolves (with the imported bundle) and the figures await.
+_REGISTRY_JS = """\
+const REGISTRY = Symbol.for("nagviz.plotly-widget-bundles");
+
+function bundleEntry(key) {
+  const bundles = (globalThis[REGISTRY] ??= new Map());
+  let entry = bundles.get(key);
+  if (!entry) {
+    entry = { data: null, requested: false, started: false };
+    entry.promise = new Promise((resolve) => { entry.resolve = resolve; });
+    bundles.set(key, entry);
+  }
+  return entry;
+}
+
+async function importBundle(data) {
+  const stream = new Blob([data]).stream().pipeThrough(new DecompressionStream("gzip"));
+  const code = await new Response(stream).arrayBuffer();
+  const url = URL.createObjectURL(new Blob([code], { type: "text/javascript" }));
+  try {
+    return await import(/* webpackIgnore: true */ /* @vite-ignore */ url);
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+// Import once the carrier has delivered the bundle AND a figure has asked for it,
+// when the page is next idle: models whose small loaders are still arriving get to
+// start their timers before plotly's evaluation holds the page's only thread.
+const whenIdle = (run) => (globalThis.requestIdleCallback
+  ? requestIdleCallback(run, { timeout: 500 }) : setTimeout(run, 50));
+
+function startImport(entry) {
+  if (entry.started || !entry.requested || entry.data === null) return;
+  entry.started = true;
+  const bundle = new Promise((resolve) => whenIdle(resolve)).then(() => importBundle(entry.data));
+  bundle.catch((error) => {
+    console.error("[nagviz] plotly's bundle failed to load", error);
+    entry.started = false;  // let the next figure try again
+    entry.promise = new Promise((resolve) => { entry.resolve = resolve; });
+  });
+  entry.resolve(bundle);
+}
+"""
+
+# The module of the one PlotlyBundle model: hand the compressed bundle to the page's
+# registry.  It does not import it: evaluating plotly's bundle holds the page's only
+# thread for a second or more, and a figure whose model was created before that
+# block, but which has not yet started its own wait (below), would miss anywidget's
+# deadline.  So the first figure that asks starts the import, after its timer is set.
+_CARRIER_ESM = _REGISTRY_JS + """
+export default {
+  initialize({ model }) {
+    const entry = bundleEntry(model.get("key"));
+    entry.data ??= model.get("bundle");
+    startImport(entry);
+  },
+};
+"""
 
 # The module anywidget loads for each figure.  anywidget calls the default export
 # (a factory) once per model and awaits ``initialize`` before it lets the model
@@ -65,39 +162,24 @@ _BUNDLE_KEY = hashlib.sha256(_PLOTLY_ESM.encode("utf-8")).hexdigest()
 # model keeps taking updates, and plotly's code takes the model over when the
 # bundle arrives.  Updates sent in that window are missed (the figure shows them
 # with the next one), where a model that misses the deadline would miss them all.
-_LOADER_ESM = """\
-const REGISTRY = Symbol.for("nagviz.plotly-widget-bundles");
+_LOADER_ESM = _REGISTRY_JS + """
 const WAIT_MS = 1200;  // anywidget gives up on a model after 2000 ms
-
-function loadBundle(model) {
-  const bundles = (globalThis[REGISTRY] ??= new Map());
-  const key = model.get("_nagviz_bundle_key");
-  let bundle = bundles.get(key);
-  if (!bundle) {
-    const url = URL.createObjectURL(
-      new Blob([model.get("_nagviz_bundle")], { type: "text/javascript" }));
-    bundle = import(/* webpackIgnore: true */ /* @vite-ignore */ url);
-    bundle.then(() => URL.revokeObjectURL(url), () => {
-      URL.revokeObjectURL(url);
-      bundles.delete(key);  // let the next model try again
-    });
-    bundles.set(key, bundle);
-  }
-  return bundle;
-}
 
 export default () => {
   let figure = null;  // plotly's widget for this model, once initialized
   return {
     initialize(context) {
-      figure = loadBundle(context.model).then(async (bundle) => {
+      let timer;  // first, so that it comes due before anywidget's deadline
+      const waited = new Promise((resolve) => { timer = setTimeout(resolve, WAIT_MS); });
+      const entry = bundleEntry(context.model.get("_nagviz_bundle_key"));
+      figure = entry.promise.then(async (bundle) => {
         const widget = typeof bundle.default === "function" ? await bundle.default() : bundle.default;
         await widget.initialize?.(context);
         return widget;
       });
       figure.catch((error) => console.error("[nagviz] plotly's widget failed to load", error));
-      let timer;
-      const waited = new Promise((resolve) => { timer = setTimeout(resolve, WAIT_MS); });
+      entry.requested = true;
+      startImport(entry);
       return Promise.race([figure.then(() => undefined), waited]).finally(() => clearTimeout(timer));
     },
     async render(context) {
@@ -108,13 +190,46 @@ export default () => {
 """
 
 
+class PlotlyBundle(anywidget.AnyWidget):
+    """The widget that carries plotly's bundle (gzip) to the page; never displayed.
+
+    Use :func:`plotly_bundle`, which keeps one per kernel.
+    """
+
+    _esm = _CARRIER_ESM
+    key = traitlets.Unicode(_BUNDLE_KEY).tag(sync=True)
+    bundle = traitlets.Bytes().tag(sync=True)
+
+
+_CARRIER: PlotlyBundle | None = None
+
+
+def plotly_bundle() -> PlotlyBundle:
+    """This kernel's :class:`PlotlyBundle`, created on first use (again if it was closed).
+
+    Examples
+    --------
+    >>> carrier = plotly_bundle()
+    >>> carrier is plotly_bundle(), carrier.bundle == compressed_bundle()
+    (True, True)
+    """
+    global _CARRIER
+    if _CARRIER is None or _CARRIER.comm is None:
+        _CARRIER = PlotlyBundle(bundle=compressed_bundle())
+    return _CARRIER
+
+
 class FigureWidget(go.FigureWidget):
-    """``plotly.graph_objects.FigureWidget`` with its bundle shared by all figures of a page.
+    """``plotly.graph_objects.FigureWidget`` with its bundle sent once per page.
 
     Same constructor, properties and behaviour as plotly's class; see the module
     docstring for what differs in the browser.
     """
 
     _esm = _LOADER_ESM
-    _nagviz_bundle = traitlets.Unicode(_PLOTLY_ESM).tag(sync=True)
     _nagviz_bundle_key = traitlets.Unicode(_BUNDLE_KEY).tag(sync=True)
+    _nagviz_bundle = traitlets.Instance(PlotlyBundle).tag(sync=True, **widget_serialization)
+
+    @traitlets.default("_nagviz_bundle")
+    def _default_bundle(self):
+        return plotly_bundle()

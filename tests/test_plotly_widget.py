@@ -1,0 +1,108 @@
+"""plotly's bundle travels once per kernel (nagviz/explorers/_plotly_widget.py).
+
+The figures' states carry only a loader and a reference to one carrier widget whose
+buffer is plotly's widget bundle, gzip-compressed; a notebook saved with its widget
+state (nbclient's ``store_widget_state``, as JupyterLab saves it) holds that buffer
+once, however many figures it shows. What the browser does with it is checked by the
+browser tests (tests/browser/test_voila.py, test_lab_notebooks.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+pytest.importorskip("anywidget")
+import plotly
+import plotly.graph_objects as go
+
+from nagviz.cache import CacheWarning
+from nagviz.explorers import _plotly_widget as pw
+
+# plotly's widget bundle as it ships, read from the file (not from the class).
+PLOTLY_BUNDLE = (Path(plotly.__file__).parent / "package_data" / "widgetbundle.js").read_bytes()
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def test_the_carrier_holds_plotlys_bundle_gzip_compressed():
+    carrier = pw.plotly_bundle()
+    assert gzip.decompress(carrier.bundle) == PLOTLY_BUNDLE
+    assert carrier.key == hashlib.sha256(PLOTLY_BUNDLE).hexdigest()
+    assert len(carrier.bundle) < 0.4 * len(PLOTLY_BUNDLE)  # 1.5 of 5.0 MB with plotly 7.1
+
+
+def test_figures_reference_one_carrier_and_carry_no_bundle():
+    figures = [pw.FigureWidget(go.Figure(go.Scatter(y=[k, 1]))) for k in range(3)]
+    carrier = pw.plotly_bundle()
+    for fig in figures:
+        state = fig.get_state()
+        assert state["_nagviz_bundle"] == f"IPY_MODEL_{carrier.model_id}"
+        assert state["_nagviz_bundle_key"] == carrier.key
+        assert len(json.dumps({k: v for k, v in state.items() if isinstance(v, str)})) < 20_000
+    assert {fig._nagviz_bundle.model_id for fig in figures} == {carrier.model_id}
+
+
+def test_a_closed_carrier_is_replaced():
+    first = pw.plotly_bundle()
+    first.close()
+    fig = pw.FigureWidget(go.Figure(go.Bar(y=[1])))
+    assert fig._nagviz_bundle is pw.plotly_bundle() is not first
+    assert fig._nagviz_bundle.comm is not None
+
+
+def test_the_front_end_modules_read_the_traits_python_syncs():
+    carrier_keys = set(re.findall(r'model\.get\("(\w+)"\)', pw.PlotlyBundle._esm))
+    figure_keys = set(re.findall(r'model\.get\("(\w+)"\)', pw.FigureWidget._esm))
+    assert carrier_keys == {"key", "bundle"} <= set(pw.PlotlyBundle.class_trait_names(sync=True))
+    assert figure_keys == {"_nagviz_bundle_key"} <= set(pw.FigureWidget.class_trait_names(sync=True))
+    assert "DecompressionStream(\"gzip\")" in pw.PlotlyBundle._esm
+
+
+def test_a_corrupt_disk_entry_is_recomputed(tmp_path, monkeypatch):
+    monkeypatch.setenv("NAGVIZ_CACHE_DIR", str(tmp_path))
+    pw.compressed_bundle.cache_clear()
+    good = pw.compressed_bundle()
+    path = Path(pw.compressed_bundle.cache_file())
+    entry = json.loads(path.read_text())
+    text = json.dumps(entry)
+    encoded = base64.b64encode(good).decode("ascii")
+    assert encoded in text
+    wrong = base64.b64encode(gzip.compress(b"not plotly", mtime=0)).decode("ascii")
+    path.write_text(text.replace(encoded, wrong))
+    pw.compressed_bundle.cache_clear()
+    with pytest.warns(CacheWarning):
+        again = pw.compressed_bundle()
+    assert gzip.decompress(again) == PLOTLY_BUNDLE
+
+
+def test_an_unknown_key_is_refused():
+    with pytest.raises(ValueError, match="no plotly bundle with key 'abc'"):
+        pw.compressed_bundle.uncached("abc")
+
+
+def test_a_saved_notebook_holds_the_bundle_once(tmp_path):
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in (
+        "import plotly.graph_objects as go\nfrom nagviz.explorers._plotly_widget import FigureWidget",
+        *(f"FigureWidget(go.Figure(go.Scatter(y=[{k}, 2, 1])))" for k in range(4)),
+    )]
+    NotebookClient(nb, timeout=240, kernel_name="python3", store_widget_state=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    states = nb.metadata["widgets"][WIDGET_STATE]["state"]
+    figures = [s for s in states.values() if s["state"].get("_nagviz_bundle_key")]
+    carriers = [s for s in states.values() if "key" in s["state"] and s.get("buffers")]
+    assert len(figures) == 4 and len(carriers) == 1
+    (buffer,) = carriers[0]["buffers"]
+    assert buffer["path"] == ["bundle"]
+    assert gzip.decompress(base64.b64decode(buffer["data"])) == PLOTLY_BUNDLE
+    saved = len(nbformat.writes(nb).encode())
+    assert saved < len(PLOTLY_BUNDLE) / 2  # one compressed bundle, not four plain ones
