@@ -16,6 +16,11 @@ palette with **one colour per kind of object** in every notebook:
 ``import nagviz.theme`` itself imports neither plotly nor matplotlib; the functions
 that need them import them when called.
 
+**Lecture mode** (``make present``, which sets ``NAGVIZ_LECTURE=1280x720``): every
+explorer is laid out for that screen, controls in a column beside a figure that fits
+it (:func:`lecture_layout`), legends and axis titles at least
+:data:`LECTURE_MIN_FONT` px (:func:`fit_for_lecture`).
+
 Examples
 --------
 >>> COLORS["singular"]
@@ -24,7 +29,13 @@ Examples
 
 from __future__ import annotations
 
-__all__ = ["COLORS", "FONT_SIZE", "FIGURE_HEIGHT", "FIGURE_WIDTH", "plotly_template", "apply", "mpl_rc"]
+__all__ = ["COLORS", "FONT_SIZE", "FIGURE_HEIGHT", "FIGURE_WIDTH", "plotly_template", "apply", "mpl_rc",
+           "LECTURE_MIN_FONT", "LectureLayout", "lecture_screen", "lecture_layout",
+           "fit_for_lecture"]
+
+import os
+import re
+from dataclasses import dataclass
 
 #: Okabe & Ito (2008) colour-blind-safe palette, one role per colour.
 COLORS = {
@@ -46,7 +57,110 @@ FIGURE_HEIGHT = 560
 #: Width of live figures in pixels (plotly's widget would otherwise use 700 px).
 FIGURE_WIDTH = 980
 
+#: Smallest font (px) of legends, axis titles and tick labels in lecture mode.
+LECTURE_MIN_FONT = 18
+
 _registered = False
+
+
+@dataclass(frozen=True)
+class LectureLayout:
+    """Pixel sizes of an explorer on a lecture screen: a controls column beside the figure.
+
+    ``page_margin`` is what Voila's page and the lecture style sheet take from the
+    width (paddings, a scroll bar); ``header`` is the explorer's title line.
+    """
+
+    screen_width: int
+    screen_height: int
+    controls_width: int
+    figure_width: int
+    figure_height: int
+
+    page_margin = 120
+    header = 60
+    gap = 16
+
+
+def lecture_screen():
+    """The lecture screen ``(width, height)`` from ``NAGVIZ_LECTURE`` (e.g. ``1280x720``),
+    or ``None`` outside lecture mode.
+
+    Examples
+    --------
+    >>> import os; os.environ["NAGVIZ_LECTURE"] = "1280x720"; lecture_screen()
+    (1280, 720)
+    >>> del os.environ["NAGVIZ_LECTURE"]; lecture_screen() is None
+    True
+    """
+    text = os.environ.get("NAGVIZ_LECTURE", "").strip().lower()
+    if not text or text in ("0", "off", "no", "false"):
+        return None
+    match = re.fullmatch(r"(\d{3,5})\s*x\s*(\d{3,5})", text)
+    if match is None:
+        raise ValueError(f"NAGVIZ_LECTURE must look like 1280x720, got {text!r}")
+    return int(match[1]), int(match[2])
+
+
+def lecture_layout(screen):
+    """How an explorer fills a ``(width, height)`` screen: controls in a column of about a
+    quarter of the width (260-380 px), the figure beside it, title and figure within the
+    screen's height.
+
+    Examples
+    --------
+    >>> lecture_layout((1280, 720))
+    LectureLayout(screen_width=1280, screen_height=720, controls_width=290, figure_width=854, figure_height=660)
+    """
+    width, height = screen
+    usable = width - LectureLayout.page_margin
+    controls = max(260, min(380, usable // 4))
+    figure_width = usable - controls - LectureLayout.gap
+    figure_height = height - LectureLayout.header
+    if figure_width < 400 or figure_height < 300:
+        raise ValueError(f"a lecture screen of {width}x{height} is too small for an explorer")
+    return LectureLayout(width, height, controls, figure_width, figure_height)
+
+
+def fit_for_lecture(fig, layout: LectureLayout):
+    """Resize ``fig`` (in place) to ``layout`` and raise its legends, axis titles and tick
+    labels to at least :data:`LECTURE_MIN_FONT` px; returns ``fig``.
+
+    A figure drawn taller than the screen allows is shortened to it; its width is the
+    layout's figure width.
+
+    Examples
+    --------
+    >>> import plotly.graph_objects as go
+    >>> fig = go.Figure(layout=dict(height=900, legend=dict(font=dict(size=14))))
+    >>> fig = fit_for_lecture(fig, lecture_layout((1280, 720)))
+    >>> fig.layout.width, fig.layout.height, fig.layout.legend.font.size
+    (854, 660, 18)
+    """
+    low = LECTURE_MIN_FONT
+    height = min(fig.layout.height or FIGURE_HEIGHT, layout.figure_height)
+    fig.update_layout(width=layout.figure_width, height=height)
+    plotly_json = fig.layout.to_plotly_json()
+    for key in plotly_json:
+        if key.startswith("legend"):
+            size = fig.layout[key].font.size
+            fig.layout[key].font.size = max(size or 0, low)
+        elif re.fullmatch(r"[xy]axis\d*", key):
+            axis = fig.layout[key]
+            axis.title.font.size = max(axis.title.font.size or 0, low)
+            axis.tickfont.size = max(axis.tickfont.size or 0, low)
+        elif re.fullmatch(r"scene\d*", key):
+            for name in ("xaxis", "yaxis", "zaxis"):
+                axis = fig.layout[key][name]
+                axis.title.font.size = max(axis.title.font.size or 0, low)
+                axis.tickfont.size = max(axis.tickfont.size or 0, low - 2)
+    if "legend" not in plotly_json:
+        fig.layout.legend.font.size = low
+    for axis in ("xaxis", "yaxis"):  # the template's axes, for figures that never name one
+        if axis not in plotly_json:
+            fig.layout[axis].title.font.size = max(fig.layout[axis].title.font.size or 0, low)
+            fig.layout[axis].tickfont.size = max(fig.layout[axis].tickfont.size or 0, low)
+    return fig
 
 
 def plotly_template():

@@ -40,7 +40,7 @@ from .._progress import advance
 
 __all__ = ["Explorer", "KeepStaticTraces", "ProgressBar", "ProgressExplorer", "display_mode",
            "plain_figure", "set_display_mode", "static_reason", "title", "STYLE", "LOG_FLOOR",
-           "json_lists",
+           "json_lists", "label_width", "slider_label_stride",
            "log_floor", "panel_title", "flat_colorscale"]
 
 _MODE_OVERRIDE: str | None = None
@@ -280,16 +280,23 @@ class Explorer:
                         relayout[f"{axis}.{prop}"] = list(value) if prop == "range" else value
                 if ax.title.text is not None:
                     relayout[f"{axis}.title.text"] = ax.title.text
-            steps.append(dict(method="update", label=str(v), args=[restyle, relayout]))
+            steps.append(dict(method="update", label=self.static_label(v), args=[restyle, relayout]))
         current = values.index(self.values[self.static_control]) \
             if self.values[self.static_control] in values else 0
         fig = frames[current]
+        steps, current, label_size = _labelled_steps(steps, current, fig)
         bottom = max(fig.layout.margin.b or 0, 150)
         fig.update_layout(
             height=(fig.layout.height or 560) + 90, margin=dict(b=bottom),
-            sliders=[dict(active=current, steps=steps, pad=dict(t=75), len=0.9, x=0.05,
+            sliders=[dict(active=current, steps=steps, pad=dict(t=75), len=SLIDER_LEN, x=0.05,
+                          font=dict(size=label_size),
                           currentvalue=dict(prefix=f"{self.static_control} = "))])
+        _legend_above_plot(fig)
         return fig
+
+    def static_label(self, value) -> str:
+        """The label of ``value``'s step on the static slider (default ``str(value)``)."""
+        return str(value)
 
     def _static_values(self):
         if self.static_values is not None:
@@ -310,16 +317,13 @@ class Explorer:
         import ipywidgets as widgets
         import plotly.graph_objects as go
 
-        from ..theme import FIGURE_WIDTH, apply
+        from ..theme import apply
 
         apply()
         controls = self.controls
         if self.figure_widget is None:
             data = self.data()
-            fig = self.figure(data)
-            if fig.layout.width is None:  # plotly's widget would default to 700 px
-                fig.update_layout(width=FIGURE_WIDTH)
-            self.figure_widget = _figure_widget(go, fig)
+            self.figure_widget = _figure_widget(go, self._live_figure(data))
             self._info = widgets.HTMLMath(self.info(data) or "")
             self._status = widgets.HTML("")
         head = []
@@ -328,12 +332,50 @@ class Explorer:
         if ask and self.question:
             head.append(widgets.HTML(
                 f"<p style='font-size:1.1em'><b>Predict first:</b> <i>{self.question}</i></p>"))
+        lecture = self._lecture_layout()
+        if lecture is not None:  # a projector: controls in a column beside the figure
+            for control in controls.values():
+                control.layout.margin = "2px 0"
+                control.layout.width = "100%"
+            column = widgets.VBox(list(controls.values()) + [self._status], layout=widgets.Layout(
+                width=f"{lecture.controls_width}px", min_width=f"{lecture.controls_width}px",
+                margin=f"0 {lecture.gap}px 0 0"))
+            column.add_class("nagviz-controls")
+            row = widgets.HBox([column, self.figure_widget],
+                               layout=widgets.Layout(align_items="flex-start"))
+            view = widgets.VBox(head + [row, self._info], layout=widgets.Layout(width="100%"))
+            view.add_class("nagviz-explorer")
+            return view
         for control in controls.values():
             control.layout.margin = "2px 24px 2px 0"
         box = widgets.Box(list(controls.values()),
                           layout=widgets.Layout(display="flex", flex_flow="row wrap"))
-        return widgets.VBox(head + [box, self._status, self.figure_widget, self._info],
+        box.add_class("nagviz-controls")
+        view = widgets.VBox(head + [box, self._status, self.figure_widget, self._info],
                             layout=widgets.Layout(width="100%"))
+        view.add_class("nagviz-explorer")
+        return view
+
+    @staticmethod
+    def _lecture_layout():
+        from ..theme import lecture_layout, lecture_screen
+
+        screen = lecture_screen()
+        return None if screen is None else lecture_layout(screen)
+
+    def _live_figure(self, data):
+        """:meth:`figure` sized for the live view: the lecture screen in lecture mode
+        (:func:`nagviz.theme.fit_for_lecture`), else :data:`nagviz.theme.FIGURE_WIDTH` wide
+        unless the explorer chose a width."""
+        from ..theme import FIGURE_WIDTH, fit_for_lecture
+
+        fig = self.figure(data)
+        lecture = self._lecture_layout()
+        if lecture is not None:
+            return fit_for_lecture(fig, lecture)
+        if fig.layout.width is None:  # plotly's widget would default to 700 px
+            fig.update_layout(width=FIGURE_WIDTH)
+        return fig
 
     def _on_change(self, change):
         owner = change["owner"]
@@ -349,7 +391,7 @@ class Explorer:
             self._status.value = "<i>computing…</i>"
         data = self.data()
         if self.figure_widget is not None:
-            self._update(self.figure_widget, self.figure(data))
+            self._update(self.figure_widget, self._live_figure(data))
             self._info.value = self.info(data) or ""
         if self._status is not None:
             self._status.value = ""
@@ -503,11 +545,92 @@ class ProgressExplorer(Explorer):
         if getattr(self, "_bar", None) is None:
             self._bar = ProgressBar(self.progress_label)
         view = super().widget(ask=ask)
-        children = list(view.children)
+        boxes = [view] + [box for row in view.children for box in getattr(row, "children", ())
+                          if hasattr(box, "children")]
+        holder = next(box for box in boxes if self._status in box.children)  # lecture: a column
+        children = list(holder.children)
         if self._bar.widget not in children:
             children.insert(children.index(self._status) + 1, self._bar.widget)
-            view.children = tuple(children)
+            holder.children = tuple(children)
         return view
+
+
+# --------------------------------------------------------------------------- static sliders
+
+#: Fraction of the plot width that plotly's slider spans in static figures.
+SLIDER_LEN = 0.9
+#: Smallest font (px) for the step labels of a static slider before steps are thinned.
+SLIDER_LABEL_MIN = 14
+# DejaVu Sans advances, in em, for the characters slider labels use; others count as wide.
+_NARROW = dict.fromkeys("(),.: ilt-", 0.38)
+_AVERAGE_EM = 0.64
+
+
+def label_width(text: str, size: float) -> float:
+    """Estimated width in px of ``text`` at font ``size`` (DejaVu Sans, a slight overestimate).
+
+    Examples
+    --------
+    >>> round(label_width("(3, 3, 3)", 17))
+    67
+    """
+    return size * sum(_NARROW.get(c, _AVERAGE_EM) for c in str(text))
+
+
+def slider_label_stride(labels, size: float, width: float, margin_l: float = 70,
+                        margin_r: float = 30) -> int:
+    """Every how many steps plotly labels a slider: plotly.js labels every step only when
+    the widest label (plus 8 px) fits the space per step (its ``findDimensions``).
+
+    Examples
+    --------
+    >>> slider_label_stride(["1", "2", "3"], 17, 980)
+    1
+    >>> slider_label_stride(["a long label %d" % i for i in range(8)], 17, 980)
+    2
+    """
+    labels = list(labels)
+    if len(labels) < 2:
+        return 1
+    plot_width = max(width - margin_l - margin_r, 1)
+    per_step = (plot_width * SLIDER_LEN - 2 * 10) / (len(labels) - 1)
+    needed = max(label_width(t, size) for t in labels) + 8
+    return max(1, -(-int(needed) // max(int(per_step), 1)))
+
+
+def _labelled_steps(steps, current, fig):
+    """Steps, active index and label font such that plotly labels every step it draws.
+
+    Labels shrink from the layout font down to :data:`SLIDER_LABEL_MIN`; if they still do
+    not fit a figure of the live width (:data:`nagviz.theme.FIGURE_WIDTH`), every k-th step
+    is kept (always the current one), so each tick shown carries its label.
+    """
+    from ..theme import FIGURE_WIDTH, FONT_SIZE
+
+    labels = [s["label"] for s in steps]
+    width = fig.layout.width or FIGURE_WIDTH
+    margin = fig.layout.margin
+    l, r = (margin.l if margin.l is not None else 70), (margin.r if margin.r is not None else 30)
+    size = int(fig.layout.font.size or FONT_SIZE)
+    while size > SLIDER_LABEL_MIN and slider_label_stride(labels, size, width, l, r) > 1:
+        size -= 1
+    stride = slider_label_stride(labels, size, width, l, r)
+    while stride > 1:
+        kept = list(range(current % stride, len(steps), stride))
+        labels = [steps[i]["label"] for i in kept]
+        if slider_label_stride(labels, size, width, l, r) == 1:
+            return [steps[i] for i in kept], kept.index(current), size
+        stride += 1
+    return steps, current, size
+
+
+def _legend_above_plot(fig):
+    """A legend below the plot would sit on the static slider: put it above the plot."""
+    legend = fig.layout.legend
+    if legend.y is None or legend.y >= 0:
+        return
+    top = fig.layout.margin.t if fig.layout.margin.t is not None else 70
+    fig.update_layout(legend=dict(y=1.02, yanchor="bottom"), margin=dict(t=top + 45))
 
 
 # --------------------------------------------------------------------------- figure helpers

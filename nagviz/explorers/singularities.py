@@ -92,6 +92,9 @@ class RankPathExplorer(Explorer):
     static_control = "case"
     static_values = tuple(PATH_CASES)
 
+    def static_label(self, value):  # short enough for plotly to label all eight steps
+        return value.replace("out-weight", "out-w.")
+
     def make_controls(self):
         import ipywidgets as w
 
