@@ -16,6 +16,7 @@ import pytest
 
 from browser_harness import (
     REPO_ROOT,
+    RUN_ALL_TIMEOUT,
     artifact_path,
     start_voila,
     voila_errors,
@@ -112,7 +113,8 @@ def test_lecture_mode_fits_1280x720(browser, lab_root, tmp_path, relpath):
     page = context.new_page()
     server, url = start_voila(lab_root / relpath, tmp_path / "voila-home")
     try:
-        page.goto(url, wait_until="domcontentloaded")
+        # Voila runs the notebook before it answers: a slow notebook needs minutes on 2 cores
+        page.goto(url, wait_until="domcontentloaded", timeout=RUN_ALL_TIMEOUT * 1000)
         voila_wait_rendered(page)
         assert not voila_errors(page), f"Voila {relpath}: error outputs"
         voila_wait_for_widgets(page)
