@@ -242,8 +242,8 @@ def plot_eckart_young(result, ax=None):
     ax.set_xlabel("singular triples kept by the critical point")
     ax.set_ylabel(r"$\|X - T\|_F$")
     m, n = result.target.shape
-    ax.set_title(f"rank <= {result.k} approximation of a {m}x{n} target: "
-                 f"{result.count} critical points, the best in blue")
+    ax.set_title(f"rank <= {result.k} approximation of a {m}x{n} target:\n"
+                 f"{result.count} critical points, the best (Eckart-Young) in blue")
     ax.set_ylim(0, heights.max() * 1.15 if len(heights) and heights.max() > 0 else 1)
     return ax
 
@@ -262,17 +262,18 @@ def plot_descent_outcomes(outcomes, ax=None):
     >>> [round(b.get_width() * out.n_runs) for b in ax.patches] == out.totals.tolist()
     True
     """
-    ax = new_axes(ax, figsize=(7.5, 0.6 * len(outcomes.labels) + 1.6))
+    ax = new_axes(ax, figsize=(8.5, 0.55 * len(outcomes.labels) + 2.0))
     n = outcomes.n_runs
     fractions = np.asarray(outcomes.totals, dtype=float) / n
     lo, hi = np.array(outcomes.intervals(), dtype=float).T
     y = np.arange(len(fractions))[::-1]
-    ax.barh(y, fractions, color=_BLUE, xerr=[fractions - lo, hi - fractions],
-            error_kw=dict(ecolor="#222222", capsize=4))
+    bars = ax.barh(y, fractions, color=_BLUE, xerr=[fractions - lo, hi - fractions],
+                   error_kw=dict(ecolor="#222222", capsize=4))
+    ax.bar_label(bars, labels=[f"{int(k)}/{n}" for k in outcomes.totals], padding=14)
     ax.set_yticks(y, outcomes.labels)
     ax.set_xlim(0, 1)
     ax.set_xlabel(f"fraction of {n} runs ({len(outcomes.seeds)} seeds), 95% Wilson intervals")
-    ax.set_title(f"where gradient descent ends: {outcomes.landscape.network.name}")
+    ax.set_title(f"where gradient descent ends\n{outcomes.landscape.network.name}")
     return ax
 
 

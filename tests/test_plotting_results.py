@@ -73,6 +73,7 @@ def test_descent_outcomes_plot_fractions_and_wilson_intervals():
         lo, hi = sorted(seg[:, 0])
         assert (lo, hi) == pytest.approx(wilson_by_hand(int(k), n), abs=1e-12)
     assert [t.get_text() for t in ax.get_yticklabels()] == list(out.labels)
+    assert [t.get_text() for t in ax.texts] == [f"{int(k)}/60" for k in out.totals]
 
 
 def test_region_growth_plot_mean_and_bound():
