@@ -147,6 +147,7 @@ def fit_for_lecture(fig, layout: LectureLayout):
             fig.layout[key].font.size = max(size or 0, low)
         elif re.fullmatch(r"[xy]axis\d*", key):
             axis = fig.layout[key]
+            axis.automargin = True  # larger tick labels must not be cut off
             axis.title.font.size = max(axis.title.font.size or 0, low)
             axis.tickfont.size = max(axis.tickfont.size or 0, low)
         elif re.fullmatch(r"scene\d*", key):
@@ -156,11 +157,48 @@ def fit_for_lecture(fig, layout: LectureLayout):
                 axis.tickfont.size = max(axis.tickfont.size or 0, low - 2)
     if "legend" not in plotly_json:
         fig.layout.legend.font.size = low
+    _room_for_title_and_legend(fig)
     for axis in ("xaxis", "yaxis"):  # the template's axes, for figures that never name one
         if axis not in plotly_json:
             fig.layout[axis].title.font.size = max(fig.layout[axis].title.font.size or 0, low)
             fig.layout[axis].tickfont.size = max(fig.layout[axis].tickfont.size or 0, low)
     return fig
+
+
+def _legend_rows(fig, width) -> int:
+    """Rows a horizontal legend of ``fig`` takes when wrapped to ``width`` px."""
+    from .explorers._base import label_width
+
+    size = fig.layout.legend.font.size or FONT_SIZE
+    items = [label_width(t.name, size) + 46 for t in fig.data
+             if t.name and t.showlegend is not False and (t.legend in (None, "legend"))]
+    if not items:
+        return 0
+    if sum(items) <= width:
+        return 1
+    # a wrapped legend aligns its entries in columns as wide as the widest one
+    per_row = max(1, int(width // max(items)))
+    return -(-len(items) // per_row)
+
+
+def _room_for_title_and_legend(fig):
+    """Title at the top of the figure; a horizontal legend above the plot gets a top
+    margin tall enough for all its rows (larger lecture fonts wrap it into more rows)."""
+    title_size = fig.layout.title.font.size or FONT_SIZE + 4
+    title_h = int(1.5 * title_size) + 12 if fig.layout.title.text else 10
+    fig.update_layout(title=dict(yref="container", y=1.0, yanchor="top", pad=dict(t=10)))
+    legend = fig.layout.legend
+    if legend.orientation != "h" or legend.y is None or legend.y < 1:
+        return
+    margin = fig.layout.margin
+    l, r, b = (margin.l or 0), (margin.r or 0), (margin.b or 0)
+    t = margin.t or 0
+    height = fig.layout.height or FIGURE_HEIGHT
+    legend_h = _legend_rows(fig, fig.layout.width - l - r) * int(1.5 * (legend.font.size or FONT_SIZE))
+    # the legend's bottom sits at paper y = legend.y, i.e. (y - 1) * plot height above the plot
+    need = (title_h + legend_h + (legend.y - 1) * (height - b)) / legend.y
+    if need > t:
+        fig.update_layout(margin=dict(t=int(need) + 1))
 
 
 def plotly_template():

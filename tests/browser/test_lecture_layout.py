@@ -114,7 +114,7 @@ def test_lecture_mode_fits_1280x720(browser, lab_root, tmp_path, relpath):
     server, url = start_voila(lab_root / relpath, tmp_path / "voila-home")
     try:
         # Voila runs the notebook before it answers: a slow notebook needs minutes on 2 cores
-        page.goto(url, wait_until="domcontentloaded", timeout=RUN_ALL_TIMEOUT * 1000)
+        page.goto(url, wait_until="domcontentloaded", timeout=3 * RUN_ALL_TIMEOUT * 1000)
         voila_wait_rendered(page)
         assert not voila_errors(page), f"Voila {relpath}: error outputs"
         voila_wait_for_widgets(page)
