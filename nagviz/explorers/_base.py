@@ -571,7 +571,7 @@ def label_width(text: str, size: float) -> float:
 
     Examples
     --------
-    >>> round(label_width("(3, 3, 3)", 17))      # 5 narrow and 4 average characters
+    >>> round(label_width("(3, 3, 3)", 17))      # 6 narrow characters and 3 digits
     71
     """
     return size * sum(_NARROW.get(c, _AVERAGE_EM) for c in str(text))
