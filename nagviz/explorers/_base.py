@@ -248,7 +248,7 @@ class Explorer:
         """A plain plotly figure at the current values, with plotly's own slider over
         :attr:`static_control` when the explorer declares one and ``frames`` is true
         (works without a kernel)."""
-        from ..theme import apply
+        from ..theme import FONT_SIZE, apply
 
         apply()
         fig = self.figure(self.data())
@@ -290,7 +290,8 @@ class Explorer:
             height=(fig.layout.height or 560) + 90, margin=dict(b=bottom),
             sliders=[dict(active=current, steps=steps, pad=dict(t=75), len=SLIDER_LEN, x=0.05,
                           font=dict(size=label_size),
-                          currentvalue=dict(prefix=f"{self.static_control} = "))])
+                          currentvalue=dict(prefix=f"{self.static_control} = ",
+                                            font=dict(size=fig.layout.font.size or FONT_SIZE)))])
         _legend_above_plot(fig)
         return fig
 
