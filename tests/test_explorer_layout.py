@@ -46,15 +46,36 @@ def test_static_slider_labels_every_step_and_legend_clears_it(name):
     assert legend.y is None or legend.y >= 0, f"{name}: a legend below the plot meets the slider"
 
 
-def test_static_slider_thins_deliberately_keeping_the_current_value():
-    from nagviz.explorers._base import _labelled_steps
-    import plotly.graph_objects as go
+class _LongLabels(explorers.Explorer):
+    """Nine steps whose labels cannot all fit a 700 px figure."""
 
-    steps = [dict(label=f"a rather long label {i}") for i in range(9)]
-    kept, active, size = _labelled_steps(steps, 4, go.Figure(layout=dict(width=700)))
-    labels = [s["label"] for s in kept]
-    assert size == 14 and "a rather long label 4" == labels[active]
-    assert slider_label_stride(labels, size, 700) == 1 and 2 <= len(kept) < 9
+    static_control = "k"
+    static_values = tuple(range(9))
+
+    def defaults(self):
+        return {"k": 4}
+
+    def compute(self, k):
+        return {"k": k}
+
+    def figure(self, data):
+        import plotly.graph_objects as go
+
+        return go.Figure(go.Scatter(x=[0, 1], y=[data["k"], data["k"]]), layout=dict(width=700))
+
+    def static_label(self, value):
+        return f"a rather long label {value}"
+
+
+def test_static_slider_thins_deliberately_keeping_the_current_value():
+    slider = _LongLabels().static_figure().layout.sliders[0]
+    labels = [s.label for s in slider.steps]
+    assert slider.font.size == 14 and labels[slider.active] == "a rather long label 4"
+    assert slider_label_stride(labels, slider.font.size, 700) == 1 and 2 <= len(labels) < 9
+    # every kept step still moves the figure to its own value
+    for step in slider.steps:
+        k = int(step.label.rsplit(" ", 1)[1])
+        assert step.args[0]["y"] == [[k, k]]
 
 
 def test_lecture_screen_and_layout(monkeypatch):
