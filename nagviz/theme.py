@@ -31,7 +31,7 @@ from __future__ import annotations
 
 __all__ = ["COLORS", "FONT_SIZE", "FIGURE_HEIGHT", "FIGURE_WIDTH", "plotly_template", "apply", "mpl_rc",
            "LECTURE_MIN_FONT", "LectureLayout", "lecture_screen", "lecture_layout",
-           "fit_for_lecture"]
+           "fit_for_lecture", "lecture_overrides", "merge_layout"]
 
 import os
 import re
@@ -127,7 +127,7 @@ def fit_for_lecture(fig, layout: LectureLayout):
     labels to at least :data:`LECTURE_MIN_FONT` px; returns ``fig``.
 
     A figure drawn taller than the screen allows is shortened to it; its width is the
-    layout's figure width.
+    layout's figure width (:func:`lecture_overrides` says what changes).
 
     Examples
     --------
@@ -137,41 +137,76 @@ def fit_for_lecture(fig, layout: LectureLayout):
     >>> fig.layout.width, fig.layout.height, fig.layout.legend.font.size
     (854, 660, 18)
     """
-    low = LECTURE_MIN_FONT
-    height = min(fig.layout.height or FIGURE_HEIGHT, layout.figure_height)
-    fig.update_layout(width=layout.figure_width, height=height)
-    plotly_json = fig.layout.to_plotly_json()
-    for key in plotly_json:
-        if key.startswith("legend"):
-            size = fig.layout[key].font.size
-            fig.layout[key].font.size = max(size or 0, low)
-        elif re.fullmatch(r"[xy]axis\d*", key):
-            axis = fig.layout[key]
-            axis.automargin = True  # larger tick labels must not be cut off
-            axis.title.font.size = max(axis.title.font.size or 0, low)
-            axis.tickfont.size = max(axis.tickfont.size or 0, low)
-        elif re.fullmatch(r"scene\d*", key):
-            for name in ("xaxis", "yaxis", "zaxis"):
-                axis = fig.layout[key][name]
-                axis.title.font.size = max(axis.title.font.size or 0, low)
-                axis.tickfont.size = max(axis.tickfont.size or 0, low - 2)
-    if "legend" not in plotly_json:
-        fig.layout.legend.font.size = low
-    _room_for_title_and_legend(fig)
-    for axis in ("xaxis", "yaxis"):  # the template's axes, for figures that never name one
-        if axis not in plotly_json:
-            fig.layout[axis].title.font.size = max(fig.layout[axis].title.font.size or 0, low)
-            fig.layout[axis].tickfont.size = max(fig.layout[axis].tickfont.size or 0, low)
+    fig.update_layout(lecture_overrides(fig.layout.to_plotly_json(), fig.data, layout))
     return fig
 
 
-def _legend_rows(fig, width) -> int:
-    """Rows a horizontal legend of ``fig`` takes when wrapped to ``width`` px."""
+def lecture_overrides(layout: dict, traces, lecture: LectureLayout) -> dict:
+    """The layout changes (a plain dict, for ``layout.update``) that fit a figure with
+    layout ``layout`` (plain dict) and ``traces`` to a lecture screen: width and height,
+    fonts of at least :data:`LECTURE_MIN_FONT` px, axes that make room for their tick
+    labels, the title at the top and a top legend's wrapped rows above the plot.
+
+    Examples
+    --------
+    >>> o = lecture_overrides({"xaxis2": {"title": {"font": {"size": 12}}}}, [],
+    ...                       lecture_layout((1280, 720)))
+    >>> o["width"], o["xaxis2"]["title"]["font"]["size"], o["legend"]["font"]["size"]
+    (854, 18, 18)
+    """
+    low = LECTURE_MIN_FONT
+
+    def size(d, *path):
+        for key in path:
+            d = d.get(key) if isinstance(d, dict) else None
+        return d or 0
+
+    out = {"width": lecture.figure_width,
+           "height": min(layout.get("height") or FIGURE_HEIGHT, lecture.figure_height)}
+    axes = [k for k in layout if re.fullmatch(r"[xy]axis\d*", k)] or ["xaxis", "yaxis"]
+    for key in axes:
+        axis = layout.get(key) or {}
+        out[key] = {"automargin": True,  # larger tick labels must not be cut off
+                    "title": {"font": {"size": max(size(axis, "title", "font", "size"), low)}},
+                    "tickfont": {"size": max(size(axis, "tickfont", "size"), low)}}
+    for key in (k for k in layout if re.fullmatch(r"scene\d*", k)):
+        out[key] = {name: {"title": {"font": {"size": max(size(layout[key], name, "title",
+                                                                "font", "size"), low)}},
+                           "tickfont": {"size": max(size(layout[key], name, "tickfont",
+                                                         "size"), low - 2)}}
+                    for name in ("xaxis", "yaxis", "zaxis")}
+    for key in [k for k in layout if k.startswith("legend")] or ["legend"]:
+        out[key] = {"font": {"size": max(size(layout.get(key), "font", "size"), low)}}
+    # the title at the top of the figure (plotly centres it in the top margin otherwise)
+    title = layout.get("title") or {}
+    out["title"] = {"yref": "container", "y": 1.0, "yanchor": "top", "pad": {"t": 10}}
+    legend = layout.get("legend") or {}
+    y = legend.get("y")
+    if legend.get("orientation") != "h" or y is None or y < 1:
+        return out
+    margin = {"l": 70, "r": 30, "t": 70, "b": 60, **(layout.get("margin") or {})}
+    title_h = int(1.5 * (size(title, "font", "size") or FONT_SIZE + 4)) + 12 \
+        if title.get("text") else 10
+    font = out["legend"]["font"]["size"]
+    legend_h = _legend_rows(traces, font, out["width"] - margin["l"] - margin["r"]) \
+        * int(1.5 * font)
+    # the legend's bottom sits at paper y, i.e. (y - 1) * plot height above the plot
+    need = (title_h + legend_h + (y - 1) * (out["height"] - margin["b"])) / y
+    if need > margin["t"]:
+        out["margin"] = {"t": int(need) + 1}
+    return out
+
+
+def _legend_rows(traces, size, width) -> int:
+    """Rows a horizontal legend of ``traces`` takes at font ``size``, wrapped to ``width``."""
     from .explorers._base import label_width
 
-    size = fig.layout.legend.font.size or FONT_SIZE
-    items = [label_width(t.name, size) + 46 for t in fig.data
-             if t.name and t.showlegend is not False and (t.legend in (None, "legend"))]
+    items = []
+    for t in traces:
+        name, shown, which = (t.get("name"), t.get("showlegend"), t.get("legend")) \
+            if isinstance(t, dict) else (t.name, t.showlegend, t.legend)
+        if name and shown is not False and which in (None, "legend"):
+            items.append(label_width(name, size) + 46)
     if not items:
         return 0
     if sum(items) <= width:
@@ -181,24 +216,20 @@ def _legend_rows(fig, width) -> int:
     return -(-len(items) // per_row)
 
 
-def _room_for_title_and_legend(fig):
-    """Title at the top of the figure; a horizontal legend above the plot gets a top
-    margin tall enough for all its rows (larger lecture fonts wrap it into more rows)."""
-    title_size = fig.layout.title.font.size or FONT_SIZE + 4
-    title_h = int(1.5 * title_size) + 12 if fig.layout.title.text else 10
-    fig.update_layout(title=dict(yref="container", y=1.0, yanchor="top", pad=dict(t=10)))
-    legend = fig.layout.legend
-    if legend.orientation != "h" or legend.y is None or legend.y < 1:
-        return
-    margin = fig.layout.margin
-    l, r, b = (margin.l or 0), (margin.r or 0), (margin.b or 0)
-    t = margin.t or 0
-    height = fig.layout.height or FIGURE_HEIGHT
-    legend_h = _legend_rows(fig, fig.layout.width - l - r) * int(1.5 * (legend.font.size or FONT_SIZE))
-    # the legend's bottom sits at paper y = legend.y, i.e. (y - 1) * plot height above the plot
-    need = (title_h + legend_h + (legend.y - 1) * (height - b)) / legend.y
-    if need > t:
-        fig.update_layout(margin=dict(t=int(need) + 1))
+def merge_layout(layout: dict, changes: dict) -> dict:
+    """``layout`` (a plain dict) with ``changes`` merged in recursively, in place.
+
+    Examples
+    --------
+    >>> merge_layout({"legend": {"x": 0, "font": {"size": 14}}}, {"legend": {"font": {"size": 18}}})
+    {'legend': {'x': 0, 'font': {'size': 18}}}
+    """
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(layout.get(key), dict):
+            merge_layout(layout[key], value)
+        else:
+            layout[key] = value
+    return layout
 
 
 def plotly_template():

@@ -364,16 +364,16 @@ class Explorer:
         screen = lecture_screen()
         return None if screen is None else lecture_layout(screen)
 
-    def _live_figure(self, data):
+    def _live_figure(self, data, fit=True):
         """:meth:`figure` sized for the live view: the lecture screen in lecture mode
-        (:func:`nagviz.theme.fit_for_lecture`), else :data:`nagviz.theme.FIGURE_WIDTH` wide
-        unless the explorer chose a width."""
+        (:func:`nagviz.theme.fit_for_lecture`; with ``fit=False`` left to :meth:`_update`),
+        else :data:`nagviz.theme.FIGURE_WIDTH` wide unless the explorer chose a width."""
         from ..theme import FIGURE_WIDTH, fit_for_lecture
 
         fig = self.figure(data)
         lecture = self._lecture_layout()
         if lecture is not None:
-            return fit_for_lecture(fig, lecture)
+            return fit_for_lecture(fig, lecture) if fit else fig
         if fig.layout.width is None:  # plotly's widget would default to 700 px
             fig.update_layout(width=FIGURE_WIDTH)
         return fig
@@ -391,8 +391,8 @@ class Explorer:
         if self._status is not None and self.slow:
             self._status.value = "<i>computing…</i>"
         data = self.data()
-        if self.figure_widget is not None:
-            self._update(self.figure_widget, self._live_figure(data))
+        if self.figure_widget is not None:  # in lecture mode _update fits it to the screen
+            self._update(self.figure_widget, self._live_figure(data, fit=False))
             self._info.value = self.info(data) or ""
         if self._status is not None:
             self._status.value = ""
@@ -410,7 +410,7 @@ class Explorer:
             else:
                 target.data = []
                 target.add_traces(list(new.data))
-            layout = new.layout.to_plotly_json()
+            layout = _for_screen(new.layout.to_plotly_json(), new.data, target)
             for key in ("template", "scene", "scene2", "scene3"):
                 layout.pop(key, None)  # keep the reader's camera; the template is unchanged
             target.layout.update(layout)
@@ -526,7 +526,7 @@ class KeepStaticTraces(Explorer):
                 if isinstance(meta, str) and meta.startswith("static:") and old.meta == meta:
                     continue
                 old.update(fresh.to_plotly_json(), overwrite=True)
-            layout = new.layout.to_plotly_json()
+            layout = _for_screen(new.layout.to_plotly_json(), new.data, target)
             for key in ("template", "scene", "scene2", "scene3"):
                 layout.pop(key, None)
             target.layout.update(layout)
@@ -737,6 +737,19 @@ def title(text, **options):
     {'text': 'loss', 'x': 0.5}
     """
     return dict(text=text, **options)
+
+
+def _for_screen(layout: dict, traces, target) -> dict:
+    """In lecture mode, ``layout`` (a plain dict) fitted to the screen, without the entries
+    the live figure ``target`` already has (each one costs validation); else unchanged."""
+    from ..theme import lecture_layout, lecture_overrides, lecture_screen, merge_layout
+
+    screen = lecture_screen()
+    if screen is None:
+        return layout
+    fitted = merge_layout(layout, lecture_overrides(layout, traces, lecture_layout(screen)))
+    current = target.layout.to_plotly_json()
+    return {key: value for key, value in fitted.items() if current.get(key) != value}
 
 
 class _Html:
