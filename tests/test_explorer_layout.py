@@ -123,8 +123,11 @@ def test_lecture_mode_widget_fits_the_screen(monkeypatch, name):
         control.value = last[1] if isinstance(last, tuple) else last
     else:
         control.value = control.max
-    assert e.figure_widget.layout.width == lay.figure_width
-    assert e.figure_widget.layout.height <= lay.figure_height
+    moved = e.figure_widget.layout
+    assert moved.width == lay.figure_width and moved.height <= lay.figure_height
+    assert moved.legend.font.size >= LECTURE_MIN_FONT
+    assert moved.title.yanchor == "top" and moved.title.y == 1.0
+    assert moved.xaxis.title.font.size >= LECTURE_MIN_FONT and moved.xaxis.automargin
 
 
 def test_outside_lecture_mode_the_layout_is_unchanged(monkeypatch):
