@@ -21,6 +21,13 @@ still shows it.
 Choose the mode by hand with ``explorer.show("static")``, :func:`set_display_mode`, or
 the environment variable ``NAGVIZ_DISPLAY=static`` (or ``widget``).
 
+In lecture mode (``NAGVIZ_LECTURE=1280x720``, set by ``make present``) the widget view
+puts the controls in a column beside a figure sized for that screen, with fonts of at
+least 18 px (:func:`nagviz.theme.lecture_overrides`), before and after every move. The
+static slider labels every step it draws: its labels shrink to 14 px and, if they still
+do not fit, steps are thinned (:func:`slider_label_stride` mirrors plotly's rule); a
+legend below the plot moves above it, clear of the slider.
+
 Slow explorers derive from :class:`ProgressExplorer`: their ``compute`` takes a
 ``progress(done, total)`` callback, drawn by a ``tqdm`` notebook bar
 (:class:`ProgressBar`) under the controls. :class:`KeepStaticTraces` skips resending heavy
