@@ -223,6 +223,12 @@ class ErrorCurve:
     max_errors: dict      # method -> array over degrees
     l2_errors: dict
 
+    def plot(self, ax=None, kind: str = "max"):
+        """Error against degree per method, with matplotlib (:func:`nagviz.plotting.plot_error_curve`); returns the matplotlib axes."""
+        from .plotting import plot_error_curve
+
+        return plot_error_curve(self, ax=ax, kind=kind)
+
     def __repr__(self) -> str:
         head = f"ErrorCurve({self.target} on {list(self.interval)}): max error by degree"
         rows = [f"  {m:>13}: " + ", ".join(f"{n}: {e:.2g}" for n, e in zip(self.degrees, errs))

@@ -329,6 +329,12 @@ class DriftStudy(LinesRepr):
     time: float
     seeds: tuple
 
+    def plot(self, ax=None):
+        """Drift against step size, log-log, with matplotlib (:func:`nagviz.plotting.plot_drift`); returns the matplotlib axes."""
+        from .plotting import plot_drift
+
+        return plot_drift(self, ax=ax)
+
     def medians(self) -> np.ndarray:
         return np.nanmedian(self.drifts, axis=1)
 

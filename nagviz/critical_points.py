@@ -221,6 +221,12 @@ class EckartYoungResult(LinesRepr):
     distances: np.ndarray
     singular_values: np.ndarray
 
+    def plot(self, ax=None):
+        """The distance of every critical point as bars, with matplotlib (:func:`nagviz.plotting.plot_eckart_young`); returns the matplotlib axes."""
+        from .plotting import plot_eckart_young
+
+        return plot_eckart_young(self, ax=ax)
+
     @property
     def count(self) -> int:
         """The number of critical points, ``binom(min(m, n), k)`` (all real)."""

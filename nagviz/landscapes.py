@@ -354,6 +354,12 @@ class DescentOutcomes(LinesRepr):
     init_scale: float
     tol: float
 
+    def plot(self, ax=None):
+        """Fractions of runs per outcome with 95% intervals, with matplotlib (:func:`nagviz.plotting.plot_descent_outcomes`); returns the matplotlib axes."""
+        from .plotting import plot_descent_outcomes
+
+        return plot_descent_outcomes(self, ax=ax)
+
     @property
     def n_runs(self) -> int:
         return int(self.counts.sum())

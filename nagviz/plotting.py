@@ -16,7 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["plot_dimension", "plot_atlas", "plot_threshold", "plot_recovery", "plot_rank_path",
-           "new_axes"]
+           "plot_drift", "plot_eckart_young", "plot_descent_outcomes", "plot_region_growth",
+           "plot_error_curve", "new_axes"]
 
 #: the course palette (Okabe-Ito, colour-blind safe), as in nagviz.theme
 _BLUE, _ORANGE, _GREEN, _VERMILLION, _GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#999999"
@@ -185,5 +186,147 @@ def plot_rank_path(result, ax=None):
     ax.set_ylabel("rank")
     ax.set_ylim(min(result.ranks) - 1, result.generic_rank + 1)
     ax.set_title(f"{result.architecture.describe()}: {result.label}")
+    ax.legend()
+    return ax
+
+
+def plot_drift(study, ax=None):
+    """Notebook 03: the drift of the conserved quantities against the step size, log-log,
+    every run as a dot and the median per step size as a line (slope about 1).
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import nagviz
+    >>> from nagviz.conservation import drift_study
+    >>> st = drift_study(nagviz.Architecture((2, 1, 1), 2), [0.01, 0.001], time=0.5,
+    ...                  runs_per_seed=10, seeds=(0,))
+    >>> ax = st.plot()
+    >>> ax.lines[0].get_xdata().tolist()
+    [0.01, 0.001]
+    """
+    ax = new_axes(ax)
+    lrs = np.asarray(study.lrs, dtype=float)
+    for lr, row in zip(lrs, study.drifts):
+        finite = row[np.isfinite(row)]
+        ax.scatter(np.full(len(finite), lr), finite, s=8, color=_BLUE, alpha=0.3, lw=0)
+    ax.loglog(lrs, study.medians(), "o-", color=_VERMILLION,
+              label=f"median of {study.drifts.shape[1]} runs (slope {study.slope:.2f})")
+    ax.set_xlabel("step size (learning rate)")
+    ax.set_ylabel("relative drift of the conserved quantities")
+    ax.set_title(f"{study.model.describe()}: drift after time {study.time:g}")
+    ax.legend()
+    return ax
+
+
+def plot_eckart_young(result, ax=None):
+    """Notebook 04: the distance ``||X - T||_F`` of every critical point of the rank-``k``
+    approximation problem, sorted, the global minimum (Eckart-Young) marked.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from nagviz.critical_points import eckart_young
+    >>> ax = eckart_young(np.diag([3.0, 2.0, 1.0]), 1).plot()
+    >>> [round(float(b.get_height()) ** 2, 6) for b in ax.patches]   # 1+4, 1+9, 4+9
+    [5.0, 10.0, 13.0]
+    """
+    ax = new_axes(ax)
+    order = np.argsort(result.distances, kind="stable")
+    labels = ["{" + ", ".join(str(i + 1) for i in result.subsets[j]) + "}" for j in order]
+    heights = np.asarray(result.distances, dtype=float)[order]
+    colors = [_BLUE] + [_GREY] * (len(heights) - 1)
+    bars = ax.bar(labels, heights, color=colors)
+    ax.bar_label(bars, fmt="%.3g", padding=2)
+    ax.set_xlabel("singular triples kept by the critical point")
+    ax.set_ylabel(r"$\|X - T\|_F$")
+    m, n = result.target.shape
+    ax.set_title(f"rank <= {result.k} approximation of a {m}x{n} target:\n"
+                 f"{result.count} critical points, the best (Eckart-Young) in blue")
+    ax.set_ylim(0, heights.max() * 1.15 if len(heights) and heights.max() > 0 else 1)
+    return ax
+
+
+def plot_descent_outcomes(outcomes, ax=None):
+    """Notebook 04: where gradient descent ends, as the fraction of all runs per outcome
+    with 95% Wilson intervals (pooled over the seeds).
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from nagviz.landscapes import NAPPE, descent_outcomes
+    >>> out = descent_outcomes(NAPPE, (-1, 0.5, -1), "bombieri", n_runs=20, seeds=(0, 1),
+    ...                        steps=500)
+    >>> ax = out.plot()
+    >>> [round(b.get_width() * out.n_runs) for b in ax.patches] == out.totals.tolist()
+    True
+    """
+    ax = new_axes(ax, figsize=(8.5, 0.55 * len(outcomes.labels) + 2.0))
+    n = outcomes.n_runs
+    fractions = np.asarray(outcomes.totals, dtype=float) / n
+    lo, hi = np.array(outcomes.intervals(), dtype=float).T
+    y = np.arange(len(fractions))[::-1]
+    bars = ax.barh(y, fractions, color=_BLUE, xerr=[fractions - lo, hi - fractions],
+                   error_kw=dict(ecolor="#222222", capsize=4))
+    ax.bar_label(bars, labels=[f"{int(k)}/{n}" for k in outcomes.totals], padding=14)
+    ax.set_yticks(y, outcomes.labels)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(f"fraction of {n} runs ({len(outcomes.seeds)} seeds), 95% Wilson intervals")
+    ax.set_title(f"where gradient descent ends\n{outcomes.landscape.network.name}")
+    return ax
+
+
+def plot_region_growth(growth, ax=None):
+    """Notebook 06: linear regions of random ReLU networks against the width, every seed
+    as a dot, the mean as a line, and the one-layer arrangement bound.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from nagviz.relu import region_growth
+    >>> g = region_growth([1, 2, 4], seeds=3)
+    >>> ax = g.plot()
+    >>> ax.lines[0].get_ydata().tolist() == g.mean.tolist()
+    True
+    """
+    ax = new_axes(ax)
+    widths = np.asarray(growth.widths, dtype=float)
+    for n, row in zip(widths, growth.counts):
+        ax.scatter(np.full(len(row), n), row, s=14, color=_BLUE, alpha=0.4, lw=0)
+    ax.plot(widths, growth.mean, "o-", color=_BLUE, label=f"mean over {growth.seeds} seeds")
+    if growth.depth == 1:
+        ax.plot(widths, growth.bound, "--", color=_ORANGE,
+                label=r"bound $1 + n + \binom{n}{2}$")
+    ax.set_xlabel("width $n$ of each hidden layer")
+    ax.set_ylabel("linear regions in the box")
+    ax.set_title(f"ReLU networks, {growth.depth} hidden layer(s): regions in {list(growth.box)}")
+    ax.legend()
+    return ax
+
+
+def plot_error_curve(curve, ax=None, kind: str = "max"):
+    """Notebook 06: the error of each polynomial approximation method against the degree,
+    log scale (``kind`` is ``"max"`` or ``"l2"``).
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg")
+    >>> from nagviz.approximation import approximation_errors
+    >>> c = approximation_errors("relu", [2, 4, 8])
+    >>> ax = c.plot()
+    >>> ax.lines[0].get_ydata().tolist() == list(c.max_errors.values())[0].tolist()
+    True
+    """
+    if kind not in ("max", "l2"):
+        raise ValueError(f"kind must be 'max' or 'l2', got {kind!r}")
+    ax = new_axes(ax)
+    errors = curve.max_errors if kind == "max" else curve.l2_errors
+    colors = [_BLUE, _VERMILLION, _GREEN, _ORANGE, _GREY]
+    for (method, values), color in zip(errors.items(), colors):
+        ax.semilogy(curve.degrees, values, "o-", color=color, label=method)
+    ax.set_xlabel("polynomial degree")
+    ax.set_ylabel("maximum error" if kind == "max" else "$L^2$ error")
+    ax.set_title(f"approximating {curve.target} on {list(curve.interval)}")
     ax.legend()
     return ax

@@ -381,6 +381,12 @@ class RegionGrowth:
     box: tuple
     seeds: int
 
+    def plot(self, ax=None):
+        """Regions against width, with the bound, with matplotlib (:func:`nagviz.plotting.plot_region_growth`); returns the matplotlib axes."""
+        from .plotting import plot_region_growth
+
+        return plot_region_growth(self, ax=ax)
+
     @property
     def mean(self) -> np.ndarray:
         return self.counts.mean(axis=1)

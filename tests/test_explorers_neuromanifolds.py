@@ -290,7 +290,7 @@ def test_loss_explorer_static_figure_reaches_the_initialization_of_the_prompt():
     fig = LossLandscapeExplorer().static_figure()
     names = [t.name for t in fig.data]
     steps = {s.label: s for s in fig.layout.sliders[0].steps}
-    step = steps["0.1, w₀ = (1, -1)"]
+    step = steps["0.1 at (1, -1)"]
     restyle, relayout, traces = step.args
     path = traces.index(names.index("descent on w"))
     xs = np.asarray(restyle["x"][path], dtype=float)
@@ -298,4 +298,4 @@ def test_loss_explorer_static_figure_reaches_the_initialization_of_the_prompt():
     assert 0 < xs[0] <= 1.0 and ys[0] == pytest.approx(-xs[0])
     assert np.allclose(xs + ys, 0) and abs(xs[-1]) < 1e-2       # along the antidiagonal, to 0
     assert "saddle" in relayout["title.text"]
-    assert "0.4, w₀ = (1, -1)" in steps and "0.1, w₀ = (0.1, -0.05)" in steps
+    assert "0.4 at (1, -1)" in steps and "0.1 at (1, -1)" in steps

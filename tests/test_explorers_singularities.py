@@ -50,8 +50,12 @@ def test_rank_figure_marks_the_drop_and_updates_in_place():
 
 
 def test_rank_static_fallback_steps_through_every_path():
-    fig = RankPathExplorer().static_figure()
-    assert [s.label for s in fig.layout.sliders[0].steps] == list(PATH_CASES)
+    explorer = RankPathExplorer()
+    fig = explorer.static_figure()
+    labels = [s.label for s in fig.layout.sliders[0].steps]
+    assert labels == [explorer.static_label({**explorer.values, "case": case})
+                      for case in PATH_CASES]
+    assert len(set(labels)) == len(PATH_CASES)
 
 
 # --------------------------------------------------------------------------- the 3-D slice

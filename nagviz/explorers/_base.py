@@ -21,6 +21,13 @@ still shows it.
 Choose the mode by hand with ``explorer.show("static")``, :func:`set_display_mode`, or
 the environment variable ``NAGVIZ_DISPLAY=static`` (or ``widget``).
 
+In lecture mode (``NAGVIZ_LECTURE=1280x720``, set by ``make present``) the widget view
+puts the controls in a column beside a figure sized for that screen, with fonts of at
+least 18 px (:func:`nagviz.theme.lecture_overrides`), before and after every move. The
+static slider labels every step it draws: its labels shrink to 14 px and, if they still
+do not fit, steps are thinned (:func:`slider_label_stride` mirrors plotly's rule); a
+legend below the plot moves above it, clear of the slider.
+
 Slow explorers derive from :class:`ProgressExplorer`: their ``compute`` takes a
 ``progress(done, total)`` callback, drawn by a ``tqdm`` notebook bar
 (:class:`ProgressBar`) under the controls. :class:`KeepStaticTraces` skips resending heavy
@@ -40,10 +47,12 @@ from typing import Any
 
 from .._progress import advance
 from ._live import from_record, remember_sent, send_changes, to_record
+from ._slider_labels import (SLIDER_LEN, label_width, labelled_steps, legend_above_plot,
+                             slider_label_stride)
 
 __all__ = ["Explorer", "KeepStaticTraces", "ProgressBar", "ProgressExplorer", "display_mode",
            "plain_figure", "set_display_mode", "static_reason", "title", "STYLE", "LOG_FLOOR",
-           "json_lists",
+           "json_lists", "label_width", "slider_label_stride",
            "log_floor", "panel_title", "flat_colorscale", "send_changes",
            "remember_sent", "to_record", "from_record"]
 
@@ -283,7 +292,7 @@ class Explorer:
         """A plain plotly figure at the current values, with plotly's own slider over
         :attr:`static_control` when the explorer declares one and ``frames`` is true
         (works without a kernel)."""
-        from ..theme import apply
+        from ..theme import FONT_SIZE, apply
 
         apply()
         fig = self.figure(self.data())
@@ -322,11 +331,18 @@ class Explorer:
             steps.append(dict(method="update", label=self.static_label(state), args=args))
         current = next((i for i, state in enumerate(states) if state == self.values), 0)
         fig = frames[current]
+        # an explorer with presets keeps every step (the prompts' states and each value of
+        # the control must stay reachable; the readout above the slider names each one)
+        keep = set(range(len(steps))) if self.static_presets else set()
+        steps, current, label_size = labelled_steps(steps, current, fig, keep)
         bottom = max(fig.layout.margin.b or 0, 150)
         fig.update_layout(
             height=(fig.layout.height or 560) + 90, margin=dict(b=bottom),
-            sliders=[dict(active=current, steps=steps, pad=dict(t=75), len=0.9, x=0.05,
-                          currentvalue=dict(prefix=f"{self.static_control} = "))])
+            sliders=[dict(active=current, steps=steps, pad=dict(t=75), len=SLIDER_LEN, x=0.05,
+                          font=dict(size=label_size),
+                          currentvalue=dict(prefix=f"{self.static_control} = ",
+                                            font=dict(size=fig.layout.font.size or FONT_SIZE)))])
+        legend_above_plot(fig)
         return fig
 
     def static_states(self) -> list[dict]:
@@ -365,15 +381,13 @@ class Explorer:
         import ipywidgets as widgets
         import plotly.graph_objects as go
 
-        from ..theme import FIGURE_WIDTH, apply
+        from ..theme import apply
 
         apply()
         controls = self.controls
         if self.figure_widget is None:
             data = self.data()
-            fig = self.figure(data)
-            if fig.layout.width is None:  # plotly's widget would default to 700 px
-                fig.update_layout(width=FIGURE_WIDTH)
+            fig = self._live_figure(data)
             self.figure_widget = _figure_widget(go, fig)
             remember_sent(self.figure_widget, fig)
             self._info = widgets.HTMLMath(self.info(data) or "")
@@ -384,12 +398,50 @@ class Explorer:
         if ask and self.question:
             head.append(widgets.HTML(
                 f"<p style='font-size:1.1em'><b>Predict first:</b> <i>{self.question}</i></p>"))
+        lecture = self._lecture_layout()
+        if lecture is not None:  # a projector: controls in a column beside the figure
+            for control in controls.values():
+                control.layout.margin = "2px 0"
+                control.layout.width = "100%"
+            column = widgets.VBox(list(controls.values()) + [self._status], layout=widgets.Layout(
+                width=f"{lecture.controls_width}px", min_width=f"{lecture.controls_width}px",
+                margin=f"0 {lecture.gap}px 0 0"))
+            column.add_class("nagviz-controls")
+            row = widgets.HBox([column, self.figure_widget],
+                               layout=widgets.Layout(align_items="flex-start"))
+            view = widgets.VBox(head + [row, self._info], layout=widgets.Layout(width="100%"))
+            view.add_class("nagviz-explorer")
+            return view
         for control in controls.values():
             control.layout.margin = "2px 24px 2px 0"
         box = widgets.Box(list(controls.values()),
                           layout=widgets.Layout(display="flex", flex_flow="row wrap"))
-        return widgets.VBox(head + [box, self._status, self.figure_widget, self._info],
+        box.add_class("nagviz-controls")
+        view = widgets.VBox(head + [box, self._status, self.figure_widget, self._info],
                             layout=widgets.Layout(width="100%"))
+        view.add_class("nagviz-explorer")
+        return view
+
+    @staticmethod
+    def _lecture_layout():
+        from ..theme import lecture_layout, lecture_screen
+
+        screen = lecture_screen()
+        return None if screen is None else lecture_layout(screen)
+
+    def _live_figure(self, data, fit=True):
+        """:meth:`figure` sized for the live view: the lecture screen in lecture mode
+        (:func:`nagviz.theme.fit_for_lecture`; with ``fit=False`` left to :meth:`_update`),
+        else :data:`nagviz.theme.FIGURE_WIDTH` wide unless the explorer chose a width."""
+        from ..theme import FIGURE_WIDTH, fit_for_lecture
+
+        fig = self.figure(data)
+        lecture = self._lecture_layout()
+        if lecture is not None:
+            return fit_for_lecture(fig, lecture) if fit else fig
+        if fig.layout.width is None:  # plotly's widget would default to 700 px
+            fig.update_layout(width=FIGURE_WIDTH)
+        return fig
 
     def _on_change(self, change):
         owner = change["owner"]
@@ -410,7 +462,7 @@ class Explorer:
                 fresh = self.figure(data)
             finally:
                 _PLAIN_SPECS.reset(token)
-            self._update(self.figure_widget, fresh)
+            self._update(self.figure_widget, _fit_for_lecture(fresh))
             self._info.value = self.info(data) or ""
         if self._status is not None:
             self._status.value = ""
@@ -544,10 +596,13 @@ class ProgressExplorer(Explorer):
         if getattr(self, "_bar", None) is None:
             self._bar = ProgressBar(self.progress_label)
         view = super().widget(ask=ask)
-        children = list(view.children)
+        boxes = [view] + [box for row in view.children for box in getattr(row, "children", ())
+                          if hasattr(box, "children")]
+        holder = next(box for box in boxes if self._status in box.children)  # lecture: a column
+        children = list(holder.children)
         if self._bar.widget not in children:
             children.insert(children.index(self._status) + 1, self._bar.widget)
-            view.children = tuple(children)
+            holder.children = tuple(children)
         return view
 
 
@@ -687,6 +742,20 @@ def title(text, **options):
     {'text': 'loss', 'x': 0.5}
     """
     return dict(text=text, **options)
+
+
+def _fit_for_lecture(fig):
+    """In lecture mode (:func:`nagviz.theme.lecture_screen`), ``fig`` (a plotly figure or
+    the plain spec :meth:`Explorer.refresh` builds) fitted to the screen as plain dicts,
+    for :func:`send_changes` to diff; else ``fig`` unchanged."""
+    from ..theme import lecture_layout, lecture_overrides, lecture_screen, merge_layout
+
+    screen = lecture_screen()
+    if screen is None:
+        return fig
+    traces, layout = [dict(t) for t in fig._data], dict(fig._layout)
+    fitted = merge_layout(layout, lecture_overrides(layout, traces, lecture_layout(screen)))
+    return _FigureSpec(dict(data=traces, layout=fitted))
 
 
 class _Html:

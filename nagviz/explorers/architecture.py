@@ -42,6 +42,15 @@ class ArchitectureExplorer(Explorer):
         dict(d0=d0, width=w, hidden_layers=1, outputs=out, r=r)
         for d0, w, out, r in ((3, 5, 1, 4), (3, 6, 1, 4), (2, 1, 1, 2), (2, 2, 2, 2), (3, 2, 1, 2)))
 
+    def static_label(self, state):
+        """The hidden width; a preset's label is its architecture, e.g. ``(3,5,1) r=4``."""
+        others = {k: v for k, v in state.items() if k != "width"}
+        if all(self.values.get(k) == v for k, v in others.items()):
+            return str(state["width"])
+        widths = (state["d0"],) + (state["width"],) * state["hidden_layers"] + (state["outputs"],)
+        label = "(" + ",".join(map(str, widths)) + ")"
+        return label if state["r"] == self.values["r"] else f"{label} r={state['r']}"
+
     def make_controls(self):
         import ipywidgets as w
 

@@ -522,11 +522,8 @@ class LossLandscapeExplorer(Explorer):
                 "on the parameters end up?")
     static_control = "lr"
     static_values = (0.05, 0.1, 0.2, 0.4, 0.6, 0.8)
-    # the initialization the prompt asks for, on the antidiagonal, at two rates; and a
-    # start close to the saddle, off the antidiagonal (a slow escape)
-    static_presets = (dict(w1_init=0.1, w2_init=-0.05, lr=0.1),
-                      dict(w1_init=0.1, w2_init=-0.05, lr=0.4),
-                      dict(w1_init=1.0, w2_init=-1.0, lr=0.1),
+    # the initialization the prompt asks for, on the antidiagonal, at two rates
+    static_presets = (dict(w1_init=1.0, w2_init=-1.0, lr=0.1),
                       dict(w1_init=1.0, w2_init=-1.0, lr=0.4))
     static_skip_unchanged = True  # the loss surface is the same in every step
 
@@ -534,7 +531,7 @@ class LossLandscapeExplorer(Explorer):
         start = (state["w1_init"], state["w2_init"])
         own = (self.values["w1_init"], self.values["w2_init"])
         return f"{state['lr']}" + ("" if start == own else
-                                   f", w₀ = ({start[0]:g}, {start[1]:g})")
+                                   f" at ({start[0]:g}, {start[1]:g})")
 
     def make_controls(self):
         import ipywidgets as w

@@ -98,6 +98,9 @@ class RankPathExplorer(Explorer):
     static_control = "case"
     static_values = tuple(PATH_CASES)
 
+    def static_label(self, state):  # short enough for plotly to label all eight steps
+        return super().static_label(state).replace("out-weight", "out-w.")
+
     def make_controls(self):
         import ipywidgets as w
 
