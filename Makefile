@@ -29,6 +29,9 @@ comma := ,
 START_NOTEBOOK := notebooks/00_start_here.ipynb
 LAB_ARGS     ?=
 PYTEST_ARGS  ?=
+# `make test` runs the non-browser tests in this many processes (pytest-xdist), then the
+# browser tests one at a time; with PYTEST_ARGS set it runs `pytest $(PYTEST_ARGS)` instead.
+TEST_JOBS    ?= 2
 NB           ?= $(START_NOTEBOOK)
 PRESENT_PORT ?= 8866
 VOILA_ARGS   ?=
@@ -47,7 +50,7 @@ help: ## list the targets (this is the default)
 	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | \
 	  awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
 	@echo
-	@echo "Options: LAB_ARGS=--no-browser, PYTEST_ARGS='-m \"not browser\"',"
+	@echo "Options: LAB_ARGS=--no-browser, PYTEST_ARGS='-m \"not browser\" -n 2', TEST_JOBS=2,"
 	@echo "         NB=notebooks/<name>.ipynb PRESENT_PORT=$(PRESENT_PORT), PYTHON3=python3.12"
 
 venv: $(call stamp,$(TEST_EXTRAS)) ## create .venv and install nagviz with every extra (only if needed)
@@ -77,7 +80,15 @@ lab: $(call stamp,$(LAB_EXTRAS)) $(LAB_SETTINGS) ## open JupyterLab on notebooks
 
 test: $(call stamp,$(TEST_EXTRAS)) $(LAB_SETTINGS) ## run unit tests, doctests, notebooks and browser tests
 	@mkdir -p "$(ARTIFACTS)"
-	@$(RUN) "$(PYTHON)" -m pytest $(PYTEST_ARGS); status=$$?; \
+	@cd "$(ROOT)" && export PATH="$(VENV)/bin:$$PATH" && if [ -n "$(PYTEST_ARGS)" ]; then \
+	  "$(PYTHON)" -m pytest $(PYTEST_ARGS); status=$$?; \
+	else \
+	  echo "== unit tests, doctests and notebooks ($(TEST_JOBS) processes)"; \
+	  "$(PYTHON)" -m pytest -n $(TEST_JOBS) --dist loadfile -m "not browser"; status=$$?; \
+	  echo "== browser tests (one at a time: each drives a Jupyter server and Chromium)"; \
+	  "$(PYTHON)" -m pytest -p no:xdist -m browser; browser=$$?; \
+	  [ $$status -eq 0 ] && status=$$browser; \
+	fi; \
 	  shots=$$(find "$(ARTIFACTS)" -name '*.png' 2>/dev/null | wc -l); \
 	  echo; echo "Browser screenshots ($$shots PNG files): $(ARTIFACTS)/"; \
 	  exit $$status

@@ -54,7 +54,7 @@ from .rank_one_trap import (QUADRATIC_221, TRAP_OUTCOMES, RankOneTrapResult,
                             rank_one_trap_experiment)
 from .singular_versus_critical import (CriticalExposureResult, DeadNeuronSaddle,
                                        NodeWithoutRankDrop, RankDropAtSmoothPoint, SpanningResult,
-                                       cnn_node, critical_exposure_221, dead_neuron_saddle,
+                                       bombieri_weights, cnn_node, critical_exposure_221, dead_neuron_saddle,
                                        neuron_directions_span, rank_drop_at_smooth_point)
 from .tangent_space import (ParameterPath, PathRankResult, TangentRankResult, merge_path,
                             rank_along_path, singular_values_along_path, switch_off_path,
@@ -108,6 +108,7 @@ __all__ = [
     "rank_one_trap_experiment",
     "RankDropAtSmoothPoint",
     "NodeWithoutRankDrop",
+    "bombieri_weights",
     "CriticalExposureResult",
     "SpanningResult",
     "DeadNeuronSaddle",

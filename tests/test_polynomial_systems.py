@@ -30,3 +30,26 @@ def test_helpers():
     assert as_rational(0.25) == sympy.Rational(1, 4)
     with pytest.raises(ValueError, match="finite"):
         as_rational(float("nan"))
+
+
+@pytest.mark.parametrize("factors", [
+    "(x - 1/3)*(x**2 - 2)*(7*x + 3)",
+    "8*x**5 - 176*x**3 + 7*x",                  # 0 is a root and an end of its neighbours' intervals
+    "x*(x - 1)*(x + 1)*(x - 1/2)",              # every root rational
+    "x**5 - 3*x**3 + x - 1/7",
+    "(x**2 - 10**-12)*(x - 10**6)",             # close roots and a large one
+])
+def test_real_roots_agree_with_sympy_to_40_digits(factors):
+    import mpmath
+    import sympy
+
+    from nagviz._polynomial_systems import _real_roots
+
+    x = sympy.Symbol("x")
+    poly = sympy.Poly(sympy.sympify(factors, rational=True), x).sqf_part()
+    exact = [sympy.N(r, 45) for r in poly.real_roots()]
+    with mpmath.workdps(50):
+        ours = _real_roots(poly, 40)
+        assert len(ours) == len(exact)
+        for a, b in zip(ours, exact):
+            assert abs(a - mpmath.mpf(str(b))) <= mpmath.mpf(10) ** -38 * (1 + abs(a))
