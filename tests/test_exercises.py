@@ -937,3 +937,37 @@ def test_student_notebook_runs_with_the_stubs(source):
     )
     assert "Correct!" not in shown
     assert shown.count("Not answered yet.") == len(topic_exercises(source.stem[:2]))
+
+
+def _names_assigned_per_exercise(source: Path) -> dict[str, set[str]]:
+    """Top-level names each exercise's code cells assign (comprehension variables excluded)."""
+    import ast
+
+    parts = re.split(r"^# ## Exercise (\d\d\.\d+)[^\n]*\n", source.read_text(), flags=re.M)
+    assigned = {}
+    for label, chunk in zip(parts[1::2], parts[2::2]):
+        code = "\n".join(line for line in chunk.splitlines() if not line.startswith("#"))
+        tree = ast.parse(code)
+        hidden = {id(t) for node in ast.walk(tree)
+                  if isinstance(node, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp))
+                  for g in node.generators for t in ast.walk(g.target)}
+        assigned[label] = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
+                           and isinstance(n.ctx, ast.Store) and id(n) not in hidden}
+    return assigned
+
+
+@pytest.mark.parametrize("source", sorted((ROOT / "exercises" / "source").glob("*.py")),
+                         ids=lambda p: p.stem)
+def test_no_exercise_rebinds_a_name_of_an_earlier_one(source):
+    """A student who goes back to an earlier exercise and reruns its cell must find its names
+    as that exercise left them (notebook 05's 05.10 once rebound 05.1's symbol q to an array,
+    and rerunning 05.1's solution raised a sympy error)."""
+    same_value = {"05_singularities": {"v"}}   # 05.1 and 05.9 both bind sympy.Symbol("v")
+    first = {}
+    clashes = []
+    for label, names in _names_assigned_per_exercise(source).items():
+        for name in sorted(names):
+            if name in first and name not in same_value.get(source.stem, ()):
+                clashes.append(f"{name} (exercise {first[name]}, again in {label})")
+            first.setdefault(name, label)
+    assert not clashes, f"{source.name}: " + ", ".join(clashes)

@@ -293,8 +293,8 @@ nagviz.degree.line_slice(det, M0, M1, 3)
 
 # %%
 # BEGIN SOLUTION
-parameters = 3 * 3 + 3 * 3 + 3
-fiber_dimension = parameters - 12
+n_parameters = 3 * 3 + 3 * 3 + 3
+fiber_dimension = n_parameters - 12
 fiber = (fiber_dimension, fiber_dimension - 6)   # six hidden neurons, six rescalings
 # END SOLUTION
 check(fiber)

@@ -309,8 +309,8 @@ check(zero_coordinates)
 w1, w2, v = sympy.symbols("w1 w2 v")
 x, y = sympy.symbols("x y")
 f = sympy.Poly(sympy.expand(v * (w1 * x + w2 * y) ** 3), x, y)
-t = sympy.symbols("t0:4")                       # the target's four coefficients
-loss = sum((c - t_k) ** 2 for c, t_k in zip(f.coeffs(), t))
+t_coeffs = sympy.symbols("t0:4")                # the target's four coefficients
+loss = sum((c - t_k) ** 2 for c, t_k in zip(f.coeffs(), t_coeffs))
 
 # %%
 # BEGIN SOLUTION
@@ -352,15 +352,15 @@ P = nagviz.coefficients(cubic, [1, 0, 0, 0, 1, 0])[0]
 monomials = [tuple(e) for e in cubic.monomials()]
 target = P.copy()
 target[monomials.index((0, 2))] += 2                          # t = P + 2 y^2
-q = nagviz.coefficients(nagviz.Architecture((2, 1, 1), "z^3 + z^2"), [0, 1, 1])[0]   # sigma(y)
+sigma_y = nagviz.coefficients(nagviz.Architecture((2, 1, 1), "z^3 + z^2"), [0, 1, 1])[0]
 print("monomials", monomials)
-print("P =", P, " t =", target, " sigma(y) =", q)
+print("P =", P, " t =", target, " sigma(y) =", sigma_y)
 
 # %%
 # BEGIN SOLUTION
 r = target - P
-s_best = float(r @ q / (q @ q))
-step = (s_best, float(np.sum((r - s_best * q) ** 2)))
+s_best = float(r @ sigma_y / (sigma_y @ sigma_y))
+step = (s_best, float(np.sum((r - s_best * sigma_y) ** 2)))
 # END SOLUTION
 check(step)
 
@@ -389,12 +389,12 @@ check(step)
 from nagviz.linear_networks import saddle_points, target_matrix
 
 T = target_matrix((3.0, 2.0, 1.0), seed=4)
-X = saddle_points(T, 2)[1]
-print(np.round(T, 3), "\n\nrank of X:", np.linalg.matrix_rank(X))
+X1 = saddle_points(T, 2)[1]                    # the matrix X of the question
+print(np.round(T, 3), "\n\nrank of X:", np.linalg.matrix_rank(X1))
 
 # %%
 # BEGIN SOLUTION
-rho = np.linalg.svd(T - X, compute_uv=False)[0]
+rho = np.linalg.svd(T - X1, compute_uv=False)[0]
 best_decrease = rho ** 2
 # END SOLUTION
 check(best_decrease)

@@ -525,7 +525,7 @@ def rank_one_case_05_11():
         "want the rank-one $Y$ nearest to $R$, which is Eckart-Young for $k = 1$.",
         "$\\|R - Y\\|_F^2$ is smallest for $Y = \\rho u v^\\top$ with $(\\rho, u, v)$ the top "
         "singular triple of $R$; then it equals $\\|R\\|_F^2 - \\rho^2$. Use "
-        "`np.linalg.svd(T - X)`.",
+        "`np.linalg.svd(T - X1)`.",
     ],
     mistakes=[
         Mistake("That is $\\rho$, the top singular value of the residual; the squared distance "

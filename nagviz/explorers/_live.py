@@ -2,8 +2,9 @@
 plain explorer data in the disk cache.
 
 :func:`send_changes` compares a fresh figure's plain dicts with what the live figure
-was last sent and sends only the difference, in one ``plotly_update`` message, without
-plotly's validation (which costs tens of milliseconds per move with large arrays).
+was last sent and sends only the difference (one restyle and one relayout message); only
+the changed properties go through plotly's validation (validating whole figures costs
+tens of milliseconds per move with large arrays).
 :func:`to_record` and :func:`from_record` turn explorer data (dicts, lists, tuples,
 numpy arrays) into JSON for :func:`nagviz.cache.memoize` and back.
 """
@@ -82,8 +83,10 @@ def send_changes(target, new, keep_static=False):
 
     ``new``'s traces and layout are compared with what was last sent to ``target``
     (plain data, compared without plotly's validation, which costs tens of ms per
-    move); changed trace properties and layout paths go to ``target`` in one
-    ``plotly_update`` message. With ``keep_static``, a trace whose ``meta`` is
+    move); changed trace properties and layout paths are set on ``target`` inside one
+    ``batch_update`` (one restyle and one relayout message; plotly's combined
+    ``plotly_update`` message left figures unchanged in JupyterLab, which the Lab
+    browser test of notebook 01 caught). With ``keep_static``, a trace whose ``meta`` is
     ``"static:<key>"`` and unchanged is skipped without comparing its data (see
     :class:`KeepStaticTraces`). When the number or the types of traces change, the
     traces are replaced.
@@ -129,8 +132,13 @@ def send_changes(target, new, keep_static=False):
     restyle = {key: [values.get(i, Undefined) for i in indexes] for key, values in restyle.items()}
     relayout = _layout_changes(sent[1], layout)
     if restyle or relayout:
-        target.plotly_update(restyle_data=restyle, relayout_data=relayout,
-                             trace_indexes=indexes)
+        with target.batch_update():
+            for key, values in restyle.items():
+                for i, value in zip(indexes, values):
+                    if value is not Undefined:
+                        target.data[i][key] = value
+            if relayout:
+                target.layout.update({k: v for k, v in relayout.items()})
     merged = dict(sent[1])
     merged.update(layout)
     target._nagviz_sent = (traces, merged)

@@ -3,8 +3,10 @@
 Each test starts Voila on one notebook with the lecture template, waits for the
 page to render, and checks: no error output, no JavaScript error, widgets
 visible, the same plotly figures JupyterLab drew, sliders that move their
-figures, code hidden and large type.  Screenshots go to
-test-artifacts/browser/voila-<stem>.png.
+figures, code hidden and large type; then, in a 1280x720 window, that every explorer's
+controls and whole figure fit the screen at once with fonts of at least 18 px
+(lecture_checks.py).  Screenshots go to test-artifacts/browser/voila-<stem>.png and
+lecture-<stem>-<n>.png.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from browser_harness import (
     voila_wait_for_widgets,
     voila_wait_rendered,
 )
+from lecture_checks import SCREEN, lecture_problems
 
 pytestmark = pytest.mark.browser
 
@@ -83,8 +86,14 @@ def run_in_voila(page, lab_root, tmp_path, relpath, lab_results):
                 pytest.fail(f"{where}: a known issue is back where it was fixed: {known}")
             raise
         assert_lecture_mode(pg, where)
+        problems = []
+        if relpath.startswith("notebooks/"):  # as a projector shows it: 1280x720
+            pg.set_viewport_size(SCREEN)
+            pg.wait_for_timeout(1000)  # plotly relayouts to the new window
+            problems = lecture_problems(pg, stem)
     finally:
         server.stop()
+    assert not problems, f"{where} at 1280x720:\n  " + "\n  ".join(problems)
     if relpath not in lab_results:
         print(f"  [{where}] not run in JupyterLab this session: figures and sliders not compared with it")
     print(f"  [{where}] Voila answered after {started:.1f} s")
