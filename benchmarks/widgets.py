@@ -109,7 +109,8 @@ def measure(cls, positions=12, rounds=2):
             "median_ms": round(statistics.median(times), 2),
             "p95_ms": round(float(np.percentile(times, 95)), 2),
             "max_ms": round(max(times), 2), "moves": len(times),
-            "slowest_control": worst, "slow": bool(cls.slow)}
+            "slowest_control": worst, "slow": bool(cls.slow),
+            "slow_reason": cls.slow if isinstance(cls.slow, str) else None}
 
 
 def meets(row):
@@ -174,7 +175,8 @@ def _line(r):
     if not meets(r):
         notes.append("<-- MISS")
     if r["slow"]:
-        notes.append("(slow: updates on release)")
+        why = r.get("slow_reason")
+        notes.append(f"(updates on release: {why})" if why else "(slow: updates on release)")
     return (f"{r['explorer']:<30}{r['module']:<17}{r['moves']:>6}{r['median_ms']:>11.1f}"
             f"{r['p95_ms']:>9.1f}{r['max_ms']:>9.1f}  " + " ".join(notes))
 

@@ -218,9 +218,10 @@ class Explorer:
     static_skip_unchanged : bool
         Leave traces that are the same in every static step (a loss surface) out of the
         steps, which then restyle only the others: a much smaller page.
-    slow : bool
+    slow : bool or str
         Set for explorers whose ``compute`` takes more than ~50 ms: sliders then update
-        on release only and a busy message is shown while computing.
+        on release only and a busy message is shown while computing. A string says why
+        the time is the cost of the mathematics (``benchmarks/widgets.py`` prints it).
 
     Parameters
     ----------

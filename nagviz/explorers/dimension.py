@@ -178,7 +178,8 @@ class AtlasExplorer(_ProgressExplorer):
     static_control = "r"
     static_values = (1, 2, 3, 4, 5)
     progress_label = "computing dimensions"
-    slow = True  # a cold deep sweep can take a few seconds; cached moves take ~20 ms
+    slow = ("the first visit of a family at a degree computes the exact Jacobian rank of "
+            "each of its architectures (up to seconds); later visits read the disk cache")
 
     def make_controls(self):
         import ipywidgets as w

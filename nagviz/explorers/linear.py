@@ -103,17 +103,18 @@ class LinearIncrementalExplorer(Explorer):
             traces,
             title=title(f"init scale ε = {data['init_scale']:.0e}, seed {data['seed']}: "
                         f"modes learned at steps {data['learn_steps']}"),
-            xaxis=dict(domain=[0, 0.46], type="log", range=xrange,
+            xaxis=dict(domain=[0, 0.46], type="log", range=xrange, dtick=1,
                        title=title("gradient step + 1")),
             yaxis=dict(range=[0, 4.4], title=title("singular values of W = W₂W₁")),
-            xaxis2=dict(domain=[0.58, 1], type="log", range=xrange, anchor="y2",
+            xaxis2=dict(domain=[0.58, 1], type="log", range=xrange, anchor="y2", dtick=1,
                         title=title("gradient step + 1")),
-            yaxis2=dict(type="log", range=[-1.3, 1.2], anchor="x2", title=title("loss")),
+            yaxis2=dict(type="log", range=[-1.3, 1.2], anchor="x2", dtick=1,
+                        title=title("loss")),
             annotations=[panel_title("singular values sᵢ(W)", 0.23),
                          panel_title("loss ½‖W − T‖²; dotted: at P₀, P₁, P₂, P₃", 0.79)],
-            legend=dict(x=0.01, y=0.97, xanchor="left", yanchor="top", font=dict(size=13),
-                        bgcolor="rgba(255,255,255,0.85)"),
-            margin=dict(l=70, r=20, t=80, b=70), height=560)
+            # above the panels: inside, it hid the first mode's rise
+            legend=dict(orientation="h", x=0, y=1.1, yanchor="bottom", font=dict(size=14)),
+            margin=dict(l=70, r=20, t=140, b=70), height=600)
 
     def info(self, data):
         return ("The network $(4, 3, 4)$ reaches rank $\\le 3$: it learns $s_1 = 4$, $s_2 = 2$, "

@@ -32,6 +32,16 @@ from browser_harness import (
 )
 
 
+def pytest_terminal_summary(terminalreporter):
+    """Issue 15: the median and the worst slider round trip of the whole browser run."""
+    from browser_harness import round_trip_summary
+
+    line = round_trip_summary()
+    if line:
+        terminalreporter.write_sep("-", "slider round trips")
+        terminalreporter.write_line(line)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield

@@ -99,6 +99,10 @@ def test_compare_figure_states():
     assert compare_figure_states(lab, [dict(lab[0])]) == []
     assert compare_figure_states(lab, [dict(lab[0], data="[2]")])[0].startswith("figure 0: data differs")
     assert compare_figure_states(lab, []) == ["JupyterLab drew 1 plotly figures, Voila 0"]
+    # lecture mode sizes Voila's figures for a projector: sizes are not compared, titles are
+    assert compare_figure_states(lab, [dict(lab[0], width=854, height=400)]) == []
+    assert compare_figure_states(lab, [dict(lab[0], title='"x"')])[0].startswith(
+        "figure 0: title differs")
 
 
 def test_wrong_answer_literals():
