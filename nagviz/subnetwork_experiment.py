@@ -250,6 +250,8 @@ class SubnetworkRateResult(LinesRepr):
         The best full fit found runs off to infinity: the neuromanifold is not closed and
         the best loss is an infimum, approached but not attained.
     final_loss, best_loss, gradient_norm : numpy.ndarray, (runs,)
+    plateau_steps, plateau_steps_near_subnetwork : numpy.ndarray of int, (runs,)
+        As in :class:`nagviz.optimization.TrainingResult` (gradient descent).
     targets, theta_init : numpy.ndarray
     """
 
@@ -277,6 +279,8 @@ class SubnetworkRateResult(LinesRepr):
     final_loss: np.ndarray = field(repr=False)
     best_loss: np.ndarray = field(repr=False)
     gradient_norm: np.ndarray = field(repr=False)
+    plateau_steps: np.ndarray = field(repr=False)
+    plateau_steps_near_subnetwork: np.ndarray = field(repr=False)
     targets: np.ndarray = field(repr=False)
     theta_init: np.ndarray = field(repr=False)
 
@@ -366,7 +370,8 @@ class SubnetworkRateResult(LinesRepr):
 
 _RATE_FIELDS = ("seed_of_run", "stuck", "stuck_zero", "at_subnetwork", "above_best",
                 "diverged", "at_infinity", "converged", "best_at_infinity", "final_loss",
-                "best_loss", "gradient_norm", "targets", "theta_init")
+                "best_loss", "gradient_norm", "plateau_steps", "plateau_steps_near_subnetwork",
+                "targets", "theta_init")
 
 
 def subnetwork_rate(arch, n_runs: int = 400, seeds=(0, 1, 2), init_scale: float = 1.0,
@@ -398,7 +403,7 @@ def subnetwork_rate(arch, n_runs: int = 400, seeds=(0, 1, 2), init_scale: float 
                      int(restarts), inner_product, float(input_scale), float(dead_tolerance),
                      float(loss_tolerance), float(gradient_tolerance), progress)
     arrays = {k: np.asarray(d[k], dtype=bool if k in _BOOL else
-                            int if k == "seed_of_run" else float) for k in _RATE_FIELDS}
+                            int if k in _INT else float) for k in _RATE_FIELDS}
     return SubnetworkRateResult(
         architecture=arch, method=d["method"], n_runs=int(n_runs), seeds=seeds,
         init_scale=float(init_scale), learning_rate=d["learning_rate"], steps=int(steps),
@@ -407,6 +412,7 @@ def subnetwork_rate(arch, n_runs: int = 400, seeds=(0, 1, 2), init_scale: float 
         gradient_tolerance=float(gradient_tolerance), **arrays)
 
 
+_INT = {"seed_of_run", "plateau_steps", "plateau_steps_near_subnetwork"}
 _BOOL = {"stuck", "stuck_zero", "at_subnetwork", "above_best", "diverged", "at_infinity",
          "converged", "best_at_infinity"}
 
@@ -415,20 +421,31 @@ def _valid_rate(value, arch, n_runs, seeds, *args, **kwargs):
     return isinstance(value, dict) and len(value.get("stuck", ())) == n_runs * len(seeds)
 
 
+def _rate_targets(arch, n_runs, seeds, ip, input_scale):
+    return np.concatenate([sample_targets(arch, n_runs, ip, input_scale, seed=s) for s in seeds])
+
+
+@memoize(maxsize=4)
+def _rate_best_fits(arch, n_runs, seeds, init_scale, restarts, ip, input_scale):
+    """The best full fits of the targets of all seeds, in one Levenberg–Marquardt batch
+    (shared by the experiments that train the same model on the same targets)."""
+    T = _rate_targets(arch, n_runs, seeds, ip, input_scale)
+    # as _best_fit(seed=s + 2) draws them for one seed
+    starts = np.concatenate([init_scale * np.random.default_rng(s + 2).standard_normal(
+        (n_runs * restarts, arch.n_parameters)) for s in seeds])
+    A, b = _problem(arch, T, ip, input_scale)
+    fit = _best_fit(_model(arch), A, b, restarts, init_scale, None, None, starts=starts)
+    return fit["loss"], fit["best_far"]
+
+
 @memoize(maxsize=16, disk=True, ignore=("progress",), validate=_valid_rate)
 def _rate_cached(arch, n_runs, seeds, init_scale, lr, steps, method, restarts, ip, input_scale,
                  dead_tolerance, loss_tolerance, gradient_tolerance, progress):
-    model = _model(arch)
-    targets, theta0, starts = [], [], []
-    for s in seeds:
-        targets.append(sample_targets(arch, n_runs, ip, input_scale, seed=s))
-        # as train(seed=s + 1) and _best_fit(seed=s + 2) draw them for one seed
-        init_seed = np.random.SeedSequence(s + 1).spawn(2)[1]
-        theta0.append(init_scale * np.random.default_rng(init_seed).standard_normal(
-            (n_runs, arch.n_parameters)))
-        starts.append(init_scale * np.random.default_rng(s + 2).standard_normal(
-            (n_runs * restarts, arch.n_parameters)))
-    T, th0 = np.concatenate(targets), np.concatenate(theta0)
+    T = _rate_targets(arch, n_runs, seeds, ip, input_scale)
+    # as train(seed=s + 1) draws them for one seed
+    th0 = np.concatenate([init_scale * np.random.default_rng(
+        np.random.SeedSequence(s + 1).spawn(2)[1]).standard_normal((n_runs, arch.n_parameters))
+        for s in seeds])
     total = steps + 100
 
     def train_progress(done, _total):
@@ -437,10 +454,11 @@ def _rate_cached(arch, n_runs, seeds, init_scale, lr, steps, method, restarts, i
 
     run = train(arch, T, method=method, lr=lr, steps=steps, theta0=th0,
                 inner_product=ip, input_scale=input_scale, dead_tolerance=dead_tolerance,
-                record_every=steps, progress=train_progress)
-    A, b = _problem(arch, T, ip, input_scale)
-    fit = _best_fit(model, A, b, restarts, init_scale, None, None, starts=np.concatenate(starts))
-    best = np.minimum(fit["loss"], np.where(run.diverged, np.inf, run.loss))
+                progress=train_progress)
+    _, b = _problem(arch, T, ip, input_scale)
+    fit_loss, fit_far = _rate_best_fits(arch, n_runs, seeds, init_scale, restarts, ip,
+                                        input_scale)
+    best = np.minimum(fit_loss, np.where(run.diverged, np.inf, run.loss))
     if progress is not None:
         progress(total, total)
     above = run.loss > best * (1 + loss_tolerance) + 1e-9
@@ -451,6 +469,8 @@ def _rate_cached(arch, n_runs, seeds, init_scale, lr, steps, method, restarts, i
                stuck_zero=stuck & run.at_zero_network, at_subnetwork=run.at_subnetwork,
                above_best=above, diverged=run.diverged, at_infinity=run.at_infinity,
                converged=(grad < gradient_tolerance) & ~run.diverged,
-               best_at_infinity=fit["best_far"], final_loss=run.loss, best_loss=best,
-               gradient_norm=grad, targets=T, theta_init=th0)
+               best_at_infinity=fit_far, final_loss=run.loss, best_loss=best,
+               gradient_norm=grad, plateau_steps=run.plateau_steps,
+               plateau_steps_near_subnetwork=run.plateau_steps_near_subnetwork, targets=T,
+               theta_init=th0)
     return {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in out.items()}
