@@ -9,15 +9,18 @@ initializations, learning rates) defined once here:
 * :func:`slice_section` -- a cross-section of the slice of the (2,2,1), ``z^3 + z^2``
   neurovariety, its real lines and the tangent rank on the line of one-neuron networks;
 * :data:`VORONOI_CURVES`, :func:`voronoi_cell` -- the Voronoi cell of a singular point;
-* :data:`DISTRIBUTIONS`, :func:`critical_versus_best` -- is a subnetwork critical, a
-  trap, or the best fit;
-* :func:`trap_targets`, :func:`trap_runs` -- gradient descent on the quadratic network;
+* :data:`DISTRIBUTIONS`, :func:`critical_versus_best`, :func:`critical_versus_best_view`
+  -- is a subnetwork critical, a trap, or the best fit;
+* :func:`trap_targets`, :func:`trap_runs`, :func:`trap_state`, :func:`trap_states` --
+  gradient descent on the quadratic network, every slider state of the training explorer
+  computed in batches; :func:`trap_fractions` -- its trapped fraction over three seeds;
 * :func:`dead_neuron_data` -- gradient, Hessian and escape direction at a dead neuron;
-* :data:`EXPERIMENTS`, :func:`training_experiments` -- MLP against CNN, gradient descent
-  against Levenberg–Marquardt.
+* :data:`EXPERIMENTS`, :func:`training_experiments`, :func:`training_contrast` -- MLP
+  against CNN, gradient descent against Levenberg–Marquardt (one seed with trajectories;
+  400 runs for each of three seeds, with intervals).
 
-:func:`prewarm` computes everything the notebook shows first, so that its explorers open
-at once. Results are cached in memory by the functions here and the modules they call.
+:func:`prewarm` computes everything the notebook shows, so that its explorers answer at
+once. Results are cached in memory, and the experiments' summaries also on disk (JSON).
 
 Pure mathematics: no plotting or widget imports.
 """
@@ -38,7 +41,7 @@ from .loss_landscape import dead_neuron_point, escape_direction, loss_gradient, 
 from .neurovariety_221 import (CUBIC_221, is_real_network_221, singular_slice_221,
                                slice_cross_section_221)
 from .rank_one_trap import (QUADRATIC_221, rank_one_trap_batch, rank_one_trap_experiment,
-                            trap_statistics)
+                            trap_statistics, trap_statistics_settings)
 from .subnetwork_experiment import gd_subnetwork_experiment, subnetwork_rate
 from .tangent_space import (ParameterPath, merge_path, rank_along_path,
                             singular_values_along_path, switch_off_path, tangent_rank)
@@ -473,9 +476,16 @@ def trap_states(pairs, progress=None) -> int:
     if not missing:
         return 0
     settings = [st for v, lr in missing for st in _state_settings(v, lr)]
-    rank_one_trap_batch(settings, TRAP_STEPS, progress=progress)  # fills the cache
+
+    def part(done, total):
+        if progress is not None:
+            progress(min(99, int(100 * done / max(total, 1))), 100)
+
+    rank_one_trap_batch(settings, TRAP_STEPS, progress=part)  # fills the cache
     for v, lr in missing:
         trap_state(v, lr)
+    if progress is not None:
+        progress(100, 100)
     return len(missing)
 
 
@@ -622,9 +632,10 @@ def prewarm(progress=None, experiments: bool = True) -> int:
         settings = [st for v, lr in pairs if not trap_state.cache_lookup(v, lr)[0]
                     for st in _state_settings(v, lr)]
         if experiments:
-            settings += [dict(n_runs=200, init_scale=v, lr=0.01, seed=s)
-                         for v in (1.0, 0.1) for s in (0, 1, 2)]
-        rank_one_trap_batch(settings, TRAP_STEPS)  # one loop; the rest reads the cache
+            settings += [st for v in (1.0, 0.1)
+                         for st in trap_statistics_settings(200, (0, 1, 2), v, 0.01, TRAP_STEPS)]
+        if settings:
+            rank_one_trap_batch(settings, TRAP_STEPS)  # one loop; the rest reads the cache
         trap_states(pairs)
         if experiments:
             trap_fractions(1.0), trap_fractions(0.1)

@@ -15,7 +15,7 @@ Pure mathematics: no plotting or widget imports.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -37,6 +37,7 @@ __all__ = [
     "rank_one_trap_batch",
     "TrapStatistics",
     "trap_statistics",
+    "trap_statistics_settings",
     "form_matrix",
 ]
 
@@ -579,6 +580,41 @@ def trap_statistics(n_runs: int = 200, seeds=(0, 1, 2), init_scale: float = 1.0,
     seeds = tuple(int(s) for s in seeds)
     if not seeds:
         raise ValueError("give at least one seed")
+    if method not in ("gd", "lm"):
+        raise ValueError(f"method must be 'gd' or 'lm', got {method!r}")
+    d = _trap_statistics(int(n_runs), seeds, float(init_scale), float(lr), int(steps), method,
+                         float(gradient_tolerance), progress)
+    return TrapStatistics(**{k: tuple(v) if isinstance(v, list) else v for k, v in d.items()})
+
+
+def trap_statistics_settings(n_runs: int = 200, seeds=(0, 1, 2), init_scale: float = 1.0,
+                             lr: float = 1e-2, steps: int = 5000, *,
+                             gradient_tolerance: float = 1e-6) -> list:
+    """The settings of :func:`rank_one_trap_batch` that gradient-descent
+    :func:`trap_statistics` still needs: none when its result is cached (memory or disk).
+
+    A caller can run them in one batch with other experiments of the same network.
+
+    Examples
+    --------
+    >>> len(trap_statistics_settings(20, (5, 6), steps=100))
+    2
+    """
+    seeds = tuple(int(s) for s in seeds)
+    if _trap_statistics.cache_lookup(int(n_runs), seeds, float(init_scale), float(lr),
+                                     int(steps), "gd", float(gradient_tolerance), None)[0]:
+        return []
+    return [dict(n_runs=int(n_runs), init_scale=float(init_scale), lr=float(lr), seed=s)
+            for s in seeds]
+
+
+def _valid_statistics(value, n_runs, seeds, *args, **kwargs):
+    return isinstance(value, dict) and len(value.get("trapped", ())) == len(seeds)
+
+
+@memoize(maxsize=16, disk=True, ignore=("progress",), validate=_valid_statistics)
+def _trap_statistics(n_runs, seeds, init_scale, lr, steps, method, gradient_tolerance,
+                     progress):
     if method == "gd":
         results = rank_one_trap_batch([dict(n_runs=n_runs, init_scale=init_scale, lr=lr, seed=s)
                                        for s in seeds], steps=steps, progress=progress)
@@ -586,7 +622,7 @@ def trap_statistics(n_runs: int = 200, seeds=(0, 1, 2), init_scale: float = 1.0,
         results = [rank_one_trap_experiment(n_runs, init_scale, lr, steps, seed=s,
                                             method=method) for s in seeds]
     checks = [r.nappe_check() for r in results]
-    return TrapStatistics(
+    st = TrapStatistics(
         results[0].method, int(n_runs), seeds, float(init_scale), results[0].learning_rate,
         int(steps),
         tuple(int(r.trapped.sum()) for r in results),
@@ -599,3 +635,5 @@ def trap_statistics(n_runs: int = 200, seeds=(0, 1, 2), init_scale: float = 1.0,
         tuple(c["n_one_nappe"] for c in checks), tuple(c["n_in_polar_cone"] for c in checks),
         tuple(c["n_projection"] for c in checks), tuple(c["n_parallel"] for c in checks),
         float(gradient_tolerance))
+    return {f.name: (list(v) if isinstance(v := getattr(st, f.name), tuple) else v)
+            for f in fields(st)}

@@ -253,6 +253,10 @@ class SubnetworkRateResult(LinesRepr):
     plateau_steps, plateau_steps_near_subnetwork : numpy.ndarray of int, (runs,)
         As in :class:`nagviz.optimization.TrainingResult` (gradient descent).
     targets, theta_init : numpy.ndarray
+    example : dict
+        The trajectory of one stuck run (the first at a proper subnetwork, else the first
+        stuck one, else run 0): ``run``, ``steps``, ``theta`` (records x parameters),
+        ``loss`` and the index ``unit`` of its smallest unit at the end.
     """
 
     architecture: object
@@ -283,6 +287,7 @@ class SubnetworkRateResult(LinesRepr):
     plateau_steps_near_subnetwork: np.ndarray = field(repr=False)
     targets: np.ndarray = field(repr=False)
     theta_init: np.ndarray = field(repr=False)
+    example: dict = field(repr=False, default=None)
 
     @property
     def valid(self) -> np.ndarray:
@@ -409,7 +414,7 @@ def subnetwork_rate(arch, n_runs: int = 400, seeds=(0, 1, 2), init_scale: float 
         init_scale=float(init_scale), learning_rate=d["learning_rate"], steps=int(steps),
         restarts=int(restarts), inner_product=_fmt_ip(inner_product, input_scale),
         dead_tolerance=float(dead_tolerance), loss_tolerance=float(loss_tolerance),
-        gradient_tolerance=float(gradient_tolerance), **arrays)
+        gradient_tolerance=float(gradient_tolerance), example=d["example"], **arrays)
 
 
 _INT = {"seed_of_run", "plateau_steps", "plateau_steps_near_subnetwork"}
@@ -464,6 +469,12 @@ def _rate_cached(arch, n_runs, seeds, init_scale, lr, steps, method, restarts, i
     above = run.loss > best * (1 + loss_tolerance) + 1e-9
     stuck = run.at_subnetwork & above & ~run.diverged
     grad = run.gradient_norm / np.maximum(1.0, np.einsum("bm,bm->b", b, b))
+    proper = np.nonzero(stuck & ~run.at_zero_network)[0].tolist()
+    i = (proper or np.nonzero(stuck)[0].tolist() or [0])[0]
+    example = dict(run=int(i), steps=run.history_steps.tolist(),
+                   theta=run.history_theta[:, i, :].tolist(),
+                   loss=run.history_loss[:, i].tolist(),
+                   unit=int(np.argmin(run.final_units[i])))
     out = dict(method=run.method, learning_rate=run.learning_rate,
                seed_of_run=np.repeat(seeds, n_runs), stuck=stuck,
                stuck_zero=stuck & run.at_zero_network, at_subnetwork=run.at_subnetwork,
@@ -473,4 +484,6 @@ def _rate_cached(arch, n_runs, seeds, init_scale, lr, steps, method, restarts, i
                gradient_norm=grad, plateau_steps=run.plateau_steps,
                plateau_steps_near_subnetwork=run.plateau_steps_near_subnetwork, targets=T,
                theta_init=th0)
-    return {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in out.items()}
+    out = {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in out.items()}
+    out["example"] = example
+    return out

@@ -2,14 +2,15 @@
 
 * :class:`CriticalVersusBestExplorer` -- for the (2, 2, 1), ``z^3 + z^2`` network and a
   choice of data distribution: how often a subnetwork is critical, a trap, or the best
-  fit (slow, cached, with a progress bar);
+  fit (every distribution computed once and cached on disk);
 * :class:`TrainingExplorer` -- gradient descent on the quadratic network (2, 2, 1), drawn
   in its 3-D function space, where the one-neuron networks form the cone ``b^2 = 4ac``
-  (slow, cached, with a progress bar);
+  (the slider states computed in batches and cached on disk; a state not yet computed
+  shows a progress bar);
 * plain figures: the gradient, Hessian and escape direction at a dead neuron
   (:func:`dead_neuron_figure` of :func:`nagviz.experiments.dead_neuron_data`), the
-  MLP-versus-CNN training experiment (:func:`experiment_figure`) and the unit that
-  switched off in one run (:func:`stuck_neuron_figure`).
+  MLP-versus-CNN training experiment with 95% intervals (:func:`experiment_figure`) and
+  the unit that switched off in one run, with its loss (:func:`stuck_neuron_figure`).
 
 Every number comes from :mod:`nagviz.experiments`; the explorers only arrange it.
 Colours by role (:data:`nagviz.theme.COLORS`): singular points and subnetworks
@@ -607,18 +608,25 @@ def stuck_neuron_figure(result, run=None):
     if run is None:
         proper = np.nonzero(stuck & ~zero)[0].tolist()
         run = (proper or np.nonzero(stuck)[0].tolist() or [0])[0]
-    if hasattr(result, "training"):
-        tr, j = result.training, run
+    example = getattr(result, "example", None)
+    if example is not None and example["run"] == run:  # stored with the result
+        from ..units import hidden_units
+
+        unit = hidden_units(result.architecture)[example["unit"]]
+        H = np.array(example["theta"], dtype=float)
+        steps, loss = list(example["steps"]), np.array(example["loss"], dtype=float)
     else:
-        tr, j = result.retrain(run), 0
-    u = int(np.argmin(tr.final_units[j]))
-    unit = tr.units[u]
-    H = tr.history_theta[:, j, :]
+        if hasattr(result, "training"):
+            tr, j = result.training, run
+        else:
+            tr, j = result.retrain(run), 0
+        unit = tr.units[int(np.argmin(tr.final_units[j]))]
+        H = tr.history_theta[:, j, :]
+        steps = tr.history_steps.tolist()
+        loss = np.asarray(tr.history_loss[:, j], dtype=float)
     w_in = np.linalg.norm(H[:, list(unit.incoming)], axis=1)
     w_out = (np.linalg.norm(H[:, list(unit.outgoing)], axis=1) if unit.outgoing
              else np.zeros(len(H)))
-    steps = tr.history_steps.tolist()
-    loss = np.asarray(tr.history_loss[:, j], dtype=float)
     best = float(result.best_loss[run])
     lo = math.log10(max(min(float(loss.min()), best), LOG_FLOOR)) - 0.3
     hi = math.log10(max(float(loss.max()), best, LOG_FLOOR)) + 0.3
