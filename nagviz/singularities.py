@@ -43,9 +43,10 @@ from .loss_landscape import (EscapeResult, dead_neuron_point, escape_direction, 
 from .neurovariety_221 import (CUBIC_221, SingularSlice, apolarity_matrix_221,
                                is_real_network_221, network_221_parameters, neurovariety_221_equation,
                                singular_slice_221, slice_cross_section_221)
-from .rank_one_trap import (QUADRATIC_221, TRAP_OUTCOMES, RankOneTrapResult,
-                            binary_quadratic_eigenvalues, cone_coordinates,
-                            rank_one_trap_experiment)
+from .rank_one_trap import (QUADRATIC_221, TRAP_OUTCOMES, RankOneTrapResult, TrapStatistics,
+                            binary_quadratic_eigenvalues, cone_coordinates, form_matrix,
+                            rank_one_trap_batch, rank_one_trap_experiment, trap_statistics,
+                            trap_statistics_settings)
 from .tangent_space import (ParameterPath, PathRankResult, TangentRankResult, merge_path,
                             rank_along_path, singular_values_along_path, switch_off_path,
                             tangent_rank)
@@ -94,4 +95,9 @@ __all__ = [
     "cone_coordinates",
     "RankOneTrapResult",
     "rank_one_trap_experiment",
+    "rank_one_trap_batch",
+    "TrapStatistics",
+    "trap_statistics",
+    "trap_statistics_settings",
+    "form_matrix",
 ]
