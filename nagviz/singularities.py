@@ -49,9 +49,10 @@ from .loss_landscape import (ClippedPath, EscapeResult, clip_path_to_box, dead_n
 from .neurovariety_221 import (CUBIC_221, SingularSlice, apolarity_matrix_221,
                                is_real_network_221, network_221_parameters, neurovariety_221_equation,
                                singular_slice_221, slice_cross_section_221)
-from .rank_one_trap import (QUADRATIC_221, TRAP_OUTCOMES, RankOneTrapResult,
-                            binary_quadratic_eigenvalues, cone_coordinates,
-                            rank_one_trap_experiment)
+from .rank_one_trap import (QUADRATIC_221, TRAP_OUTCOMES, RankOneTrapResult, TrapStatistics,
+                            binary_quadratic_eigenvalues, cone_coordinates, form_matrix,
+                            rank_one_trap_batch, rank_one_trap_experiment, trap_statistics,
+                            trap_statistics_settings)
 from .singular_versus_critical import (CriticalExposureResult, DeadNeuronSaddle,
                                        NodeWithoutRankDrop, RankDropAtSmoothPoint, SpanningResult,
                                        cnn_node, critical_exposure_221, dead_neuron_saddle,
@@ -116,4 +117,9 @@ __all__ = [
     "critical_exposure_221",
     "neuron_directions_span",
     "dead_neuron_saddle",
+    "rank_one_trap_batch",
+    "TrapStatistics",
+    "trap_statistics",
+    "trap_statistics_settings",
+    "form_matrix",
 ]
