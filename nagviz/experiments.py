@@ -31,6 +31,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from . import shipped
 from .cache import memoize
 from .architecture import Architecture
 from .best_approximation import best_fit
@@ -70,8 +71,10 @@ __all__ = [
     "trap_targets",
     "trap_runs",
     "trap_state",
+    "trap_state_compact",
     "trap_states",
     "critical_versus_best_view",
+    "critical_view_computed",
     "trap_fractions",
     "CONTRAST_RUNS",
     "CONTRAST_SEEDS",
@@ -309,15 +312,33 @@ def _valid_view(value, distribution, *args, **kwargs):
     return isinstance(value, dict) and value.get("distribution") == distribution
 
 
-@memoize(maxsize=16, disk=True, ignore=("progress",), validate=_valid_view)
 def critical_versus_best_view(distribution: str, progress=None) -> dict:
-    """What the critical-versus-best explorer shows, as plain JSON data (cached on disk).
+    """What the critical-versus-best explorer shows, as plain JSON data.
+
+    The shipped view (:func:`nagviz.shipped.critical_view`) when there is one, else
+    :func:`critical_view_computed`.
 
     Examples
     --------
     >>> d = critical_versus_best_view("Bombieri–Weyl")
     >>> d["n"], d["best"], len(d["full_loss"])
     (40, 0, 40)
+    """
+    if distribution not in DISTRIBUTIONS:
+        raise ValueError(f"unknown distribution {distribution!r}; choose one of "
+                         f"{list(DISTRIBUTIONS)}")
+    view = shipped.critical_view(distribution)
+    return view if view is not None else critical_view_computed(distribution, progress)
+
+
+@memoize(maxsize=16, disk=True, ignore=("progress",), validate=_valid_view)
+def critical_view_computed(distribution: str, progress=None) -> dict:
+    """:func:`critical_versus_best_view` computed here (cached in memory and on disk).
+
+    Examples
+    --------
+    >>> critical_view_computed("Bombieri–Weyl") == critical_versus_best_view("Bombieri–Weyl")
+    True
     """
     r = critical_versus_best(distribution, progress=progress)
     ok = ~r.full_at_infinity & ~r.subnetwork_at_infinity
@@ -393,7 +414,7 @@ def trap_runs(target: int, init_scale: float, lr: float, progress=None):
 
 
 #: Records per run kept in a slider state of the training explorer.
-TRAP_RECORDS = 101
+TRAP_RECORDS = shipped.STATE_RECORDS
 
 
 def _state_settings(init_scale, lr):
@@ -404,31 +425,42 @@ def _state_settings(init_scale, lr):
     return out
 
 
-def _sig(a, digits=5):
-    """Floats rounded to ``digits`` significant digits, NaN as None: short JSON."""
-    a = np.asarray(a, dtype=float)
-    with np.errstate(all="ignore"):
-        e = np.floor(np.log10(np.abs(a)))
-        e = np.where(np.isfinite(e), e, 0)
-        scale = 10.0 ** (digits - 1 - e)
-        r = np.round(a * scale) / scale
-    return np.where(np.isfinite(r), r, None).tolist()
-
-
 def _valid_state(value, init_scale, lr, *args, **kwargs):
     return isinstance(value, dict) and len(value.get("runs", ())) == _TARGET_POOL
 
 
 @memoize(maxsize=64, disk=True, ignore=("progress",), validate=_valid_state)
-def trap_state(init_scale: float, lr: float, progress=None) -> dict:
-    """One slider state of the training explorer: every target's runs and the statistics.
+def trap_state_compact(init_scale: float, lr: float, progress=None) -> dict:
+    """One slider state of the training explorer computed here, in the compact form of
+    :func:`nagviz.shipped.encode_trap_state` (cached in memory and on disk).
 
     For each of the 20 :func:`trap_targets`, the :data:`TRAP_RUNS` runs of
     :func:`trap_runs` (trajectories in cone coordinates, losses, weights, distance to the
-    cone, outcomes), thinned to :data:`TRAP_RECORDS` records and rounded to five
-    significant digits; and the statistics of the :data:`TRAP_POPULATION` runs towards
-    random targets. Plain JSON data, cached in memory and on disk; computed in one
-    batch with the other missing states by :func:`trap_states`.
+    cone, outcomes), thinned to :data:`TRAP_RECORDS` records; and the outcomes of the
+    :data:`TRAP_POPULATION` runs towards random targets. Computed in one batch with the
+    other missing states by :func:`trap_states`.
+    """
+    results = rank_one_trap_batch(_state_settings(init_scale, lr), TRAP_STEPS,
+                                  progress=progress)
+    return shipped.encode_trap_state(init_scale, lr, results)
+
+
+def _compact_state(init_scale, lr, progress=None):
+    state = shipped.shipped_trap_state(init_scale, lr)
+    return state if state is not None else trap_state_compact(init_scale, lr, progress)
+
+
+@memoize(maxsize=64)
+def _decoded_state(init_scale, lr, shipped_on):
+    return shipped.decode_trap_state(_compact_state(init_scale, lr))
+
+
+def trap_state(init_scale: float, lr: float, progress=None) -> dict:
+    """One slider state of the training explorer: every target's runs and the statistics.
+
+    The shipped state (:mod:`nagviz.shipped`) when there is one, else
+    :func:`trap_state_compact`; decoded into arrays by
+    :func:`nagviz.shipped.decode_trap_state` and kept in memory.
 
     Examples
     --------
@@ -436,43 +468,28 @@ def trap_state(init_scale: float, lr: float, progress=None) -> dict:
     >>> len(d["runs"]), len(d["runs"][0]["outcomes"]), d["population"]["n"]
     (20, 8, 100)
     """
-    results = rank_one_trap_batch(_state_settings(init_scale, lr), TRAP_STEPS,
-                                  progress=progress)
-    K = len(results[0].steps_recorded)
-    keep = np.unique(np.linspace(0, K - 1, TRAP_RECORDS).round().astype(int))
-    runs = []
-    for res in results[:-1]:
-        runs.append(dict(
-            eigen=_sig(res.target_eigenvalues[0]), outcomes=res.outcome.tolist(),
-            trajectories=_sig(res.trajectory[keep]), loss=_sig(res.loss_history[keep]),
-            cone=_sig(res.cone_distance[keep]), in_norms=_sig(res.in_norms[keep]),
-            out_weights=_sig(res.out_weights[keep]), conserved=_sig(res.conserved),
-            relative_loss=_sig(res.relative_loss)))
-    pop = results[-1]
-    near = pop.steps_near_cone()
-    fitted = pop.outcome == "fit"
-    population = dict(
-        n=pop.n_runs, counts=pop.counts, trapped=int(pop.trapped.sum()),
-        valid=int((pop.outcome != "diverged").sum()),
-        near_median=int(np.median(near[fitted])) if fitted.any() else 0,
-        near_count=int(((near > 0) & fitted).sum()), fitted=int(fitted.sum()))
-    return dict(init_scale=float(init_scale), lr=float(lr),
-                steps=results[0].steps_recorded[keep].tolist(), runs=runs,
-                population=population)
+    init_scale, lr = float(init_scale), float(lr)
+    if shipped.shipped_trap_state(init_scale, lr) is None:
+        trap_state_compact(init_scale, lr, progress)
+    return _decoded_state(init_scale, lr, shipped.enabled())
+
+
+def _state_ready(init_scale, lr):
+    return (shipped.shipped_trap_state(init_scale, lr) is not None
+            or trap_state_compact.cache_lookup(init_scale, lr)[0])
 
 
 def trap_states(pairs, progress=None) -> int:
     """Compute the missing :func:`trap_state` of ``(init_scale, lr)`` pairs in one batch.
 
-    Returns the number of states that had to be computed.
+    Returns the number of states that had to be computed (none when they are shipped).
 
     Examples
     --------
-    >>> trap_states([(1.0, 0.01)])         # already computed above
+    >>> trap_states([(1.0, 0.01)])         # shipped, or computed above
     0
     """
-    missing = [(float(v), float(lr)) for v, lr in pairs
-               if not trap_state.cache_lookup(float(v), float(lr))[0]]
+    missing = [(float(v), float(lr)) for v, lr in pairs if not _state_ready(float(v), float(lr))]
     if not missing:
         return 0
     settings = [st for v, lr in missing for st in _state_settings(v, lr)]
@@ -483,7 +500,7 @@ def trap_states(pairs, progress=None) -> int:
 
     rank_one_trap_batch(settings, TRAP_STEPS, progress=part)  # fills the cache
     for v, lr in missing:
-        trap_state(v, lr)
+        trap_state_compact(v, lr)
     if progress is not None:
         progress(100, 100)
     return len(missing)
@@ -501,6 +518,9 @@ def trap_fractions(init_scale: float = 1.0, method: str = "gd", progress=None):
     >>> st.seeds, st.n_runs
     ((0, 1, 2), 200)
     """
+    st = shipped.trap_fraction_results(float(init_scale), method)
+    if st is not None:
+        return st
     steps = TRAP_STEPS if method == "gd" else 300
     return trap_statistics(200, (0, 1, 2), float(init_scale), 0.01, steps, method=method,
                            progress=progress)
@@ -563,7 +583,9 @@ CONTRAST_RUNS, CONTRAST_SEEDS = 400, (0, 1, 2)
 def training_contrast(n_runs: int = CONTRAST_RUNS, seeds=CONTRAST_SEEDS, progress=None) -> dict:
     """:data:`EXPERIMENTS` over several seeds (:func:`nagviz.subnetwork_experiment.subnetwork_rate`).
 
-    Returns ``{label: SubnetworkRateResult}``; cached in memory and on disk.
+    Returns ``{label: SubnetworkRateResult}``: the shipped runs
+    (:func:`nagviz.shipped.contrast_results`) for the default settings, else computed and
+    cached in memory and on disk.
 
     Examples
     --------
@@ -571,6 +593,10 @@ def training_contrast(n_runs: int = CONTRAST_RUNS, seeds=CONTRAST_SEEDS, progres
     >>> list(r) == list(EXPERIMENTS), [x.n_valid + int(x.diverged.sum()) for x in r.values()]
     (True, [2, 2, 2])
     """
+    if int(n_runs) == CONTRAST_RUNS and tuple(seeds) == CONTRAST_SEEDS:
+        out = shipped.contrast_results()
+        if out is not None:
+            return out
     out = {}
     for i, (label, (arch, kwargs)) in enumerate(EXPERIMENTS.items()):
         def sub(done, total, i=i):
@@ -629,10 +655,10 @@ def prewarm(progress=None, experiments: bool = True) -> int:
     pairs = [(v, TRAP_DEFAULTS["lr"]) for v in TRAP_INIT_SCALES_SHOWN]
 
     def quadratic():
-        settings = [st for v, lr in pairs if not trap_state.cache_lookup(v, lr)[0]
+        settings = [st for v, lr in pairs if not _state_ready(v, lr)
                     for st in _state_settings(v, lr)]
         if experiments:
-            settings += [st for v in (1.0, 0.1)
+            settings += [st for v in (1.0, 0.1) if shipped.trap_fraction_results(v) is None
                          for st in trap_statistics_settings(200, (0, 1, 2), v, 0.01, TRAP_STEPS)]
         if settings:
             rank_one_trap_batch(settings, TRAP_STEPS)  # one loop; the rest reads the cache

@@ -34,6 +34,7 @@ __all__ = [
     "cone_coordinates",
     "RankOneTrapResult",
     "rank_one_trap_experiment",
+    "trap_runs_again",
     "rank_one_trap_batch",
     "TrapStatistics",
     "trap_statistics",
@@ -375,6 +376,37 @@ def rank_one_trap_experiment(n_runs: int = 100, init_scale: float = 1.0, lr: flo
     return _trap_experiment(int(n_runs), float(init_scale), float(lr), int(steps), int(seed),
                             method, tuple(map(tuple, T.tolist())), float(fit_tolerance),
                             float(cone_tolerance), float(dead_tolerance), progress)
+
+
+def trap_runs_again(runs, n_runs: int = 200, init_scale: float = 1.0, lr: float = 1e-2,
+                    steps: int = 5000, seed: int = 0, *, method: str = "gd",
+                    fit_tolerance: float = 1e-3, cone_tolerance: float = 1e-3,
+                    dead_tolerance: float = 1e-3) -> RankOneTrapResult:
+    """Some runs of :func:`rank_one_trap_experiment` (random targets), trained again alone.
+
+    Run ``i`` gets the target and the initialization it gets among ``n_runs`` runs with
+    this ``seed``; the result has one entry per index in ``runs``, equal to those runs of
+    the full experiment. This is how shipped results are checked (:mod:`nagviz.shipped`).
+
+    Examples
+    --------
+    >>> part = trap_runs_again([2, 5], n_runs=8, steps=500)
+    >>> full = rank_one_trap_experiment(8, steps=500)
+    >>> bool(np.array_equal(part.final_theta, full.final_theta[[2, 5]]))
+    True
+    """
+    if method not in ("gd", "lm"):
+        raise ValueError(f"method must be 'gd' or 'lm', got {method!r}")
+    runs = np.asarray(runs, dtype=int).reshape(-1)
+    if runs.size == 0 or runs.min() < 0 or runs.max() >= int(n_runs):
+        raise ValueError(f"runs must be indices in 0..{int(n_runs) - 1}")
+    T = _settings_targets(n_runs, int(seed), None)[runs]
+    init_seed = np.random.SeedSequence(int(seed) + 1).spawn(2)[1]  # as train(seed=seed + 1)
+    theta0 = _initial(QUADRATIC_221, int(n_runs), float(init_scale), init_seed, None)[runs]
+    run = train(QUADRATIC_221, T, method=method, lr=float(lr), steps=int(steps), theta0=theta0,
+                inner_product="bombieri")
+    return _trap_result(run, T, runs.size, init_scale, lr, steps, seed, fit_tolerance,
+                        cone_tolerance, dead_tolerance)
 
 
 def _settings_targets(n_runs, seed, targets):

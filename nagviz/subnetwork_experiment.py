@@ -31,6 +31,8 @@ __all__ = [
     "SubnetworkExperimentResult",
     "subnetwork_rate",
     "SubnetworkRateResult",
+    "rate_inputs",
+    "subnetwork_rate_runs",
 ]
 
 
@@ -430,60 +432,141 @@ def _rate_targets(arch, n_runs, seeds, ip, input_scale):
     return np.concatenate([sample_targets(arch, n_runs, ip, input_scale, seed=s) for s in seeds])
 
 
+def _rate_initial(arch, n_runs, seeds, init_scale):
+    # as train(seed=s + 1) draws them for one seed
+    return np.concatenate([init_scale * np.random.default_rng(
+        np.random.SeedSequence(s + 1).spawn(2)[1]).standard_normal((n_runs, arch.n_parameters))
+        for s in seeds])
+
+
+def _rate_starts(arch, n_runs, seeds, init_scale, restarts):
+    # as _best_fit(seed=s + 2) draws them for one seed: target i's restarts are rows
+    # i * restarts, ..., (i + 1) * restarts - 1
+    return np.concatenate([init_scale * np.random.default_rng(s + 2).standard_normal(
+        (n_runs * restarts, arch.n_parameters)) for s in seeds])
+
+
+def rate_inputs(arch, n_runs: int, seeds, init_scale: float = 1.0, restarts: int = 20,
+                inner_product: str = "euclidean", input_scale: float = 1.0) -> dict:
+    """The random inputs of :func:`subnetwork_rate`, run by run (all seeds, in order).
+
+    Returns ``targets`` (runs, coefficients), ``theta_init`` (runs, parameters) and
+    ``starts`` (runs, restarts, parameters): the Levenberg–Marquardt starts of each
+    target's best fit. Run ``i`` of seed ``seeds[k]`` is row ``k * n_runs + i``.
+
+    Examples
+    --------
+    >>> d = rate_inputs(Architecture((2, 2, 1), "z^3 + z^2"), 3, (0, 1), restarts=2)
+    >>> d["targets"].shape, d["theta_init"].shape, d["starts"].shape
+    ((6, 7), (6, 6), (6, 2, 6))
+    """
+    arch = as_model(arch)
+    seeds = tuple(int(s) for s in seeds)
+    n_runs, restarts = int(n_runs), int(restarts)
+    starts = _rate_starts(arch, n_runs, seeds, float(init_scale), restarts)
+    return dict(targets=_rate_targets(arch, n_runs, seeds, inner_product, float(input_scale)),
+                theta_init=_rate_initial(arch, n_runs, seeds, float(init_scale)),
+                starts=starts.reshape(n_runs * len(seeds), restarts, arch.n_parameters))
+
+
 @memoize(maxsize=4)
 def _rate_best_fits(arch, n_runs, seeds, init_scale, restarts, ip, input_scale):
     """The best full fits of the targets of all seeds, in one Levenberg–Marquardt batch
     (shared by the experiments that train the same model on the same targets)."""
     T = _rate_targets(arch, n_runs, seeds, ip, input_scale)
-    # as _best_fit(seed=s + 2) draws them for one seed
-    starts = np.concatenate([init_scale * np.random.default_rng(s + 2).standard_normal(
-        (n_runs * restarts, arch.n_parameters)) for s in seeds])
+    starts = _rate_starts(arch, n_runs, seeds, init_scale, restarts)
     A, b = _problem(arch, T, ip, input_scale)
     fit = _best_fit(_model(arch), A, b, restarts, init_scale, None, None, starts=starts)
     return fit["loss"], fit["best_far"]
+
+
+def _rate_records(arch, T, th0, fit_loss, fit_far, method, lr, steps, ip, input_scale,
+                  dead_tolerance, loss_tolerance, gradient_tolerance, progress=None):
+    """Train the runs (targets ``T``, starts ``th0``) and classify them: per-run records."""
+    run = train(arch, T, method=method, lr=lr, steps=steps, theta0=th0,
+                inner_product=ip, input_scale=input_scale, dead_tolerance=dead_tolerance,
+                progress=progress)
+    _, b = _problem(arch, T, ip, input_scale)
+    best = np.minimum(fit_loss, np.where(run.diverged, np.inf, run.loss))
+    above = run.loss > best * (1 + loss_tolerance) + 1e-9
+    stuck = run.at_subnetwork & above & ~run.diverged
+    grad = run.gradient_norm / np.maximum(1.0, np.einsum("bm,bm->b", b, b))
+    out = dict(stuck=stuck, stuck_zero=stuck & run.at_zero_network,
+               at_subnetwork=run.at_subnetwork, above_best=above, diverged=run.diverged,
+               at_infinity=run.at_infinity, converged=(grad < gradient_tolerance) & ~run.diverged,
+               best_at_infinity=np.asarray(fit_far, dtype=bool), final_loss=run.loss,
+               best_loss=best, gradient_norm=grad, plateau_steps=run.plateau_steps,
+               plateau_steps_near_subnetwork=run.plateau_steps_near_subnetwork)
+    return run, out
+
+
+def subnetwork_rate_runs(arch, runs, n_runs: int = 400, seeds=(0, 1, 2),
+                         init_scale: float = 1.0, lr: float = 1e-3, steps: int = 20_000, *,
+                         method: str = "gd", restarts: int = 20,
+                         inner_product: str = "euclidean", input_scale: float = 1.0,
+                         dead_tolerance: float = 1e-4, loss_tolerance: float = 1e-3,
+                         gradient_tolerance: float = 1e-6) -> dict:
+    """Some runs of :func:`subnetwork_rate`, trained again alone: their per-run records.
+
+    ``runs`` are indices into all runs of all seeds (as in :func:`rate_inputs`); each run
+    gets the target, initialization and best-fit starts it gets in the full experiment,
+    so its records (``stuck``, ``final_loss``, ``best_loss``, ...: the arrays of
+    :class:`SubnetworkRateResult`, one entry per run asked for) are the same. This is how
+    shipped results are checked (:mod:`nagviz.shipped`).
+
+    Examples
+    --------
+    >>> arch = Architecture((2, 2, 1), "z^3 + z^2")
+    >>> part = subnetwork_rate_runs(arch, [1, 5], n_runs=4, seeds=(0, 1), steps=300, restarts=4)
+    >>> full = subnetwork_rate(arch, n_runs=4, seeds=(0, 1), steps=300, restarts=4)
+    >>> bool(np.allclose(part["final_loss"], full.final_loss[[1, 5]], rtol=1e-9))
+    True
+    """
+    arch = as_model(arch)
+    runs = np.asarray(runs, dtype=int).reshape(-1)
+    inputs = rate_inputs(arch, n_runs, seeds, init_scale, restarts, inner_product, input_scale)
+    total = len(inputs["targets"])
+    if runs.size == 0 or runs.min() < 0 or runs.max() >= total:
+        raise ValueError(f"runs must be indices in 0..{total - 1}")
+    T, th0 = inputs["targets"][runs], inputs["theta_init"][runs]
+    A, b = _problem(arch, T, inner_product, float(input_scale))
+    starts = inputs["starts"][runs].reshape(-1, arch.n_parameters)
+    fit = _best_fit(_model(arch), A, b, int(restarts), float(init_scale), None, None,
+                    starts=starts)
+    _, out = _rate_records(arch, T, th0, fit["loss"], fit["best_far"], method, float(lr),
+                           int(steps), inner_product, float(input_scale),
+                           float(dead_tolerance), float(loss_tolerance),
+                           float(gradient_tolerance))
+    return out
 
 
 @memoize(maxsize=16, disk=True, ignore=("progress",), validate=_valid_rate)
 def _rate_cached(arch, n_runs, seeds, init_scale, lr, steps, method, restarts, ip, input_scale,
                  dead_tolerance, loss_tolerance, gradient_tolerance, progress):
     T = _rate_targets(arch, n_runs, seeds, ip, input_scale)
-    # as train(seed=s + 1) draws them for one seed
-    th0 = np.concatenate([init_scale * np.random.default_rng(
-        np.random.SeedSequence(s + 1).spawn(2)[1]).standard_normal((n_runs, arch.n_parameters))
-        for s in seeds])
+    th0 = _rate_initial(arch, n_runs, seeds, init_scale)
     total = steps + 100
 
     def train_progress(done, _total):
         if progress is not None:
             progress(done, total)
 
-    run = train(arch, T, method=method, lr=lr, steps=steps, theta0=th0,
-                inner_product=ip, input_scale=input_scale, dead_tolerance=dead_tolerance,
-                progress=train_progress)
-    _, b = _problem(arch, T, ip, input_scale)
     fit_loss, fit_far = _rate_best_fits(arch, n_runs, seeds, init_scale, restarts, ip,
                                         input_scale)
-    best = np.minimum(fit_loss, np.where(run.diverged, np.inf, run.loss))
+    run, out = _rate_records(arch, T, th0, fit_loss, fit_far, method, lr, steps, ip,
+                             input_scale, dead_tolerance, loss_tolerance, gradient_tolerance,
+                             train_progress)
     if progress is not None:
         progress(total, total)
-    above = run.loss > best * (1 + loss_tolerance) + 1e-9
-    stuck = run.at_subnetwork & above & ~run.diverged
-    grad = run.gradient_norm / np.maximum(1.0, np.einsum("bm,bm->b", b, b))
+    stuck = out["stuck"]
     proper = np.nonzero(stuck & ~run.at_zero_network)[0].tolist()
     i = (proper or np.nonzero(stuck)[0].tolist() or [0])[0]
     example = dict(run=int(i), steps=run.history_steps.tolist(),
                    theta=run.history_theta[:, i, :].tolist(),
                    loss=run.history_loss[:, i].tolist(),
                    unit=int(np.argmin(run.final_units[i])))
-    out = dict(method=run.method, learning_rate=run.learning_rate,
-               seed_of_run=np.repeat(seeds, n_runs), stuck=stuck,
-               stuck_zero=stuck & run.at_zero_network, at_subnetwork=run.at_subnetwork,
-               above_best=above, diverged=run.diverged, at_infinity=run.at_infinity,
-               converged=(grad < gradient_tolerance) & ~run.diverged,
-               best_at_infinity=fit_far, final_loss=run.loss, best_loss=best,
-               gradient_norm=grad, plateau_steps=run.plateau_steps,
-               plateau_steps_near_subnetwork=run.plateau_steps_near_subnetwork, targets=T,
-               theta_init=th0)
+    out.update(method=run.method, learning_rate=run.learning_rate,
+               seed_of_run=np.repeat(seeds, n_runs), targets=T, theta_init=th0)
     out = {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in out.items()}
     out["example"] = example
     return out

@@ -308,17 +308,14 @@ class TrainingExplorer(_LiveUpdate):
         state = trap_state(float(init_scale), float(lr))
         res, pop = state["runs"][int(target)], state["population"]
         k = int(run) - 1
-
-        def arr(key):
-            return np.array(res[key], dtype=float)
-
         return dict(
             target=int(target), init_scale=float(init_scale), lr=float(lr), run=int(run),
-            target_point=cone_coordinates(t), eigen=arr("eigen"),
-            trajectories=arr("trajectories"), outcomes=list(res["outcomes"]),
-            steps=np.array(state["steps"]), loss=arr("loss"), cone=arr("cone")[:, k],
-            in_norms=arr("in_norms")[:, k], out_weights=arr("out_weights")[:, k],
-            conserved=arr("conserved")[k], relative_loss=arr("relative_loss"),
+            target_point=cone_coordinates(t), eigen=res["eigen"],
+            trajectories=res["trajectories"], outcomes=list(res["outcomes"]),
+            steps=state["steps"], loss=res["loss"], cone=res["cone"][:, k],
+            in_norms=res["in_norms"][:, k], out_norms=res["out_norms"][:, k],
+            out_start=res["out_start"][k], out_end=res["out_end"][k],
+            conserved=res["conserved"][k], relative_loss=res["relative_loss"],
             counts=pop["counts"], population=pop["n"], trapped=pop["trapped"],
             valid=pop["valid"], near_median=pop["near_median"], near_count=pop["near_count"],
             fitted=pop["fitted"], steps_total=TRAP_STEPS)
@@ -347,7 +344,7 @@ class TrainingExplorer(_LiveUpdate):
                 continue
             lx += steps.tolist() + [None]
             ly += log_floor(data["loss"][:, j]).tolist() + [None]
-        w, v = data["in_norms"], np.abs(data["out_weights"])
+        w, v = data["in_norms"], data["out_norms"]
         n1, n2 = COLORS["manifold"], COLORS["boundary"]
         traces = [
             dict(type="surface", x=cx, y=cy, z=cz,
@@ -433,7 +430,7 @@ class TrainingExplorer(_LiveUpdate):
         kind = ("indefinite" if l1 > 0 > l2 else
                 "positive definite" if l2 > 0 else "negative definite")
         kappa = data["conserved"]
-        v0, v1 = data["out_weights"][0], data["out_weights"][-1]
+        v0, v1 = data["out_start"], data["out_end"]
         locks = []
         for j in range(2):
             if kappa[j] < 0:
