@@ -266,3 +266,69 @@ def test_plateau_runs_trained_again_reproduce_the_shipped_ones(settings, runs):
     assert np.array_equal(again["learn_steps"], r.learn_steps[seed, :, j])
     assert np.array_equal(again["saddle_steps"], r.saddle_steps[seed, :, j])
     assert np.allclose(again["final_distance"], r.final_distance[seed, :, j], rtol=1e-9)
+
+
+# --------------------------------------------------------------------------- the notebook's prose
+
+def _notebook_prose():
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).resolve().parent.parent / "notebooks"
+                     / "05_singularities.ipynb").read_text())
+    text = " ".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    return " ".join(text.split())
+
+
+def _pct(interval):
+    return f"[{100 * interval[0]:.1f}%, {100 * interval[1]:.1f}%]"
+
+
+def test_notebook_05_quotes_the_shipped_numbers():
+    """Every count and interval notebook 05's prose quotes, built from the records."""
+    text = _notebook_prose()
+    r = training_contrast()
+    mlp, lm, cnn = (r["MLP, gradient descent"], r["MLP, Levenberg–Marquardt"],
+                    r["CNN, gradient descent"])
+    quotes = [
+        f"{mlp.n_stuck} of {mlp.n_valid} runs ({_pct(mlp.interval)})",
+        f"{cnn.n_stuck} of {cnn.n_valid} ({_pct(cnn.interval)})",
+        f"the MLP ends in {mlp.n_stuck_proper} runs ({_pct(mlp.interval_proper)})",
+        f"the CNN in {cnn.n_stuck_proper} ({_pct(cnn.interval_proper)})",
+        f"Levenberg–Marquardt ends at a subnetwork in {lm.n_stuck} of {lm.n_valid} runs",
+        f"{int(mlp.converged.sum())} MLP runs, {int(cnn.converged.sum())} CNN runs",
+        f"for {int(mlp.best_at_infinity.sum())} of the {mlp.best_at_infinity.size} targets",
+        f"**zero function** ({cnn.n_stuck} of {int(cnn.stuck_zero.sum())})",
+        f"proper subnetworks in {mlp.n_stuck_proper} of {mlp.n_valid} runs "
+        f"({_pct(mlp.interval_proper)}) and the CNN in {cnn.n_stuck_proper} of {cnn.n_valid} "
+        f"({_pct(cnn.interval_proper)})",
+        f"proper subnetwork in {mlp.n_stuck_proper} of {mlp.n_valid} runs "
+        f"({100 * mlp.n_stuck_proper / mlp.n_valid:.1f}%, 95% interval "
+        f"{_pct(mlp.interval_proper)})",
+    ]
+    gd, small, lmq = trap_fractions(1.0), trap_fractions(0.1), trap_fractions(1.0, "lm")
+    quotes += [
+        f"{gd.n_trapped} of {gd.n_valid} gradient-descent runs "
+        f"({100 * gd.fraction:.1f}%, 95% interval {_pct(gd.interval)[:-1]}",
+        f"condemns {sum(gd.sign_locked)} runs from the start, and "
+        f"{sum(gd.sign_locked_trapped)} of them are indeed trapped",
+        f"dead neuron, {sum(gd.one_nappe)} of them",
+        f"({sum(gd.in_polar_cone)} by the eigenvalues, {sum(gd.projection)} by projecting)",
+        f"stops on the cone in {lmq.n_trapped} of {lmq.n_valid} runs ({_pct(lmq.interval)[:-1]}",
+        f"escapes {sum(lmq.sign_locked) - sum(lmq.sign_locked_trapped)} of the "
+        f"{sum(lmq.sign_locked)} runs",
+        f"parallel neurons ({sum(lmq.parallel)} runs)",
+        f"in {sum(gd.converged)} of {gd.n_runs * len(gd.seeds)} runs, Levenberg–Marquardt in "
+        f"{sum(lmq.converged)}",
+        f"{small.n_trapped} of {small.n_valid} runs stay on the cone ({_pct(small.interval)[:-1]}",
+        f"{gd.n_trapped} of {gd.n_valid} runs (95% interval {_pct(gd.interval)})",
+        f"{sum(gd.sign_locked_trapped)} of the {sum(gd.sign_locked)} runs",
+    ]
+    views = [critical_versus_best_view(d) for d in DISTRIBUTIONS]
+    best = sum(v["best"] for v in views)
+    n = sum(v["n"] for v in views)
+    lo, hi = wilson_interval(best, n)
+    quotes.append(f"0 of 40 for each distribution, {best} of {n} together (95% Wilson interval "
+                  f"$[0, {100 * hi:.1f}\\%]$")
+    assert all(v["best"] == 0 and v["n"] == 40 for v in views)
+    missing = [q for q in quotes if q not in text]
+    assert not missing, missing
