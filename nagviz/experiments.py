@@ -439,6 +439,12 @@ def trap_state_compact(init_scale: float, lr: float, progress=None) -> dict:
     cone, outcomes), thinned to :data:`TRAP_RECORDS` records; and the outcomes of the
     :data:`TRAP_POPULATION` runs towards random targets. Computed in one batch with the
     other missing states by :func:`trap_states`.
+
+    Examples
+    --------
+    >>> d = trap_state_compact(1.0, 0.01)
+    >>> len(d["runs"]), len(d["population"]["outcomes"])
+    (20, 100)
     """
     results = rank_one_trap_batch(_state_settings(init_scale, lr), TRAP_STEPS,
                                   progress=progress)

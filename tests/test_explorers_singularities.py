@@ -175,8 +175,14 @@ def test_training_explorer_shows_runs_stopping_on_the_cone():
     assert "one neuron off" in fig.layout.title.text
 
 
-def test_training_explorer_reports_progress():
+def test_training_explorer_reports_progress(monkeypatch, tmp_path):
+    """Shipped states answer at once; a state computed here reports its progress."""
     calls = []
+    TrainingExplorer().compute(target=2, init_scale=0.5, lr=0.02, run=1,
+                               progress=lambda d, t: calls.append((d, t)))
+    assert calls == []
+    monkeypatch.setenv("NAGVIZ_NO_SHIPPED", "1")
+    monkeypatch.setenv("NAGVIZ_CACHE_DIR", str(tmp_path))
     TrainingExplorer().compute(target=2, init_scale=0.5, lr=0.02, run=1,
                                progress=lambda d, t: calls.append((d, t)))
     assert calls[-1] == (100, 100)
