@@ -28,6 +28,7 @@ Pure Python and numpy: no plotting or widget imports.
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime
 import gzip
 import json
@@ -166,14 +167,22 @@ def _log_code(a):
     return np.where(np.isfinite(a), q, np.nan)
 
 
-def _ints(q) -> list:
+_MISSING = -(10 ** 6)
+
+
+def _ints(q) -> dict:
+    """Integer codes (NaN as ``-10**6``), differenced along the records and stored as
+    little-endian int32 in base64: ``{"shape": [...], "delta": "..."}``."""
     q = np.asarray(q, dtype=float)
-    return np.where(np.isfinite(q), q, -(10 ** 6)).astype(np.int64).tolist()
+    codes = np.where(np.isfinite(q), q, _MISSING).astype(np.int64)
+    delta = np.diff(codes, axis=0, prepend=0).astype("<i4")
+    return dict(shape=list(codes.shape), delta=base64.b64encode(delta.tobytes()).decode())
 
 
-def _unints(x, scale, log):
-    q = np.asarray(x, dtype=float)
-    q = np.where(q <= -(10 ** 6), np.nan, q)
+def _unints(d, scale, log):
+    codes = np.cumsum(np.frombuffer(base64.b64decode(d["delta"]), dtype="<i4")
+                      .astype(np.int64).reshape(d["shape"]), axis=0)
+    q = np.where(codes <= _MISSING, np.nan, codes.astype(float))
     return 10.0 ** (q / scale) if log else q / scale
 
 
@@ -183,13 +192,15 @@ def _round(a, digits=6) -> list:
 
 
 def encode_trap_state(init_scale: float, lr: float, results) -> dict:
-    """One slider state of the training explorer, compact: integers for every series.
+    """One slider state of the training explorer, compact: integer codes for every series.
 
     ``results``: the :class:`nagviz.rank_one_trap.RankOneTrapResult` of the 20 targets'
     runs followed by the population of random targets (as computed by
     :func:`nagviz.experiments.trap_state`). The cone coordinates are kept to 0.001; loss,
     distance to the cone and weight norms (drawn on log scales) as ``round(100 log10 x)``
-    (zero as ``1e-30``; NaN, for a diverged run, as ``-10**6``);
+    (zero as ``1e-30``; NaN, for a diverged run, as ``-10**6``); each series is stored as
+    the differences of its codes along the records, as int32 in base64 (a state reads in
+    milliseconds);
     :data:`STATE_RECORDS` records per run; outcomes, conserved quantities and the first
     and last out-weights to six decimals.
 
