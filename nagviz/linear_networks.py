@@ -694,6 +694,8 @@ def plateau_scaling(widths, singular_values, init_scales, n_runs: int = 100,
     found = shipped.plateau_record(plateau_settings(w, s, scales, n_runs, seeds, lr, max_steps,
                                                     target_seed, delta))
     if found is not None:
+        if progress is not None:
+            progress(len(scales), len(scales))
         return _decode(found)
     Z = [[] for _ in range(len(w) - 1)]
     for seed in seeds:                     # run j of a seed: the same Z at every scale

@@ -139,13 +139,14 @@ def describe(name: str) -> str:
 
     Examples
     --------
-    >>> describe("contrast").startswith("shipped results")
+    >>> describe("contrast").startswith("shipped: MLP against CNN")
     True
     """
     d = load(name)
-    return (f"shipped results ({SHIPPED[name]}), computed {d['written'][:10]} with nagviz "
-            f"{d['nagviz_version']} in {d['seconds'] / 60:.0f} min; regenerate them with "
-            f"`{d['command']}`, or set NAGVIZ_NO_SHIPPED=1 to compute everything here")
+    took = d["seconds"]
+    took = f"{took / 60:.1f} min" if took >= 60 else f"{took:.0f} s"
+    return (f"shipped: {SHIPPED[name]}; computed {d['written'][:10]} by nagviz "
+            f"{d['nagviz_version']} in {took}; regenerate: `{d['command']}`")
 
 
 # --------------------------------------------------------------------------- the training explorer
