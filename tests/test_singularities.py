@@ -11,7 +11,7 @@ import pytest
 import nagviz.singularities as facade
 
 HOMES = ("tangent_space", "voronoi", "loss_landscape", "critical_versus_best",
-         "neurovariety_221", "rank_one_trap")
+         "neurovariety_221", "rank_one_trap", "singular_versus_critical")
 
 
 def test_every_public_name_is_the_object_of_its_home_module():
