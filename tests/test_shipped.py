@@ -335,5 +335,8 @@ def test_notebook_05_quotes_the_shipped_numbers():
     quotes.append(f"0 of 40 for each distribution, {best} of {n} together (95% Wilson interval "
                   f"$[0, {100 * hi:.1f}\\%]$")
     assert all(v["best"] == 0 and v["n"] == 40 for v in views)
+    crit, trap = [v["critical"] for v in views], [v["trap"] for v in views]
+    quotes.append(f"critical for {min(crit)} to {max(crit)} of the 40 targets and a trap for "
+                  f"{min(trap)} to {max(trap)}")
     missing = [q for q in quotes if q not in text]
     assert not missing, missing
