@@ -322,6 +322,7 @@ def test_notebook_05_quotes_the_shipped_numbers():
         f"escapes {sum(lmq.sign_locked) - sum(lmq.sign_locked_trapped)} of the "
         f"{sum(lmq.sign_locked)} runs",
         f"parallel neurons ({sum(lmq.parallel)} runs)",
+        f"{sum(gd.parallel)} of them stop at **parallel neurons**",
         f"in {sum(gd.converged)} of {gd.n_runs * len(gd.seeds)} runs, Levenberg–Marquardt in "
         f"{sum(lmq.converged)}",
         f"{small.n_trapped} of {small.n_valid} runs stay on the cone ({_pct(small.interval)[:-1]}",
