@@ -34,8 +34,9 @@ Singularities, subnetworks, training
     ``loss_landscape`` (dead neurons), ``critical_versus_best``, ``neurovariety_221``,
     ``rank_one_trap``, ``inner_products``, ``optimization`` (gradient descent and
     Levenberg-Marquardt), ``best_approximation``, ``subnetwork_experiment``,
-    ``experiments`` (notebook 05's presets); ``singularities`` and ``training`` re-export
-    them; ``linear_networks`` (the canonical example: lower-rank matrices, Eckart-Young,
+    ``experiments`` (notebook 05's presets), ``shipped`` (the per-run records of its long
+    experiments, carried by the package: ``python -m nagviz.shipped --regenerate``);
+    ``singularities`` and ``training`` re-export them; ``linear_networks`` (the canonical example: lower-rank matrices, Eckart-Young,
     learning one singular value at a time) -- notebook 05.
 Infrastructure
     ``cache`` (one memoization layer, memory and disk; :func:`clear_cache`), ``plotting``

@@ -76,9 +76,14 @@ def _run(model, A, b, theta0, *, method, lr, steps, record_every, frozen=None,
          progress=None, record=True, tol=1e-13):
     """Run up to ``steps`` iterations of GD or LM on a batch; returns a dict of arrays.
 
-    Gradient descent: ``theta <- theta - lr * grad``, every step accepted; a run whose
-    loss stops being finite or exceeds ``DIVERGENCE_LOSS * (initial loss + 1)``, or whose
-    parameters exceed ``DIVERGENCE_NORM``, is frozen and marked diverged.
+    The whole batch moves in one vectorized loop: one call of the model's batched loss
+    and gradient per step, whatever the number of runs (initializations, targets, seeds
+    and learning rates of an experiment all go in one batch).
+
+    Gradient descent: ``theta <- theta - lr * grad``, every step accepted; ``lr`` is one
+    number or one per run. A run whose loss stops being finite or exceeds
+    ``DIVERGENCE_LOSS * (initial loss + 1)``, or whose parameters exceed
+    ``DIVERGENCE_NORM``, is frozen at its last good point and marked diverged.
     Levenberg–Marquardt: a step is accepted when it does not raise the loss; the damping
     ``mu`` shrinks after a success and grows after a failure; a run stops when the
     relative decrease falls below ``tol``.
@@ -96,11 +101,16 @@ def _run(model, A, b, theta0, *, method, lr, steps, record_every, frozen=None,
             r = c @ A.T - b
             loss = np.einsum("bm,bm->b", r, r)
     loss0 = loss.copy()
+    limit = DIVERGENCE_LOSS * (loss0 + 1.0)
     diverged = ~np.isfinite(loss)
     active = ~diverged
     mu = np.full(B, 1e-2)
     last_iter = np.zeros(B, dtype=int)
     hist_steps, hist_loss, hist_theta = [], [], []
+    if method == "gd":
+        rate = np.broadcast_to(np.asarray(lr, dtype=float), (B,)).reshape(B, 1).copy()
+        rate[~active] = 0.0  # a frozen run does not move
+        stopped_at = np.full(B, -1)  # the last accepted step of a run that diverged
 
     def snapshot(k):
         hist_steps.append(k)
@@ -114,13 +124,24 @@ def _run(model, A, b, theta0, *, method, lr, steps, record_every, frozen=None,
     for k in range(1, steps + 1):
         if not active.any():
             break
-        with np.errstate(all="ignore"):
-            if method == "gd":
+        if method == "gd":
+            with np.errstate(all="ignore"):
                 if frozen_idx is not None:
                     g[:, frozen_idx] = 0.0
-                new = np.where(active[:, None], theta - lr * g, theta)
+                new = theta - rate * g
                 loss_new, g_new = model.loss_gradient(new, A, b)
-            else:
+                bad = ~(loss_new <= limit)  # also catches nan
+                bad |= np.einsum("bp,bp->b", new, new) > DIVERGENCE_NORM ** 2
+            bad &= active
+            if bad.any():  # rare: freeze those runs at their last good point
+                new[bad], loss_new[bad], g_new[bad] = theta[bad], loss[bad], g[bad]
+                diverged |= bad
+                active &= ~bad
+                rate[bad] = 0.0
+                stopped_at[bad] = k - 1
+            theta, loss, g = new, loss_new, g_new
+        else:
+            with np.errstate(all="ignore"):
                 # only the runs still active are computed (most converge early)
                 idx = np.nonzero(active)[0]
                 AJ = A @ J[idx]  # (n, m, P)
@@ -133,14 +154,8 @@ def _run(model, A, b, theta0, *, method, lr, steps, record_every, frozen=None,
                 r_new[idx] = c_i @ A.T - b[idx]
                 J_new[idx] = J_i
                 loss_new[idx] = np.einsum("bm,bm->b", r_new[idx], r_new[idx])
-            bad = ~np.isfinite(loss_new) | (np.linalg.norm(new, axis=1) > DIVERGENCE_NORM)
-            bad |= loss_new > DIVERGENCE_LOSS * (loss0 + 1.0)
-        if method == "gd":
-            accept = active & ~bad
-            diverged |= active & bad
-            active &= ~bad
-            g = np.where(accept[:, None], g_new, g)
-        else:
+                bad = ~np.isfinite(loss_new) | (np.linalg.norm(new, axis=1) > DIVERGENCE_NORM)
+                bad |= loss_new > limit
             accept = active & ~bad & (loss_new <= loss)
             mu = np.where(active, np.where(accept, np.maximum(mu / 3.0, 1e-12),
                                            np.minimum(mu * 4.0, 1e12)), mu)
@@ -150,13 +165,16 @@ def _run(model, A, b, theta0, *, method, lr, steps, record_every, frozen=None,
             active &= ~done
             r = np.where(accept[:, None], r_new, r)
             J = np.where(accept[:, None, None], J_new, J)
-        theta = np.where(accept[:, None], new, theta)
-        loss = np.where(accept, loss_new, loss)
-        last_iter = np.where(accept, k, last_iter)
+            theta = np.where(accept[:, None], new, theta)
+            loss = np.where(accept, loss_new, loss)
+            last_iter = np.where(accept, k, last_iter)
         if record and k % record_every == 0:
             snapshot(k)
         if progress is not None and (k % report == 0 or k == steps):
             progress(k, steps)
+    if method == "gd":
+        last_iter = np.where(stopped_at >= 0, stopped_at, k)
+        last_iter[~np.isfinite(loss0)] = 0
     if record and hist_steps[-1] != k:
         snapshot(k)
     return dict(theta=theta, loss=loss, diverged=diverged, iterations=last_iter,
@@ -195,11 +213,16 @@ def _initial(arch, n_runs, init_scale, seed, theta0):
     return init_scale * rng.standard_normal((n_runs, arch.n_parameters))
 
 
-def _best_fit(model, A, b, restarts, init_scale, seed, frozen, iters=300, progress=None):
-    """LM from ``restarts`` Gaussian starts per target; a dict with the best and all fits."""
+def _best_fit(model, A, b, restarts, init_scale, seed, frozen, iters=300, progress=None,
+              starts=None):
+    """LM from ``restarts`` Gaussian starts per target (or the given ``starts``, shape
+    (targets * restarts, P)); a dict with the best and all fits."""
     T = b.shape[0]
-    rng = np.random.default_rng(seed)
-    th0 = init_scale * rng.standard_normal((T * restarts, model.n_parameters))
+    if starts is None:
+        rng = np.random.default_rng(seed)
+        th0 = init_scale * rng.standard_normal((T * restarts, model.n_parameters))
+    else:
+        th0 = np.asarray(starts, dtype=float)
     bb = np.repeat(b, restarts, axis=0)
     out = _run(model, A, bb, th0, method="lm", lr=None, steps=iters, record_every=iters,
                frozen=frozen, record=False, progress=progress)

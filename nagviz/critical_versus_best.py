@@ -1,7 +1,9 @@
 """Critical is not best: how often the best fit of a subnetwork is the best fit of all.
 
-A subnetwork is a critical point of the full loss for every target
-(:mod:`nagviz.loss_landscape`), yet rarely the global best fit.
+At a switched-off neuron the gradient of the full loss vanishes in the neuron's own
+coordinates for every target (:mod:`nagviz.loss_landscape`); the subnetwork is critical
+for the full loss where it is also critical for itself, and it is rarely (for a generic
+target never) the global best fit.
 :func:`best_fit_is_subnetwork_fraction` samples targets, fits the full network and
 each subnetwork with one unit removed (Levenberg–Marquardt restarts), and counts how
 often the best subnetwork fit is critical for the full loss, a second-order local

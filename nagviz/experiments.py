@@ -9,15 +9,18 @@ initializations, learning rates) defined once here:
 * :func:`slice_section` -- a cross-section of the slice of the (2,2,1), ``z^3 + z^2``
   neurovariety, its real lines and the tangent rank on the line of one-neuron networks;
 * :data:`VORONOI_CURVES`, :func:`voronoi_cell` -- the Voronoi cell of a singular point;
-* :data:`DISTRIBUTIONS`, :func:`critical_versus_best` -- is a subnetwork critical, a
-  trap, or the best fit;
-* :func:`trap_targets`, :func:`trap_runs` -- gradient descent on the quadratic network;
+* :data:`DISTRIBUTIONS`, :func:`critical_versus_best`, :func:`critical_versus_best_view`
+  -- is a subnetwork critical, a trap, or the best fit;
+* :func:`trap_targets`, :func:`trap_runs`, :func:`trap_state`, :func:`trap_states` --
+  gradient descent on the quadratic network, every slider state of the training explorer
+  computed in batches; :func:`trap_fractions` -- its trapped fraction over three seeds;
 * :func:`dead_neuron_data` -- gradient, Hessian and escape direction at a dead neuron;
-* :data:`EXPERIMENTS`, :func:`training_experiments` -- MLP against CNN, gradient descent
-  against Levenberg–Marquardt.
+* :data:`EXPERIMENTS`, :func:`training_experiments`, :func:`training_contrast` -- MLP
+  against CNN, gradient descent against Levenberg–Marquardt (one seed with trajectories;
+  400 runs for each of three seeds, with intervals).
 
-:func:`prewarm` computes everything the notebook shows first, so that its explorers open
-at once. Results are cached in memory by the functions here and the modules they call.
+:func:`prewarm` computes everything the notebook shows, so that its explorers answer at
+once. Results are cached in memory, and the experiments' summaries also on disk (JSON).
 
 Pure mathematics: no plotting or widget imports.
 """
@@ -28,6 +31,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from . import shipped
 from .cache import memoize
 from .architecture import Architecture
 from .best_approximation import best_fit
@@ -37,8 +41,9 @@ from .inner_products import sample_targets
 from .loss_landscape import dead_neuron_point, escape_direction, loss_gradient, loss_hessian
 from .neurovariety_221 import (CUBIC_221, is_real_network_221, singular_slice_221,
                                slice_cross_section_221)
-from .rank_one_trap import QUADRATIC_221, rank_one_trap_experiment
-from .subnetwork_experiment import gd_subnetwork_experiment
+from .rank_one_trap import (QUADRATIC_221, rank_one_trap_batch, rank_one_trap_experiment,
+                            trap_statistics, trap_statistics_settings)
+from .subnetwork_experiment import gd_subnetwork_experiment, subnetwork_rate
 from .tangent_space import (ParameterPath, merge_path, rank_along_path,
                             singular_values_along_path, switch_off_path, tangent_rank)
 from .units import hidden_units
@@ -65,6 +70,15 @@ __all__ = [
     "TRAP_POPULATION",
     "trap_targets",
     "trap_runs",
+    "trap_state",
+    "trap_state_compact",
+    "trap_states",
+    "critical_versus_best_view",
+    "critical_view_computed",
+    "trap_fractions",
+    "CONTRAST_RUNS",
+    "CONTRAST_SEEDS",
+    "training_contrast",
     "dead_neuron_data",
     "EXPERIMENTS",
     "training_experiments",
@@ -294,6 +308,50 @@ def critical_versus_best(distribution: str, progress=None) -> SubnetworkFitResul
                                            input_scale=scale, seed=0, progress=progress)
 
 
+def _valid_view(value, distribution, *args, **kwargs):
+    return isinstance(value, dict) and value.get("distribution") == distribution
+
+
+def critical_versus_best_view(distribution: str, progress=None) -> dict:
+    """What the critical-versus-best explorer shows, as plain JSON data.
+
+    The shipped view (:func:`nagviz.shipped.critical_view`) when there is one, else
+    :func:`critical_view_computed`.
+
+    Examples
+    --------
+    >>> d = critical_versus_best_view("Bombieri–Weyl")
+    >>> d["n"], d["best"], len(d["full_loss"])
+    (40, 0, 40)
+    """
+    if distribution not in DISTRIBUTIONS:
+        raise ValueError(f"unknown distribution {distribution!r}; choose one of "
+                         f"{list(DISTRIBUTIONS)}")
+    view = shipped.critical_view(distribution)
+    return view if view is not None else critical_view_computed(distribution, progress)
+
+
+@memoize(maxsize=16, disk=True, ignore=("progress",), validate=_valid_view)
+def critical_view_computed(distribution: str, progress=None) -> dict:
+    """:func:`critical_versus_best_view` computed here (cached in memory and on disk).
+
+    Examples
+    --------
+    >>> critical_view_computed("Bombieri–Weyl") == critical_versus_best_view("Bombieri–Weyl")
+    True
+    """
+    r = critical_versus_best(distribution, progress=progress)
+    ok = ~r.full_at_infinity & ~r.subnetwork_at_infinity
+    return dict(distribution=distribution, n=r.n_targets, critical=int(r.critical.sum()),
+                trap=int(r.second_order_minimum.sum()), best=int(r.best_is_subnetwork.sum()),
+                full_loss=r.full_loss.tolist(), sub_loss=r.subnetwork_loss.tolist(),
+                is_critical=r.critical.tolist(), finite=ok.tolist(),
+                gap_median=float(np.median(r.relative_gap)),
+                gap_min=float(r.relative_gap.min()), restarts=r.restarts,
+                infinity=int((~ok).sum()), full_infinity=int(r.full_at_infinity.sum()),
+                sub_infinity=int(r.subnetwork_at_infinity.sum()))
+
+
 # --------------------------------------------------------------------------- the rank-one trap
 
 #: Choices of the training explorer.
@@ -355,6 +413,125 @@ def trap_runs(target: int, init_scale: float, lr: float, progress=None):
     return runs, population
 
 
+#: Records per run kept in a slider state of the training explorer.
+TRAP_RECORDS = shipped.STATE_RECORDS
+
+
+def _state_settings(init_scale, lr):
+    targets = trap_targets()
+    out = [dict(n_runs=TRAP_RUNS, init_scale=float(init_scale), lr=float(lr), seed=k,
+                targets=targets[k]) for k in range(_TARGET_POOL)]
+    out.append(dict(n_runs=TRAP_POPULATION, init_scale=float(init_scale), lr=float(lr), seed=0))
+    return out
+
+
+def _valid_state(value, init_scale, lr, *args, **kwargs):
+    return isinstance(value, dict) and len(value.get("runs", ())) == _TARGET_POOL
+
+
+@memoize(maxsize=64, disk=True, ignore=("progress",), validate=_valid_state)
+def trap_state_compact(init_scale: float, lr: float, progress=None) -> dict:
+    """One slider state of the training explorer computed here, in the compact form of
+    :func:`nagviz.shipped.encode_trap_state` (cached in memory and on disk).
+
+    For each of the 20 :func:`trap_targets`, the :data:`TRAP_RUNS` runs of
+    :func:`trap_runs` (trajectories in cone coordinates, losses, weights, distance to the
+    cone, outcomes), thinned to :data:`TRAP_RECORDS` records; and the outcomes of the
+    :data:`TRAP_POPULATION` runs towards random targets. Computed in one batch with the
+    other missing states by :func:`trap_states`.
+
+    Examples
+    --------
+    >>> d = trap_state_compact(1.0, 0.01)
+    >>> len(d["runs"]), len(d["population"]["outcomes"])
+    (20, 100)
+    """
+    results = rank_one_trap_batch(_state_settings(init_scale, lr), TRAP_STEPS,
+                                  progress=progress)
+    return shipped.encode_trap_state(init_scale, lr, results)
+
+
+def _compact_state(init_scale, lr, progress=None):
+    state = shipped.shipped_trap_state(init_scale, lr)
+    return state if state is not None else trap_state_compact(init_scale, lr, progress)
+
+
+@memoize(maxsize=64)
+def _decoded_state(init_scale, lr, shipped_on):
+    return shipped.decode_trap_state(_compact_state(init_scale, lr))
+
+
+def trap_state(init_scale: float, lr: float, progress=None) -> dict:
+    """One slider state of the training explorer: every target's runs and the statistics.
+
+    The shipped state (:mod:`nagviz.shipped`) when there is one, else
+    :func:`trap_state_compact`; decoded into arrays by
+    :func:`nagviz.shipped.decode_trap_state` and kept in memory.
+
+    Examples
+    --------
+    >>> d = trap_state(1.0, 0.01)
+    >>> len(d["runs"]), len(d["runs"][0]["outcomes"]), d["population"]["n"]
+    (20, 8, 100)
+    """
+    init_scale, lr = float(init_scale), float(lr)
+    if shipped.shipped_trap_state(init_scale, lr) is None:
+        trap_state_compact(init_scale, lr, progress)
+    return _decoded_state(init_scale, lr, shipped.enabled())
+
+
+def _state_ready(init_scale, lr):
+    return (shipped.shipped_trap_state(init_scale, lr) is not None
+            or trap_state_compact.cache_lookup(init_scale, lr)[0])
+
+
+def trap_states(pairs, progress=None) -> int:
+    """Compute the missing :func:`trap_state` of ``(init_scale, lr)`` pairs in one batch.
+
+    Returns the number of states that had to be computed (none when they are shipped).
+
+    Examples
+    --------
+    >>> trap_states([(1.0, 0.01)])         # shipped, or computed above
+    0
+    """
+    missing = [(float(v), float(lr)) for v, lr in pairs if not _state_ready(float(v), float(lr))]
+    if not missing:
+        return 0
+    settings = [st for v, lr in missing for st in _state_settings(v, lr)]
+
+    def part(done, total):
+        if progress is not None:
+            progress(min(99, int(100 * done / max(total, 1))), 100)
+
+    rank_one_trap_batch(settings, TRAP_STEPS, progress=part)  # fills the cache
+    for v, lr in missing:
+        trap_state_compact(v, lr)
+    if progress is not None:
+        progress(100, 100)
+    return len(missing)
+
+
+def trap_fractions(init_scale: float = 1.0, method: str = "gd", progress=None):
+    """The trapped fraction of the quadratic network over three seeds of 200 runs each.
+
+    :func:`nagviz.rank_one_trap.trap_statistics` with learning rate 0.01 and 5000 steps
+    (gradient descent) or 300 iterations (Levenberg–Marquardt).
+
+    Examples
+    --------
+    >>> st = trap_fractions()
+    >>> st.seeds, st.n_runs
+    ((0, 1, 2), 200)
+    """
+    st = shipped.trap_fraction_results(float(init_scale), method)
+    if st is not None:
+        return st
+    steps = TRAP_STEPS if method == "gd" else 300
+    return trap_statistics(200, (0, 1, 2), float(init_scale), 0.01, steps, method=method,
+                           progress=progress)
+
+
 # --------------------------------------------------------------------------- a dead neuron
 
 def dead_neuron_data(seed: int = 5, restarts: int = 8, n_directions: int = 60) -> dict:
@@ -405,6 +582,38 @@ EXPERIMENTS = {
 }
 
 
+#: Runs per seed and seeds of the MLP-versus-CNN contrast.
+CONTRAST_RUNS, CONTRAST_SEEDS = 400, (0, 1, 2)
+
+
+def training_contrast(n_runs: int = CONTRAST_RUNS, seeds=CONTRAST_SEEDS, progress=None) -> dict:
+    """:data:`EXPERIMENTS` over several seeds (:func:`nagviz.subnetwork_experiment.subnetwork_rate`).
+
+    Returns ``{label: SubnetworkRateResult}``: the shipped runs
+    (:func:`nagviz.shipped.contrast_results`) for the default settings, else computed and
+    cached in memory and on disk.
+
+    Examples
+    --------
+    >>> r = training_contrast(n_runs=2, seeds=(1,))
+    >>> list(r) == list(EXPERIMENTS), [x.n_valid + int(x.diverged.sum()) for x in r.values()]
+    (True, [2, 2, 2])
+    """
+    if int(n_runs) == CONTRAST_RUNS and tuple(seeds) == CONTRAST_SEEDS:
+        out = shipped.contrast_results()
+        if out is not None:
+            return out
+    out = {}
+    for i, (label, (arch, kwargs)) in enumerate(EXPERIMENTS.items()):
+        def sub(done, total, i=i):
+            if progress is not None:
+                progress(i * 100 + int(100 * done / max(total, 1)), 100 * len(EXPERIMENTS))
+        out[label] = subnetwork_rate(arch, n_runs, tuple(seeds), progress=sub, **kwargs)
+    if progress is not None:
+        progress(100 * len(EXPERIMENTS), 100 * len(EXPERIMENTS))
+    return out
+
+
 def training_experiments(n_runs: int = 60, seed: int = 0, progress=None) -> dict:
     """Run :data:`EXPERIMENTS` (cached by :func:`nagviz.training.gd_subnetwork_experiment`).
 
@@ -430,34 +639,47 @@ def training_experiments(n_runs: int = 60, seed: int = 0, progress=None) -> dict
 # --------------------------------------------------------------------------- prewarm
 
 def prewarm(progress=None, experiments: bool = True) -> int:
-    """Compute what notebook 05 shows first, so that its explorers open at once.
+    """Compute what notebook 05 shows, so that its explorers answer at once.
 
-    The first views and static fallbacks of its explorers, and with ``experiments=True``
-    the training experiments (:func:`training_experiments`, and the statistics of the
-    quadratic network with plain gradient descent and Levenberg–Marquardt). Returns the
-    number of jobs, reported to ``progress(done, total)`` (for instance a
-    :func:`nagviz._progress.tqdm_progress` bar).
+    The first views and static fallbacks of its explorers (every data distribution of
+    the critical-versus-best explorer; the training explorer's states at the initial
+    learning rate and the init scales of its static view), and with ``experiments=True``
+    the statistics of the quadratic network over three seeds (gradient descent at two
+    init scales, Levenberg–Marquardt) and the MLP-versus-CNN contrast
+    (:func:`training_contrast`). All gradient-descent runs of the quadratic network go
+    in one vectorized loop. Returns the number of jobs, reported to
+    ``progress(done, total)`` (for instance a :func:`nagviz._progress.tqdm_progress` bar).
 
     Examples
     --------
     >>> calls = []
     >>> prewarm(lambda done, total: calls.append((done, total)), experiments=False)
-    8
+    5
     >>> calls[-1]
-    (8, 8)
+    (5, 5)
     """
+    pairs = [(v, TRAP_DEFAULTS["lr"]) for v in TRAP_INIT_SCALES_SHOWN]
+
+    def quadratic():
+        settings = [st for v, lr in pairs if not _state_ready(v, lr)
+                    for st in _state_settings(v, lr)]
+        if experiments:
+            settings += [st for v in (1.0, 0.1) if shipped.trap_fraction_results(v) is None
+                         for st in trap_statistics_settings(200, (0, 1, 2), v, 0.01, TRAP_STEPS)]
+        if settings:
+            rank_one_trap_batch(settings, TRAP_STEPS)  # one loop; the rest reads the cache
+        trap_states(pairs)
+        if experiments:
+            trap_fractions(1.0), trap_fractions(0.1)
+
     jobs = [lambda: [rank_path_case(c, 0) for c in PATH_CASES],
             lambda: [slice_section(a) for a in SLICE_ALPHAS],
-            lambda: [voronoi_cell(c) for c in VORONOI_CURVES]]
-    for v in TRAP_INIT_SCALES_SHOWN:
-        jobs.append(lambda v=v: trap_runs(TRAP_DEFAULTS["target"], v, TRAP_DEFAULTS["lr"]))
-    for d in CRITICAL_DISTRIBUTIONS_SHOWN:
-        jobs.append(lambda d=d: critical_versus_best(d))
+            lambda: [voronoi_cell(c) for c in VORONOI_CURVES],
+            quadratic,
+            lambda: [critical_versus_best_view(d) for d in DISTRIBUTIONS]]
     if experiments:
-        jobs.append(lambda: rank_one_trap_experiment(200, seed=0))
-        jobs.append(lambda: rank_one_trap_experiment(200, init_scale=0.1, seed=0))
-        jobs.append(lambda: rank_one_trap_experiment(200, seed=0, method="lm", steps=300))
-        jobs.append(lambda: training_experiments())
+        jobs.append(lambda: trap_fractions(method="lm"))
+        jobs.append(lambda: training_contrast())
     total = len(jobs)
     for i, job in enumerate(jobs):
         if progress is not None:
@@ -466,4 +688,3 @@ def prewarm(progress=None, experiments: bool = True) -> int:
     if progress is not None:
         progress(total, total)
     return total
-

@@ -60,7 +60,7 @@ from .statistics import Z_95, wilson_interval
 __all__ = [
     "DEEP_SCALING", "SHALLOW_SCALING", "LinearTraining", "LowerRankStep", "PlateauScaling",
     "lower_rank_improvement",
-    "plateau_scaling", "saddle_points", "tangent_space_dimension", "target_matrix",
+    "plateau_scaling", "plateau_scaling_runs", "plateau_settings", "saddle_points", "tangent_space_dimension", "target_matrix",
     "theoretical_slopes", "train_linear",
 ]
 
@@ -494,6 +494,15 @@ class PlateauScaling(LinesRepr):
     def depth(self) -> int:
         return len(self.widths) - 1
 
+    def to_record(self) -> dict:
+        """Plain JSON data; :meth:`from_record` reads it back."""
+        return _encode(self)
+
+    @classmethod
+    def from_record(cls, d: dict) -> "PlateauScaling":
+        """The result :meth:`to_record` wrote."""
+        return _decode(d)
+
     @property
     def k(self) -> int:
         return int(self.learn_steps.shape[-1])
@@ -595,6 +604,61 @@ def _consistent(r, widths, singular_values, init_scales, n_runs, seeds, *_, **__
             and r.final_distance.shape == shape and tuple(r.widths) == tuple(widths))
 
 
+def plateau_settings(widths, singular_values, init_scales, n_runs: int = 100, seeds=(0, 1, 2),
+                     lr: float = 0.05, max_steps: int = 20_000, target_seed: int = 0,
+                     delta: float = 0.1) -> dict:
+    """The settings of :func:`plateau_scaling` as plain JSON data (how shipped results are
+    matched).
+
+    Examples
+    --------
+    >>> plateau_settings(**SHALLOW_SCALING)["init_scales"]
+    [0.001, 0.0001, 1e-05, 1e-06]
+    """
+    return dict(widths=[int(x) for x in widths], singular_values=[float(x) for x in singular_values],
+                init_scales=[float(x) for x in init_scales], n_runs=int(n_runs),
+                seeds=[int(x) for x in seeds], lr=float(lr), max_steps=int(max_steps),
+                target_seed=int(target_seed), delta=float(delta))
+
+
+def plateau_scaling_runs(runs, widths, singular_values, init_scales, n_runs: int = 100,
+                         seeds=(0, 1, 2), lr: float = 0.05, max_steps: int = 20_000,
+                         target_seed: int = 0, delta: float = 0.1) -> dict:
+    """Some runs of :func:`plateau_scaling`, trained again alone.
+
+    ``runs`` are indices into all runs of all seeds (run ``j`` of ``seeds[i]`` is
+    ``i * n_runs + j``); each keeps the normalised initial weights it has in the full
+    experiment. Returns ``learn_steps`` and ``saddle_steps`` of shape (runs, scales, k)
+    and ``final_distance`` of shape (runs, scales).
+
+    Examples
+    --------
+    >>> args = ((3, 2, 3), (3.0, 2.0, 1.0), (1e-2, 1e-4))
+    >>> part = plateau_scaling_runs([4], *args, n_runs=3, seeds=(0, 1))
+    >>> full = plateau_scaling(*args, n_runs=3, seeds=(0, 1), cache_dir=False)
+    >>> bool(np.array_equal(part["learn_steps"][0], full.learn_steps[1, :, 1]))
+    True
+    """
+    s = _singular_values(singular_values)
+    w = _widths(widths, len(s))
+    scales = tuple(_positive("init scale", e) for e in init_scales)
+    n_runs = _positive("n_runs", n_runs, integer=True)
+    runs = np.asarray(runs, dtype=int).reshape(-1)
+    if runs.size == 0 or runs.min() < 0 or runs.max() >= n_runs * len(tuple(seeds)):
+        raise ValueError(f"runs must be indices in 0..{n_runs * len(tuple(seeds)) - 1}")
+    Z = [[] for _ in range(len(w) - 1)]
+    for seed in seeds:                     # as plateau_scaling draws them
+        rng = np.random.default_rng(int(seed))
+        for i in range(len(w) - 1):
+            Z[i].append(rng.standard_normal((n_runs, w[i + 1], w[i])))
+    Z = [np.concatenate(z)[runs] for z in Z]
+    rows = [_train(w, s, eps, runs.size, lr, max_steps, 0, int(target_seed), delta, 2, noise=Z)
+            for eps in scales]
+    return dict(learn_steps=np.stack([o[4] for o in rows], axis=1),
+                saddle_steps=np.stack([o[5] for o in rows], axis=1),
+                final_distance=np.stack([o[6] for o in rows], axis=1))
+
+
 @memoize("linear_plateau_scaling", disk=True, maxsize=8, encode=_encode, decode=_decode,
          validate=_consistent, ignore=("progress",))
 def plateau_scaling(widths, singular_values, init_scales, n_runs: int = 100,
@@ -625,6 +689,14 @@ def plateau_scaling(widths, singular_values, init_scales, n_runs: int = 100,
         raise ValueError("give at least one seed")
     n_runs = _positive("n_runs", n_runs, integer=True)
     train_linear.uncached(w, s, init_scale=scales[0], n_runs=1, lr=lr, max_steps=1)  # checks
+    from . import shipped                  # notebook 05's two experiments are shipped
+
+    found = shipped.plateau_record(plateau_settings(w, s, scales, n_runs, seeds, lr, max_steps,
+                                                    target_seed, delta))
+    if found is not None:
+        if progress is not None:
+            progress(len(scales), len(scales))
+        return _decode(found)
     Z = [[] for _ in range(len(w) - 1)]
     for seed in seeds:                     # run j of a seed: the same Z at every scale
         rng = np.random.default_rng(seed)

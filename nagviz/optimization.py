@@ -22,7 +22,7 @@ Pure mathematics: no plotting or widget imports.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 
@@ -94,7 +94,8 @@ class TrainingResult(LinesRepr):
     method : str
         ``"gradient descent"`` or ``"Levenberg-Marquardt"``.
     learning_rate : float or None
-        For gradient descent.
+        For gradient descent (``None`` for Levenberg–Marquardt, or when the runs of the
+        batch use different rates: see ``learning_rates``).
     steps : int
     init_scale : float
         Standard deviation of the Gaussian initialization.
@@ -135,6 +136,11 @@ class TrainingResult(LinesRepr):
         The part of those steps spent within relative distance ``near_tolerance`` of a
         subnetwork (measured at the recorded steps).
     plateau_rate, near_tolerance : float
+    gradient_norm : numpy.ndarray, (runs,)
+        ``||grad L||`` at the end of each run: a run has *converged* (to a critical point
+        of the loss) when it is below a tolerance (:meth:`converged`).
+    learning_rates : numpy.ndarray, (runs,) or None
+        The learning rate of each run (gradient descent).
     """
 
     architecture: object
@@ -165,10 +171,51 @@ class TrainingResult(LinesRepr):
     plateau_steps_near_subnetwork: np.ndarray = field(repr=False, default=None)
     plateau_rate: float = 1e-5
     near_tolerance: float = 1e-2
+    gradient_norm: np.ndarray = field(repr=False, default=None)
+    learning_rates: np.ndarray = field(repr=False, default=None)
 
     @property
     def n_runs(self) -> int:
         return int(self.theta.shape[0])
+
+    def converged(self, tolerance: float = 1e-6) -> np.ndarray:
+        """Runs whose final gradient norm is below ``tolerance`` (and that did not diverge).
+
+        Examples
+        --------
+        >>> run = levenberg_marquardt(Architecture((2, 2, 1), 2), [1.0, 0.0, -1.0], steps=100)
+        >>> run.converged().tolist()
+        [True]
+        """
+        return (self.gradient_norm < tolerance) & ~self.diverged
+
+    def select(self, runs) -> "TrainingResult":
+        """The same result restricted to some runs (indices or a boolean mask), in order.
+
+        An experiment batches many settings into one call of :func:`train` and reads
+        each setting back with ``select``.
+
+        Examples
+        --------
+        >>> run = train(Architecture((2, 2, 1), 2), n_runs=4, lr=[0.01, 0.01, 0.02, 0.02],
+        ...             steps=50, seed=0)
+        >>> part = run.select([2, 3])
+        >>> part.n_runs, part.learning_rate, bool((part.loss == run.loss[2:]).all())
+        (2, 0.02, True)
+        """
+        idx = np.arange(self.n_runs)[runs if isinstance(runs, slice) else np.asarray(runs)]
+        axis1 = {"history_loss", "history_theta", "history_coefficients", "history_units"}
+        changes = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not isinstance(value, np.ndarray) or f.name == "history_steps":
+                continue
+            changes[f.name] = value[:, idx] if f.name in axis1 else value[idx]
+        lr = self.learning_rate
+        if self.learning_rates is not None:
+            rates = np.unique(self.learning_rates[idx])
+            lr = float(rates[0]) if len(rates) == 1 else None
+        return replace(self, learning_rate=lr, **changes)
 
     def dead_units(self, run: int) -> list:
         """The units of one run whose contribution is below ``dead_tolerance`` at the end."""
@@ -211,8 +258,9 @@ def train(arch, targets=None, *, n_runs: int | None = None, method: str = "gd",
         Number of runs (default: the number of targets, or 1).
     method : {"gd", "lm"}
         Plain gradient descent with fixed learning rate, or Levenberg–Marquardt.
-    lr : float
-        Learning rate of gradient descent.
+    lr : float or array_like, shape (runs,)
+        Learning rate of gradient descent: one for all runs, or one per run (all runs
+        still move in one vectorized loop).
     steps : int
         Iterations.
     init_scale : float
@@ -261,6 +309,12 @@ def train(arch, targets=None, *, n_runs: int | None = None, method: str = "gd",
         raise ValueError(f"{t.shape[0]} targets for {n_runs} runs")
     A, b = _problem(arch, t, inner_product, input_scale)
     th0 = _initial(arch, n_runs, init_scale, init_seed, theta0)
+    rates = None
+    if method == "gd":
+        rates = np.broadcast_to(np.asarray(lr, dtype=float), (n_runs,)).copy()
+        if not np.all(rates > 0):
+            raise ValueError("learning rates must be positive")
+        lr = rates if len(np.unique(rates)) > 1 else float(rates[0])
     steps = int(steps)
     record_every = max(1, steps // 200) if record_every is None else int(record_every)
     out = _run(model, A, b, th0, method=method, lr=lr, steps=steps, record_every=record_every,
@@ -277,6 +331,9 @@ def train(arch, targets=None, *, n_runs: int | None = None, method: str = "gd",
         units = _contributions(model, np.nan_to_num(flat), A, scale).reshape(K, n_runs, -1)
         f_rel = (f_norm / scale).reshape(K, n_runs)
     final_units = units[-1]
+    with np.errstate(all="ignore"):
+        grad_norm = np.linalg.norm(model.loss_gradient(np.nan_to_num(out["theta"]), A, b)[1],
+                                   axis=1)
     at_infinity = (np.linalg.norm(out["theta"], axis=1) > ESCAPE_NORM) & ~out["diverged"]
     at_sub = (final_units.min(axis=1) < dead_tolerance) & ~out["diverged"] & ~at_infinity
     at_zero = at_sub & (f_rel[-1] < near_tolerance)
@@ -291,7 +348,7 @@ def train(arch, targets=None, *, n_runs: int | None = None, method: str = "gd",
     return TrainingResult(
         architecture=arch,
         method="gradient descent" if method == "gd" else "Levenberg-Marquardt",
-        learning_rate=float(lr) if method == "gd" else None,
+        learning_rate=float(lr) if method == "gd" and np.ndim(lr) == 0 else None,
         steps=steps, init_scale=float(init_scale),
         inner_product=_fmt_ip(inner_product, input_scale),
         seed=None if seed is None else int(seed),
@@ -302,6 +359,7 @@ def train(arch, targets=None, *, n_runs: int | None = None, method: str = "gd",
         at_subnetwork=at_sub, at_zero_network=at_zero, at_infinity=at_infinity,
         plateau_steps=plateau, plateau_steps_near_subnetwork=near,
         plateau_rate=float(plateau_rate), near_tolerance=float(near_tolerance),
+        gradient_norm=grad_norm, learning_rates=rates,
     )
 
 

@@ -49,13 +49,15 @@ from .loss_landscape import (ClippedPath, EscapeResult, clip_path_to_box, dead_n
 from .neurovariety_221 import (CUBIC_221, SingularSlice, apolarity_matrix_221,
                                is_real_network_221, network_221_parameters, neurovariety_221_equation,
                                singular_slice_221, slice_cross_section_221)
-from .rank_one_trap import (QUADRATIC_221, TRAP_OUTCOMES, RankOneTrapResult,
-                            binary_quadratic_eigenvalues, cone_coordinates,
-                            rank_one_trap_experiment)
+from .rank_one_trap import (QUADRATIC_221, TRAP_OUTCOMES, RankOneTrapResult, TrapStatistics,
+                            binary_quadratic_eigenvalues, cone_coordinates, form_matrix,
+                            rank_one_trap_batch, rank_one_trap_experiment, trap_runs_again,
+                            trap_statistics, trap_statistics_settings)
 from .singular_versus_critical import (CriticalExposureResult, DeadNeuronSaddle,
                                        NodeWithoutRankDrop, RankDropAtSmoothPoint, SpanningResult,
-                                       bombieri_weights, cnn_node, critical_exposure_221, dead_neuron_saddle,
-                                       neuron_directions_span, rank_drop_at_smooth_point)
+                                       bombieri_weights, cnn_node, critical_exposure_221,
+                                       dead_neuron_saddle, neuron_directions_span,
+                                       rank_drop_at_smooth_point)
 from .tangent_space import (ParameterPath, PathRankResult, TangentRankResult, merge_path,
                             rank_along_path, singular_values_along_path, switch_off_path,
                             tangent_rank)
@@ -117,4 +119,10 @@ __all__ = [
     "critical_exposure_221",
     "neuron_directions_span",
     "dead_neuron_saddle",
+    "rank_one_trap_batch",
+    "trap_runs_again",
+    "TrapStatistics",
+    "trap_statistics",
+    "trap_statistics_settings",
+    "form_matrix",
 ]

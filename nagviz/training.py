@@ -19,7 +19,9 @@ This module gathers the public names of the modules that hold the mathematics:
 * :mod:`nagviz.best_approximation` -- the nearest point of the neuromanifold to a target
   (:func:`best_fit`, :class:`BestFitResult`);
 * :mod:`nagviz.subnetwork_experiment` -- how often gradient descent ends at a subnetwork
-  although the full network fits better (:func:`gd_subnetwork_experiment`).
+  although the full network fits better (:func:`gd_subnetwork_experiment`; over several
+  seeds with intervals, :func:`subnetwork_rate`; some of its runs trained again alone,
+  :func:`subnetwork_rate_runs`).
 
 Supported models: :class:`nagviz.Architecture` (MLPs) and
 :class:`nagviz.cnn.CNNArchitecture`.
@@ -39,7 +41,9 @@ from .best_approximation import BestFitResult, best_fit
 from .inner_products import gram_factor, inner_product_matrix, sample_targets
 from .optimization import (TrainingResult, gradient_descent, levenberg_marquardt, train,
                            unit_contributions)
-from .subnetwork_experiment import SubnetworkExperimentResult, gd_subnetwork_experiment
+from .subnetwork_experiment import (SubnetworkExperimentResult, SubnetworkRateResult,
+                                    gd_subnetwork_experiment, rate_inputs, subnetwork_rate,
+                                    subnetwork_rate_runs)
 from .units import Unit, hidden_units
 
 __all__ = [
@@ -57,6 +61,10 @@ __all__ = [
     "TrainingResult",
     "BestFitResult",
     "SubnetworkExperimentResult",
+    "subnetwork_rate",
+    "subnetwork_rate_runs",
+    "rate_inputs",
+    "SubnetworkRateResult",
     "DIVERGENCE_NORM",
     "ESCAPE_NORM",
     "DIVERGENCE_LOSS",

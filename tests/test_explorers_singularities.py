@@ -163,7 +163,8 @@ def test_training_explorer_shows_runs_stopping_on_the_cone():
     assert data["relative_loss"][1] > 0.5          # far from the target ...
     assert data["cone"][-1] < 1e-9                 # ... but on the cone
     stuck = _trace(fig, "run stopped on the cone")
-    assert sum(x is not None for x in stuck.x) == sum(o != "fit" for o in data["outcomes"]) > 0
+    assert sum(x is not None and np.isfinite(x) for x in stuck.x) == \
+        sum(o != "fit" for o in data["outcomes"]) > 0
     assert "stuck on the cone" in e._info.value
     # a neuron whose in-weights die while its out-weight stays (target 15, run 4)
     e.controls["target"].value = 15
@@ -174,8 +175,14 @@ def test_training_explorer_shows_runs_stopping_on_the_cone():
     assert "one neuron off" in fig.layout.title.text
 
 
-def test_training_explorer_reports_progress():
+def test_training_explorer_reports_progress(monkeypatch, tmp_path):
+    """Shipped states answer at once; a state computed here reports its progress."""
     calls = []
+    TrainingExplorer().compute(target=2, init_scale=0.5, lr=0.02, run=1,
+                               progress=lambda d, t: calls.append((d, t)))
+    assert calls == []
+    monkeypatch.setenv("NAGVIZ_NO_SHIPPED", "1")
+    monkeypatch.setenv("NAGVIZ_CACHE_DIR", str(tmp_path))
     TrainingExplorer().compute(target=2, init_scale=0.5, lr=0.02, run=1,
                                progress=lambda d, t: calls.append((d, t)))
     assert calls[-1] == (100, 100)
@@ -194,9 +201,14 @@ def test_dead_neuron_figure_marks_the_exact_zeros():
 
 def test_experiment_figures():
     from nagviz.singularities import CUBIC_221
+    from nagviz.statistics import wilson_interval
     from nagviz.training import gd_subnetwork_experiment
 
     r = gd_subnetwork_experiment(CUBIC_221, n_runs=4, steps=200, restarts=3)
     fig = experiment_figure({"MLP": r})
-    assert fig.layout.annotations[0].text == f"{r.n_stuck} of {r.n_valid}"
+    assert fig.data[0].text[0] == f"{r.n_stuck} of {r.n_valid}"
+    lo, hi = wilson_interval(r.n_stuck, r.n_valid)
+    p = r.n_stuck / r.n_valid
+    assert np.allclose([fig.data[0].error_y.arrayminus[0], fig.data[0].error_y.array[0]],
+                       [100 * (p - lo), 100 * (hi - p)])
     assert stuck_neuron_figure(r, run=0).data[0].name == "‖incoming weights‖"

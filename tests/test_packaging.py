@@ -70,3 +70,13 @@ def test_pyproject_uses_version_ranges_not_pins():
         if line.startswith("nagviz["):
             continue
         assert "==" not in line and ">=" in line and "<" in line, line
+
+
+def test_wheel_carries_the_shipped_results(dist):
+    """Notebook 05 reads its long experiments from nagviz/data: the wheel must hold them."""
+    (wheel,) = dist.glob("*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+    data = {p.relative_to(REPO_ROOT).as_posix() for p in (REPO_ROOT / "nagviz" / "data").rglob("*")
+            if p.is_file() and not p.name.endswith(".tmp")}
+    assert data and data <= names, f"missing from the wheel: {sorted(data - names)[:5]}"

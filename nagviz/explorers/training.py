@@ -2,14 +2,15 @@
 
 * :class:`CriticalVersusBestExplorer` -- for the (2, 2, 1), ``z^3 + z^2`` network and a
   choice of data distribution: how often a subnetwork is critical, a trap, or the best
-  fit (slow, cached, with a progress bar);
+  fit (every distribution computed once and cached on disk);
 * :class:`TrainingExplorer` -- gradient descent on the quadratic network (2, 2, 1), drawn
   in its 3-D function space, where the one-neuron networks form the cone ``b^2 = 4ac``
-  (slow, cached, with a progress bar);
+  (the slider states computed in batches and cached on disk; a state not yet computed
+  shows a progress bar);
 * plain figures: the gradient, Hessian and escape direction at a dead neuron
   (:func:`dead_neuron_figure` of :func:`nagviz.experiments.dead_neuron_data`), the
-  MLP-versus-CNN training experiment (:func:`experiment_figure`) and the unit that
-  switched off in one run (:func:`stuck_neuron_figure`).
+  MLP-versus-CNN training experiment with 95% intervals (:func:`experiment_figure`) and
+  the unit that switched off in one run, with its loss (:func:`stuck_neuron_figure`).
 
 Every number comes from :mod:`nagviz.experiments`; the explorers only arrange it.
 Colours by role (:data:`nagviz.theme.COLORS`): singular points and subnetworks
@@ -23,13 +24,15 @@ vermillion, targets green, training paths purple, best fits orange, reference li
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 
 from ..cache import memoize
 from ..experiments import (CRITICAL_DISTRIBUTIONS_SHOWN, DISTRIBUTIONS, TRAP_DEFAULTS,
                            TRAP_INIT_SCALES, TRAP_INIT_SCALES_SHOWN, TRAP_LEARNING_RATES,
-                           TRAP_RUNS, TRAP_STEPS, critical_versus_best, trap_runs, trap_targets)
+                           TRAP_RUNS, TRAP_STEPS, critical_versus_best_view, trap_state,
+                           trap_states, trap_targets)
 from ..rank_one_trap import cone_coordinates
 from ..theme import COLORS
 from ._base import (LOG_FLOOR, STYLE, KeepStaticTraces, ProgressExplorer, flat_colorscale,
@@ -44,9 +47,70 @@ __all__ = [
 ]
 
 
+# --------------------------------------------------------------------------- live updates
+
+_DATA_KEYS = ("x", "y", "z", "text", "name")
+
+
+def _as_array(values):
+    """Numbers as a float array (``None`` becomes NaN, a gap in a line): plotly copies an
+    array at once where it checks a list element by element, and sends it as bytes."""
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        return values  # categories
+
+
+class _LiveUpdate(ProgressExplorer, KeepStaticTraces):
+    """A slider move sets only the arrays, texts and ranges that change.
+
+    ``_spec(data)`` returns the plain trace dicts and layout keywords of the figure;
+    :meth:`figure` draws them, and :meth:`refresh` writes the new arrays (``x``, ``y``,
+    ``z``, ``text``, ``name``) of every trace that is not static, the title, the
+    annotation texts and the axis ranges into the live figure, without building and
+    diffing a whole new figure (that alone took 300-600 ms per move).
+    """
+
+    def _spec(self, data):
+        raise NotImplementedError
+
+    def figure(self, data):
+        traces, layout = self._spec(data)
+        return _figure(traces, **layout)
+
+    def refresh(self):
+        start = time.perf_counter()
+        data = self.data()
+        fw = self.figure_widget
+        if fw is None:
+            self.last_update_seconds = time.perf_counter() - start
+            return data
+        traces, layout = self._spec(data)
+        with fw.batch_update():
+            for old, new in zip(fw.data, traces):
+                meta = new.get("meta")
+                if isinstance(meta, str) and meta.startswith("static:"):
+                    continue
+                for key in _DATA_KEYS:
+                    if key in new:
+                        old[key] = _as_array(new[key]) if key in "xyz" else new[key]
+                if "error_x" in new:
+                    old.error_x.array, old.error_x.arrayminus = (new["error_x"]["array"],
+                                                                 new["error_x"]["arrayminus"])
+            fw.layout.title.text = layout["title"]["text"]
+            for ann, new in zip(fw.layout.annotations, layout.get("annotations", ())):
+                ann.text = new["text"]
+            for key, value in layout.items():
+                if key[:5] in ("xaxis", "yaxis") and "range" in value:
+                    fw.layout[key].range = value["range"]
+        self._info.value = self.info(data) or ""
+        self.last_update_seconds = time.perf_counter() - start
+        return data
+
+
 # --------------------------------------------------------------------------- critical vs best
 
-class CriticalVersusBestExplorer(ProgressExplorer, KeepStaticTraces):
+class CriticalVersusBestExplorer(_LiveUpdate):
     """Is a subnetwork critical, a trap, or the best fit? The (2, 2, 1), ``z^3 + z^2`` network.
 
     For ``40`` Gaussian targets (standard for the chosen inner product, seed 0) the best
@@ -67,13 +131,21 @@ class CriticalVersusBestExplorer(ProgressExplorer, KeepStaticTraces):
     """
 
     title = "Critical is not best: subnetworks of (2, 2, 1) with σ = z³ + z²"
-    question = ("a subnetwork is a critical point of the full loss for every target. Will it "
+    question = ("at a switched-off neuron the loss has zero gradient in that neuron's weights, "
+                "for every target. Will the best subnetwork fit "
                 "often be the global best fit? Does the answer depend on how the data is "
                 "distributed?")
     static_control = "distribution"
     static_values = CRITICAL_DISTRIBUTIONS_SHOWN
     progress_label = "fitting networks and subnetworks"
-    slow = True  # a distribution not yet computed takes 1-3 s
+    # every distribution is computed once (prewarm, disk cache): a move is a lookup
+
+    @classmethod
+    def precompute(cls, progress=None) -> int:
+        """Compute (or read from the disk cache) every slider state; returns their number."""
+        for d in DISTRIBUTIONS:
+            critical_versus_best_view(d, progress=progress)
+        return len(DISTRIBUTIONS)
 
     def make_controls(self):
         import ipywidgets as w
@@ -87,16 +159,14 @@ class CriticalVersusBestExplorer(ProgressExplorer, KeepStaticTraces):
         return dict(distribution="Euclidean")
 
     def compute(self, distribution, progress=None):
-        r = critical_versus_best(distribution, progress=progress)
-        ok = ~r.full_at_infinity & ~r.subnetwork_at_infinity
-        return dict(distribution=distribution, n=r.n_targets, critical=int(r.critical.sum()),
-                    trap=int(r.second_order_minimum.sum()), best=int(r.best_is_subnetwork.sum()),
-                    full_loss=r.full_loss, sub_loss=r.subnetwork_loss, is_critical=r.critical,
-                    finite=ok, gap_median=float(np.median(r.relative_gap)),
-                    gap_min=float(r.relative_gap.min()), restarts=r.restarts,
-                    infinity=int((~ok).sum()))
+        d = dict(critical_versus_best_view(distribution, progress=progress))
+        for key in ("full_loss", "sub_loss"):
+            d[key] = np.array(d[key], dtype=float)
+        for key in ("is_critical", "finite"):
+            d[key] = np.array(d[key], dtype=bool)
+        return d
 
-    def figure(self, data):
+    def _spec(self, data):
         n = data["n"]
         names = ["critical for the full loss", "a trap (2nd-order minimum)",
                  "the best fit of the full network"]
@@ -104,6 +174,7 @@ class CriticalVersusBestExplorer(ProgressExplorer, KeepStaticTraces):
         colors = [COLORS["singular"], COLORS["path"], COLORS["teacher"]]
         full, sub = log_floor(data["full_loss"]), log_floor(data["sub_loss"])
         crit = np.asarray(data["is_critical"])
+        fin = np.asarray(data["finite"])
         lo = float(min(full.min(), sub.min())) / 2
         hi = float(max(full.max(), sub.max())) * 2
         traces = [
@@ -116,13 +187,17 @@ class CriticalVersusBestExplorer(ProgressExplorer, KeepStaticTraces):
             dict(type="scatter", x=full[crit].tolist() or [None], y=sub[crit].tolist() or [None],
                  mode="markers", xaxis="x2", yaxis="y2", name="best subnetwork fit is critical",
                  marker=dict(size=9, color=COLORS["singular"], line=dict(color="black", width=1))),
-            dict(type="scatter", x=full[~crit].tolist() or [None],
-                 y=sub[~crit].tolist() or [None], mode="markers", xaxis="x2", yaxis="y2",
-                 name="not critical (or a fit at infinity)",
+            dict(type="scatter", x=full[~crit & fin].tolist() or [None],
+                 y=sub[~crit & fin].tolist() or [None], mode="markers", xaxis="x2", yaxis="y2",
+                 name="not critical",
                  marker=dict(size=9, color="white", line=dict(color=COLORS["singular"], width=2))),
+            dict(type="scatter", x=full[~fin].tolist() or [None], y=sub[~fin].tolist() or [None],
+                 mode="markers", xaxis="x2", yaxis="y2",
+                 name="a best fit runs off to infinity: an infimum",
+                 marker=dict(size=9, symbol="x-thin", color=COLORS["neutral"],
+                             line=dict(color=COLORS["neutral"], width=2))),
         ]
-        return _figure(
-            traces,
+        return traces, dict(
             title=_title(f"{data['distribution']} loss: best fit is a subnetwork for "
                          f"{data['best']} of {n} targets", y=0.97),
             xaxis=dict(domain=[0.3, 0.52], range=[0, 1.35], title=_title("fraction of targets"),
@@ -142,7 +217,11 @@ class CriticalVersusBestExplorer(ProgressExplorer, KeepStaticTraces):
                 f"{data['critical']} targets and a trap for {data['trap']}, yet it is the global "
                 f"best fit for <b>{data['best']}</b>: its loss is higher by a factor "
                 f"{1 + data['gap_median']:.2g} (median; smallest {1 + data['gap_min']:.2g}). "
-                f"For {data['infinity']} targets some best fit runs off to infinity.")
+                f"For {data['infinity']} of {data['n']} targets a best fit runs off to infinity "
+                f"(full network {data['full_infinity']}, subnetwork {data['sub_infinity']}): "
+                "the neuromanifold is not closed, the best loss there is an <i>infimum</i>, "
+                "approached but not attained, and such a subnetwork fit is not counted as "
+                "critical.")
 
 
 # --------------------------------------------------------------------------- training
@@ -169,7 +248,7 @@ def _cone_generators(h=2.2, n=12):
     return xs, ys, zs
 
 
-class TrainingExplorer(ProgressExplorer, KeepStaticTraces):
+class TrainingExplorer(_LiveUpdate):
     """Gradient descent on the quadratic network (2, 2, 1), drawn in its function space.
 
     ``f = v_1 (w_1 . x)^2 + v_2 (w_2 . x)^2`` fills the 3-dimensional space of binary
@@ -194,7 +273,17 @@ class TrainingExplorer(ProgressExplorer, KeepStaticTraces):
     static_control = "init_scale"
     static_values = TRAP_INIT_SCALES_SHOWN
     progress_label = "training"
-    slow = True  # 8 runs plus 100 more for the statistics: about a second
+    # the states of the sliders are computed in batches (trap_states), kept in memory and
+    # on disk: a move is a lookup; a state not yet computed shows a progress bar
+
+    @classmethod
+    def precompute(cls, progress=None) -> int:
+        """Compute (or read from the disk cache) every slider state, six at a time in one
+        batch of gradient-descent runs; returns the number of states."""
+        pairs = [(v, lr) for v in TRAP_INIT_SCALES for lr in TRAP_LEARNING_RATES]
+        for i in range(0, len(pairs), 6):
+            trap_states(pairs[i:i + 6], progress=progress)
+        return len(pairs)
 
     def make_controls(self):
         import ipywidgets as w
@@ -215,23 +304,23 @@ class TrainingExplorer(ProgressExplorer, KeepStaticTraces):
 
     def compute(self, target, init_scale, lr, run, progress=None):
         t = trap_targets()[int(target)]
-        res, pop = trap_runs(target, init_scale, lr, progress=progress)
+        trap_states([(init_scale, lr)], progress=progress)
+        state = trap_state(float(init_scale), float(lr))
+        res, pop = state["runs"][int(target)], state["population"]
         k = int(run) - 1
-        near = pop.steps_near_cone()
-        fitted = pop.outcome == "fit"
         return dict(
             target=int(target), init_scale=float(init_scale), lr=float(lr), run=int(run),
-            target_point=cone_coordinates(t), eigen=res.target_eigenvalues[0],
-            trajectories=res.trajectory, outcomes=res.outcome.tolist(),
-            steps=res.steps_recorded, loss=res.loss_history, cone=res.cone_distance[:, k],
-            in_norms=res.in_norms[:, k], out_weights=res.out_weights[:, k],
-            conserved=res.conserved[k], relative_loss=res.relative_loss,
-            counts=pop.counts, population=pop.n_runs, trapped=int(pop.trapped.sum()),
-            near_median=int(np.median(near[fitted])) if fitted.any() else 0,
-            near_share=float(near[fitted].sum() / max(fitted.sum() * pop.steps, 1)),
-            steps_total=TRAP_STEPS)
+            target_point=cone_coordinates(t), eigen=res["eigen"],
+            trajectories=res["trajectories"], outcomes=list(res["outcomes"]),
+            steps=state["steps"], loss=res["loss"], cone=res["cone"][:, k],
+            in_norms=res["in_norms"][:, k], out_norms=res["out_norms"][:, k],
+            out_start=res["out_start"][k], out_end=res["out_end"][k],
+            conserved=res["conserved"][k], relative_loss=res["relative_loss"],
+            counts=pop["counts"], population=pop["n"], trapped=pop["trapped"],
+            valid=pop["valid"], near_median=pop["near_median"], near_count=pop["near_count"],
+            fitted=pop["fitted"], steps_total=TRAP_STEPS)
 
-    def figure(self, data):
+    def _spec(self, data):
         k = data["run"] - 1
         T = data["trajectories"]  # (K, runs, 3)
         cx, cy, cz = _cone_mesh()
@@ -255,7 +344,7 @@ class TrainingExplorer(ProgressExplorer, KeepStaticTraces):
                 continue
             lx += steps.tolist() + [None]
             ly += log_floor(data["loss"][:, j]).tolist() + [None]
-        w, v = data["in_norms"], np.abs(data["out_weights"])
+        w, v = data["in_norms"], data["out_norms"]
         n1, n2 = COLORS["manifold"], COLORS["boundary"]
         traces = [
             dict(type="surface", x=cx, y=cy, z=cz,
@@ -313,8 +402,7 @@ class TrainingExplorer(ProgressExplorer, KeepStaticTraces):
         outcome = data["outcomes"][k]
         lim = 2.2
         ax = dict(range=[-lim, lim], autorange=False, tickvals=[-2, 0, 2])
-        return _figure(
-            traces,
+        return traces, dict(
             title=_title(f"init scale {data['init_scale']:g}, learning rate {data['lr']:g}: "
                          f"run {data['run']} → {outcome}", y=0.98),
             scene=dict(domain=dict(x=[0, 0.5], y=[0, 1]),
@@ -342,7 +430,7 @@ class TrainingExplorer(ProgressExplorer, KeepStaticTraces):
         kind = ("indefinite" if l1 > 0 > l2 else
                 "positive definite" if l2 > 0 else "negative definite")
         kappa = data["conserved"]
-        v0, v1 = data["out_weights"][0], data["out_weights"][-1]
+        v0, v1 = data["out_start"], data["out_end"]
         locks = []
         for j in range(2):
             if kappa[j] < 0:
@@ -358,12 +446,14 @@ class TrainingExplorer(ProgressExplorer, KeepStaticTraces):
                 f"out-weights {v0[0]:+.2f}, {v0[1]:+.2f} → {v1[0]:+.2f}, {v1[1]:+.2f}. "
                 "The quantity κ = ‖w‖² − 2v² of each neuron is conserved by gradient flow: "
                 + "; ".join(locks) + ".<br>"
-                f"<b>Over {data['population']} random targets</b> with these settings: fitted "
-                f"{c['fit']}, stuck on the cone {data['trapped']} (one neuron off "
+                f"<b>Over {data['population']} random targets</b> with these settings (one "
+                f"seed): fitted {c['fit']}, stuck on the cone {data['trapped']} (one neuron off "
                 f"{c['one neuron off']}, parallel neurons {c['parallel neurons']}, zero "
                 f"function {c['zero function']}), still moving {c['still moving']}, diverged "
-                f"{c['diverged']}. Runs that did fit spent a median of {data['near_median']} of "
-                f"{data['steps_total']} steps within 5% of the cone before leaving it.")
+                f"{c['diverged']}. Of the {data['fitted']} runs that did fit, "
+                f"{data['near_count']} spent some steps within 5% of the cone before leaving "
+                f"it (median over all fitted runs: {data['near_median']} of "
+                f"{data['steps_total']} steps).")
 
 
 # --------------------------------------------------------------------------- plain figures
@@ -421,13 +511,27 @@ def dead_neuron_figure(data):
         margin=dict(l=80, r=20, t=110, b=70), height=470)
 
 
+def _stuck_counts(r):
+    """``(stuck, stuck at a proper subnetwork, valid runs)`` of an experiment result."""
+    stuck = r.at_subnetwork & r.above_best & ~r.diverged
+    zero = getattr(r, "stuck_zero", None)
+    zero = (stuck & r.at_zero_network) if zero is None else zero
+    return int(stuck.sum()), int((stuck & ~zero).sum()), int((~r.diverged).sum())
+
+
 def experiment_figure(results: dict):
-    """Grouped bars: runs ending at a subnetwork above the best fit, per model and optimizer.
+    """Bars with 95% Wilson intervals: runs ending at a subnetwork above the best fit.
+
+    For each model and optimizer, two bars: the fraction of runs (that did not diverge)
+    ending at any subnetwork with a loss above the best full fit, and the fraction ending
+    at a proper one (a unit off, the function nonzero); the error bars are 95% Wilson
+    intervals (:func:`nagviz.statistics.wilson_interval`) and the labels give the counts.
 
     Parameters
     ----------
     results : dict
-        ``{label: SubnetworkExperimentResult}`` (:func:`nagviz.training.gd_subnetwork_experiment`).
+        ``{label: SubnetworkRateResult}`` (:func:`nagviz.experiments.training_contrast`)
+        or ``{label: SubnetworkExperimentResult}``.
 
     Examples
     --------
@@ -437,37 +541,52 @@ def experiment_figure(results: dict):
     >>> [t.type for t in experiment_figure({"MLP, GD": r}).data]
     ['bar', 'bar']
     """
+    from ..statistics import wilson_interval
+
     labels = list(results)
-    proper = [100 * results[k].fraction_proper for k in labels]
-    zero = [100 * results[k].fraction_zero for k in labels]
-    traces = [
-        dict(type="bar", x=labels, y=proper, name="a unit off, the rest still on",
-             marker=dict(color=COLORS["singular"])),
-        dict(type="bar", x=labels, y=zero, name="the zero function",
-             marker=dict(color=COLORS["neutral"])),
-    ]
-    top = max([p + z for p, z in zip(proper, zero)] + [1.0])
-    notes = [dict(x=k, y=p + z, yshift=14, showarrow=False, font=dict(size=15),
-                  text=f"{results[k].n_stuck} of {results[k].n_valid}")
-             for k, p, z in zip(labels, proper, zero)]
+    traces, top = [], 1.0
+    for name, which, color in (("any subnetwork (including the zero function)", 0,
+                                 COLORS["neutral"]),
+                                ("a proper subnetwork: a unit off, the rest still on", 1,
+                                 COLORS["singular"])):
+        ys, lo, hi, text = [], [], [], []
+        for k in labels:
+            counts = _stuck_counts(results[k])
+            x, n = counts[which], counts[2]
+            a, b = wilson_interval(x, n)
+            p = x / max(n, 1)
+            ys.append(100 * p)
+            lo.append(100 * (p - a))
+            hi.append(100 * (b - p))
+            text.append(f"{x} of {n}")
+            top = max(top, 100 * b)
+        traces.append(dict(type="bar", x=labels, y=ys, name=name, marker=dict(color=color),
+                           error_y=dict(type="data", symmetric=False, array=hi, arrayminus=lo,
+                                        color="black", thickness=2, width=8),
+                           text=text, textposition="outside", cliponaxis=False,
+                           hovertemplate="%{x}: %{text}<extra></extra>"))
     return _figure(
         traces,
-        title=_title("runs that end at a subnetwork although the full network fits better",
-                     y=0.96),
-        barmode="stack", annotations=notes,
-        yaxis=dict(title=_title("% of runs"), range=[0, 1.3 * top]),
+        title=_title("runs that end at a subnetwork although the full network fits better "
+                     "(95% Wilson intervals)", y=0.96),
+        barmode="group", bargap=0.3,
+        yaxis=dict(title=_title("% of runs"), range=[0, 1.25 * top]),
         legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", font=dict(size=14),
                     traceorder="normal"),
-        margin=dict(l=70, r=20, t=110, b=80), height=440)
+        margin=dict(l=70, r=20, t=110, b=80), height=460)
 
 
 def stuck_neuron_figure(result, run=None):
-    """The in-weights and out-weights of the unit that switched off in one training run.
+    """One training run stuck at a subnetwork: the unit that switched off, and the loss.
+
+    Top: the norms of the unit's incoming and outgoing weights. Bottom, on its own axis:
+    the loss of the run and the best fit of the full network for its target.
 
     Parameters
     ----------
-    result : SubnetworkExperimentResult
-        From :func:`nagviz.training.gd_subnetwork_experiment`.
+    result : SubnetworkExperimentResult or SubnetworkRateResult
+        From :func:`nagviz.training.gd_subnetwork_experiment` (trajectories included) or
+        :func:`nagviz.subnetwork_experiment.subnetwork_rate` (the run is trained again).
     run : int, optional
         Which run; default: the first one stuck at a proper subnetwork (some unit off, the
         function nonzero), else the first stuck run.
@@ -480,35 +599,54 @@ def stuck_neuron_figure(result, run=None):
     >>> [t.name for t in stuck_neuron_figure(r, run=0).data][:2]
     ['‖incoming weights‖', '‖outgoing weights‖']
     """
-    tr = result.training
+    stuck = result.at_subnetwork & result.above_best & ~result.diverged
+    zero = getattr(result, "stuck_zero", None)
+    zero = (stuck & result.at_zero_network) if zero is None else zero
     if run is None:
-        proper = [i for i in result.stuck_runs if not result.at_zero_network[i]]
-        run = (proper or result.stuck_runs or [0])[0]
-    u = int(np.argmin(tr.final_units[run]))
-    unit = tr.units[u]
-    H = tr.history_theta[:, run, :]
+        proper = np.nonzero(stuck & ~zero)[0].tolist()
+        run = (proper or np.nonzero(stuck)[0].tolist() or [0])[0]
+    example = getattr(result, "example", None)
+    if example is not None and example["run"] == run:  # stored with the result
+        from ..units import hidden_units
+
+        unit = hidden_units(result.architecture)[example["unit"]]
+        H = np.array(example["theta"], dtype=float)
+        steps, loss = list(example["steps"]), np.array(example["loss"], dtype=float)
+    else:
+        if hasattr(result, "training"):
+            tr, j = result.training, run
+        else:
+            tr, j = result.retrain(run), 0
+        unit = tr.units[int(np.argmin(tr.final_units[j]))]
+        H = tr.history_theta[:, j, :]
+        steps = tr.history_steps.tolist()
+        loss = np.asarray(tr.history_loss[:, j], dtype=float)
     w_in = np.linalg.norm(H[:, list(unit.incoming)], axis=1)
     w_out = (np.linalg.norm(H[:, list(unit.outgoing)], axis=1) if unit.outgoing
              else np.zeros(len(H)))
-    steps = tr.history_steps.tolist()
-    loss = tr.history_loss[:, run]
+    best = float(result.best_loss[run])
+    lo = math.log10(max(min(float(loss.min()), best), LOG_FLOOR)) - 0.3
+    hi = math.log10(max(float(loss.max()), best, LOG_FLOOR)) + 0.3
     traces = [
         dict(type="scatter", x=steps, y=log_floor(w_in).tolist(), mode="lines",
              name="‖incoming weights‖", line=dict(color=COLORS["singular"], width=4)),
         dict(type="scatter", x=steps, y=log_floor(w_out).tolist(), mode="lines",
              name="‖outgoing weights‖", line=dict(color=COLORS["singular"], width=4, dash="dash")),
         dict(type="scatter", x=steps, y=log_floor(loss).tolist(), mode="lines", name="loss",
-             line=dict(color=COLORS["path"], width=3)),
-        dict(type="scatter", x=[steps[0], steps[-1]], y=[max(result.best_loss[run], LOG_FLOOR)] * 2,
-             mode="lines", name="best fit of the full network",
-             line=dict(color=COLORS["teacher"], width=2, dash="dot")),
+             xaxis="x2", yaxis="y2", line=dict(color=COLORS["path"], width=3)),
+        dict(type="scatter", x=[steps[0], steps[-1]], y=[max(best, LOG_FLOOR)] * 2,
+             mode="lines", name="best fit of the full network", xaxis="x2", yaxis="y2",
+             line=dict(color=COLORS["teacher"], width=3, dash="dot")),
     ]
     return _figure(
         traces,
-        title=_title(f"run {run}: {unit.label} switches off, loss stays above the best fit",
-                     y=0.96),
-        xaxis=dict(title=_title("gradient descent step")),
-        yaxis=dict(type="log", title=_title("size", standoff=6), exponentformat="power",
-                   range=[-17.5, 1.5]),
+        title=_title(f"run {run}: {unit.label} switches off; the loss stays "
+                     f"{loss[-1] / max(best, 1e-300):.2g} times the best fit", y=0.97),
+        xaxis=dict(anchor="y", showticklabels=False, title=_title("")),
+        yaxis=dict(domain=[0.55, 1], type="log", title=_title("weight norm", standoff=6),
+                   exponentformat="power", range=[-17.5, 1.5]),
+        xaxis2=dict(anchor="y2", title=_title("gradient descent step")),
+        yaxis2=dict(domain=[0, 0.42], type="log", title=_title("loss", standoff=6),
+                    exponentformat="power", range=[lo, hi]),
         legend=dict(x=1.01, y=1.0, xanchor="left", font=dict(size=14)),
-        margin=dict(l=90, r=20, t=70, b=60), height=420)
+        margin=dict(l=90, r=20, t=70, b=60), height=560)
