@@ -289,6 +289,24 @@ def mpl_rc() -> dict:
     }
 
 
+def _skip_slow_iri_checker() -> None:
+    """Spare the kernel 2-4 s at its first plotly figure (issue 15: notebooks up in seconds).
+
+    plotly's renderers import nbformat, nbformat imports jsonschema, and jsonschema's format
+    checkers import ``rfc3987_syntax`` when it is installed (JupyterLab's dependencies bring
+    it), which compiles about 35 Earley parsers at import: 2.5 s here (jsonschema issue
+    #1428). Only the ``iri`` and ``iri-reference`` formats use it, and no notebook schema
+    does. Marking it absent before jsonschema loads makes jsonschema skip those two
+    checkers in this process; nothing else changes. ``NAGVIZ_IRI_CHECKS=1`` keeps them.
+    """
+    import os
+    import sys
+
+    if os.environ.get("NAGVIZ_IRI_CHECKS") or "jsonschema._format" in sys.modules:
+        return
+    sys.modules.setdefault("rfc3987_syntax", None)  # `import` of a None entry: ImportError
+
+
 def apply() -> None:
     """Make the nagviz look the default for plotly and matplotlib in this session.
 
@@ -301,6 +319,7 @@ def apply() -> None:
     'nagviz'
     """
     global _registered
+    _skip_slow_iri_checker()
     import plotly.io as pio
 
     if not _registered:
