@@ -165,7 +165,6 @@ class AttentionExplorer(Explorer):
                 "function space, and does it change with a single token?")
     static_control = "a"
     static_values = (1, 2, 3)
-    slow = True
     max_tokens = 4
 
     def make_controls(self):
@@ -248,7 +247,8 @@ class ReLURegionsExplorer(Explorer):
     resolution = 200
     max_width = 10
     seeds = 3
-    slow = True
+    slow = ("each network's linear regions are enumerated exactly (one hyperplane "
+            "arrangement per layer and region), 0.1-0.3 s a network")
 
     def make_controls(self):
         import ipywidgets as w

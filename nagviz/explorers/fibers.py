@@ -300,7 +300,6 @@ class SymmetryOrbitExplorer(Explorer):
                 "change while the function stays exactly the same?")
     static_control = "t"
     static_values = (-1.0, -0.5, 0.0, 0.5, 1.0)
-    slow = True
 
     def make_controls(self):
         import ipywidgets as w

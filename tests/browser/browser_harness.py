@@ -38,6 +38,9 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "browser"
+#: test_voila.py shows the first this many course notebooks in Voila (a server and a kernel
+#: each) and compares them with JupyterLab's figures of the same session
+VOILA_COURSE_NOTEBOOKS = 2
 # Where the fixture notebooks appear inside the temporary JupyterLab root.
 FIXTURE_DIR_IN_ROOT = "browser_fixtures"
 

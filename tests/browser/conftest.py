@@ -32,11 +32,37 @@ from browser_harness import (
 )
 
 
+def _round_trip_files():
+    from browser_harness import ARTIFACTS
+
+    return sorted(ARTIFACTS.glob("round-trips-*.json"))
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # the main process: forget an earlier run's
+        for old in _round_trip_files():
+            old.unlink()
+
+
+def pytest_sessionfinish(session):
+    """A pytest-xdist worker leaves its round trips for the main process's summary."""
+    import json
+
+    from browser_harness import ROUND_TRIPS, artifact_path
+
+    worker = getattr(session.config, "workerinput", {}).get("workerid")
+    if worker and ROUND_TRIPS:
+        artifact_path(f"round-trips-{worker}.json").write_text(json.dumps(ROUND_TRIPS))
+
+
 def pytest_terminal_summary(terminalreporter):
     """Issue 15: the median and the worst slider round trip of the whole browser run."""
-    from browser_harness import round_trip_summary
+    import json
 
-    line = round_trip_summary()
+    from browser_harness import ROUND_TRIPS, round_trip_summary
+
+    trips = [tuple(t) for f in _round_trip_files() for t in json.loads(f.read_text())]
+    line = round_trip_summary(trips + ROUND_TRIPS)
     if line:
         terminalreporter.write_sep("-", "slider round trips")
         terminalreporter.write_line(line)

@@ -19,6 +19,7 @@ import pytest
 from browser_harness import (
     FIXTURE_DIR_IN_ROOT,
     REPO_ROOT,
+    VOILA_COURSE_NOTEBOOKS,
     artifact_path,
     check_notebook_in_voila,
     start_voila,
@@ -27,14 +28,16 @@ from browser_harness import (
 )
 from lecture_checks import SCREEN, lecture_problems
 
-pytestmark = pytest.mark.browser
+# Voila's checks compare with the figures JupyterLab drew (the lab_results fixture):
+# under `make test` (pytest-xdist) this file runs in the process that ran those Lab tests
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("lab-then-voila")]
 
 SELFTEST = f"{FIXTURE_DIR_IN_ROOT}/harness_selftest.ipynb"
 STALE = f"{FIXTURE_DIR_IN_ROOT}/voila_stale_figure.ipynb"
 # Voila starts a server and a kernel per notebook: two course notebooks are enough.
 COURSE_NOTEBOOKS = sorted(
     p.relative_to(REPO_ROOT).as_posix() for p in REPO_ROOT.glob("notebooks/*.ipynb")
-)[:2] or [pytest.param("notebooks/*.ipynb", marks=pytest.mark.skip(reason="no notebooks/*.ipynb yet"))]
+)[:VOILA_COURSE_NOTEBOOKS] or [pytest.param("notebooks/*.ipynb", marks=pytest.mark.skip(reason="no notebooks/*.ipynb yet"))]
 
 LECTURE_FONT_MIN_PX = 20  # nagviz-lecture.css sets 22px prose
 
