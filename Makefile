@@ -30,7 +30,7 @@ START_NOTEBOOK := notebooks/00_start_here.ipynb
 LAB_ARGS     ?=
 PYTEST_ARGS  ?=
 # `make test` runs the non-browser tests in this many processes (pytest-xdist), then the
-# browser tests in as many; with PYTEST_ARGS set it runs `pytest $(PYTEST_ARGS)` instead.
+# browser tests one at a time; with PYTEST_ARGS set it runs `pytest $(PYTEST_ARGS)` instead.
 TEST_JOBS    ?= 2
 NB           ?= $(START_NOTEBOOK)
 PRESENT_PORT ?= 8866
@@ -85,8 +85,8 @@ test: $(call stamp,$(TEST_EXTRAS)) $(LAB_SETTINGS) ## run unit tests, doctests, 
 	else \
 	  echo "== unit tests, doctests and notebooks ($(TEST_JOBS) processes)"; \
 	  "$(PYTHON)" -m pytest -n $(TEST_JOBS) --dist loadfile -m "not browser"; status=$$?; \
-	  echo "== browser tests ($(TEST_JOBS) processes; JupyterLab's notebook checks, then Voila's, in one)"; \
-	  "$(PYTHON)" -m pytest -n $(TEST_JOBS) --dist loadgroup -m browser; browser=$$?; \
+	  echo "== browser tests (one at a time: two Chromiums on two cores starve each other's pages)"; \
+	  "$(PYTHON)" -m pytest -p no:xdist -m browser; browser=$$?; \
 	  [ $$status -eq 0 ] && status=$$browser; \
 	fi; \
 	  shots=$$(find "$(ARTIFACTS)" -name '*.png' 2>/dev/null | wc -l); \
