@@ -43,7 +43,7 @@ ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 # Run tools from the environment without asking anybody to activate it.
 RUN := cd "$(ROOT)" && PATH="$(VENV)/bin:$$PATH"
 
-.PHONY: help venv lab test bench book present clean-notebooks
+.PHONY: help venv lab test test-harness bench book present clean-notebooks
 
 help: ## list the targets (this is the default)
 	@echo "nagviz: make targets"
@@ -86,12 +86,16 @@ test: $(call stamp,$(TEST_EXTRAS)) $(LAB_SETTINGS) ## run unit tests, doctests, 
 	  echo "== unit tests, doctests and notebooks ($(TEST_JOBS) processes)"; \
 	  "$(PYTHON)" -m pytest -n $(TEST_JOBS) --dist loadfile -m "not browser"; status=$$?; \
 	  echo "== browser tests (one at a time: two Chromiums on two cores starve each other's pages)"; \
-	  "$(PYTHON)" -m pytest -p no:xdist -m browser; browser=$$?; \
+	  "$(PYTHON)" -m pytest -p no:xdist -m "browser and not harness_selftest"; browser=$$?; \
 	  [ $$status -eq 0 ] && status=$$browser; \
 	fi; \
 	  shots=$$(find "$(ARTIFACTS)" -name '*.png' 2>/dev/null | wc -l); \
 	  echo; echo "Browser screenshots ($$shots PNG files): $(ARTIFACTS)/"; \
 	  exit $$status
+
+test-harness: $(call stamp,$(TEST_EXTRAS)) $(LAB_SETTINGS) ## the browser harness's self-tests on fixture notebooks (about a minute)
+	@mkdir -p "$(ARTIFACTS)"
+	@$(RUN) "$(PYTHON)" -m pytest -p no:xdist -m "browser and harness_selftest"
 
 bench: $(call stamp,$(TEST_EXTRAS)) ## run every benchmarks/*.py
 	@$(RUN) shopt -s nullglob; files=(benchmarks/*.py); \

@@ -39,6 +39,7 @@ COURSE_NOTEBOOKS = [
 
 
 @WITH_VOILA
+@pytest.mark.harness_selftest
 def test_harness_selftest_in_lab(page, lab, lab_results, record_property):
     """The harness finds the fixture's slider and figure and sees them move together."""
     pg, console = page

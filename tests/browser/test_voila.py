@@ -103,6 +103,7 @@ def run_in_voila(page, lab_root, tmp_path, relpath, lab_results):
     return result, time.monotonic() - start
 
 
+@pytest.mark.harness_selftest
 def test_harness_selftest_in_voila(page, lab_root, tmp_path, lab_results, record_property):
     result, seconds = run_in_voila(page, lab_root, tmp_path, SELFTEST, lab_results)
     record_property("wall_time_s", seconds)
@@ -116,6 +117,7 @@ def test_notebook_in_voila(page, lab_root, tmp_path, lab_results, record_propert
     record_property("wall_time_s", seconds)
 
 
+@pytest.mark.harness_selftest
 def test_voila_draws_boxed_figure_widget_stale(page, lab_root, tmp_path, record_property):
     """Negative self-test: the stale state the figure comparison exists to catch.
 
