@@ -13,7 +13,7 @@ from ..cnn import lcn_fills_reals, real_factorization
 from ..jacobian_rank import ArchitectureTooLargeError, dimension
 from ..relu import ReLUNetwork, arrangement_bound, grid_region_count, linear_regions
 from ..theme import COLORS
-from ._base import Explorer, from_record, plain_figure, title, to_record
+from ._base import Explorer, from_record, json_lists, plain_figure, title, to_record
 
 __all__ = ["FilterFactorExplorer", "AttentionExplorer", "ReLURegionsExplorer",
            "ApproximationExplorer", "target_filter"]
@@ -244,7 +244,7 @@ class ReLURegionsExplorer(Explorer):
     static_control = "width"
     static_values = (1, 2, 4, 6, 8, 10)
     box = (-3.0, 3.0, -3.0, 3.0)
-    resolution = 200
+    resolution = 150  # grid points per side: the static page carries six such grids
     max_width = 10
     seeds = 3
     slow = ("each network's linear regions are enumerated exactly (one hyperplane "
@@ -283,7 +283,7 @@ class ReLURegionsExplorer(Explorer):
         traces = [
             dict(type="heatmap", x=xs, y=xs, z=data["labels"].tolist(), colorscale=_REGION_SCALE,
                  zmin=-0.5, zmax=len(_REGION_COLORS) - 0.5, showscale=False, xaxis="x", yaxis="y", name="regions", hoverinfo="skip", opacity=0.85),
-            dict(type="contour", x=xs, y=xs, z=data["values"].tolist(), showscale=False,
+            dict(type="contour", x=xs, y=xs, z=json_lists(data["values"], 3), showscale=False,
                  contours=dict(coloring="none"), line=dict(color="rgba(0,0,0,0.35)", width=1),
                  ncontours=20, xaxis="x", yaxis="y", name="level sets of f", hoverinfo="skip"),
             dict(type="scatter", x=data["widths"], y=data["growth"].tolist(), mode="lines+markers",
