@@ -37,6 +37,10 @@ def new_axes(ax=None, figsize=(6.4, 4.0)):
         return ax
     import matplotlib.pyplot as plt
 
+    from .theme import style_matplotlib_if_applied
+
+    style_matplotlib_if_applied()  # nagviz.theme.apply() leaves matplotlib to its first figure
+
     _, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax
 

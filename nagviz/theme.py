@@ -31,10 +31,12 @@ from __future__ import annotations
 
 __all__ = ["COLORS", "FONT_SIZE", "FIGURE_HEIGHT", "FIGURE_WIDTH", "plotly_template", "apply", "mpl_rc",
            "LECTURE_MIN_FONT", "LectureLayout", "lecture_screen", "lecture_layout",
-           "fit_for_lecture", "lecture_overrides", "merge_layout"]
+           "fit_for_lecture", "lecture_overrides", "merge_layout", "style_matplotlib",
+           "style_matplotlib_if_applied"]
 
 import os
 import re
+import sys
 from dataclasses import dataclass
 
 #: Okabe & Ito (2008) colour-blind-safe palette, one role per colour.
@@ -61,6 +63,7 @@ FIGURE_WIDTH = 980
 LECTURE_MIN_FONT = 18
 
 _registered = False
+_mpl_pending = False  # apply() ran, matplotlib not styled yet
 
 
 @dataclass(frozen=True)
@@ -310,7 +313,10 @@ def _skip_slow_iri_checker() -> None:
 def apply() -> None:
     """Make the nagviz look the default for plotly and matplotlib in this session.
 
-    The explorers call it; notebooks may call it once at the top.
+    The explorers call it; notebooks may call it once at the top. It imports no more than
+    plotly needs: matplotlib is styled now if already imported, otherwise when
+    :mod:`nagviz.plotting` first draws (or call :func:`style_matplotlib`); plotly's
+    ``"nagviz"`` HTML renderer is registered only where explorers are static.
 
     Examples
     --------
@@ -331,9 +337,37 @@ def apply() -> None:
     from .explorers._base import display_mode
     from .explorers._export import register_renderer
 
-    register_renderer(static=display_mode() == "static")
-    try:
-        import matplotlib as mpl
-    except ImportError:  # pragma: no cover - matplotlib is a dependency
-        return
+    if display_mode() == "static":  # plotly's renderers import nbformat: 0.5 s, so only here
+        register_renderer(static=True)
+    # matplotlib costs 0.4 s to import and no notebook draws with it: style it now if it is
+    # loaded, otherwise when nagviz.plotting first draws (style_matplotlib)
+    global _mpl_pending
+    _mpl_pending = True
+    if "matplotlib" in sys.modules:
+        style_matplotlib()
+
+
+def style_matplotlib() -> None:
+    """Give matplotlib the nagviz rcParams now (:func:`apply` does, or defers it).
+
+    :func:`apply` styles matplotlib at once when it is already imported; otherwise the
+    first figure drawn by :mod:`nagviz.plotting` calls this. A notebook that draws with
+    matplotlib itself after :func:`apply` can call it directly.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> style_matplotlib(); matplotlib.rcParams["font.size"]
+    17.0
+    """
+    global _mpl_pending
+    import matplotlib as mpl
+
     mpl.rcParams.update(mpl_rc())
+    _mpl_pending = False
+
+
+def style_matplotlib_if_applied() -> None:
+    """:func:`style_matplotlib`, if :func:`apply` ran and matplotlib is not styled yet."""
+    if _mpl_pending:
+        style_matplotlib()

@@ -3,70 +3,63 @@
 Every explorer works in a live kernel (ipywidgets + plotly ``FigureWidget``) and falls
 back to a static plotly figure elsewhere; see :mod:`nagviz.explorers._base`.
 
+The explorer classes are imported when first named (``from nagviz.explorers import
+AtlasExplorer`` imports :mod:`nagviz.explorers.dimension` and nothing else), so a
+notebook pays only for the explorers it shows: the critical-point explorers of notebook
+04 bring sympy's Gröbner bases, which notebook 00 does not need.
+
 >>> from nagviz.explorers import ArchitectureExplorer
 >>> ArchitectureExplorer().compute(d0=3, width=5, hidden_layers=1, outputs=1, r=4)["dimension"]
 14
+>>> import nagviz.explorers as ex
+>>> ex.RankPathExplorer.__module__
+'nagviz.explorers.singularities'
 """
 
+from __future__ import annotations
+
+import importlib
+
 from ._base import Explorer, display_mode, set_display_mode
-from .architecture import ArchitectureExplorer
 
-__all__ = ["Explorer", "ArchitectureExplorer", "display_mode", "set_display_mode"]
+# explorer class -> the submodule that defines it (and the notebook that shows it)
+_WHERE = {
+    "ArchitectureExplorer": "architecture",                  # notebook 00
+    "ConeExplorer": "neuromanifolds",                        # notebook 01
+    "RealBoundaryExplorer": "neuromanifolds",
+    "RankOneExplorer": "neuromanifolds",
+    "FiberExplorer": "neuromanifolds",
+    "LossLandscapeExplorer": "neuromanifolds",
+    "AtlasExplorer": "dimension",                            # notebook 02
+    "DegreeThresholdExplorer": "dimension",
+    "RecoveryExplorer": "dimension",
+    "HyperbolaFiberExplorer": "fibers",                      # notebook 03
+    "TwoNeuronFiberExplorer": "fibers",
+    "SymmetryOrbitExplorer": "fibers",
+    "CriticalLandscapeExplorer": "critical_points",          # notebook 04
+    "DiscriminantExplorer": "critical_points",
+    "RankPathExplorer": "singularities",                     # notebook 05
+    "SingularSliceExplorer": "singularities",
+    "VoronoiExplorer": "singularities",
+    "CriticalVersusBestExplorer": "training",
+    "TrainingExplorer": "training",
+    "LinearIncrementalExplorer": "linear",
+    "FilterFactorExplorer": "beyond",                        # notebook 06
+    "AttentionExplorer": "beyond",
+    "ReLURegionsExplorer": "beyond",
+    "ApproximationExplorer": "beyond",
+}
 
-from .neuromanifolds import (  # noqa: E402  (notebook 01)
-    ConeExplorer,
-    FiberExplorer,
-    LossLandscapeExplorer,
-    RankOneExplorer,
-    RealBoundaryExplorer,
-)
+__all__ = ["Explorer", "display_mode", "set_display_mode", *_WHERE]
 
-__all__ += ["ConeExplorer", "RealBoundaryExplorer", "RankOneExplorer", "FiberExplorer",
-            "LossLandscapeExplorer"]
 
-from .dimension import (  # noqa: E402  (notebook 02)
-    AtlasExplorer,
-    DegreeThresholdExplorer,
-    RecoveryExplorer,
-)
+def __getattr__(name):
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+        globals()[name] = value  # next time, a plain attribute
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-__all__ += ["AtlasExplorer", "DegreeThresholdExplorer", "RecoveryExplorer"]
 
-from .fibers import (  # noqa: E402  (notebook 03)
-    HyperbolaFiberExplorer,
-    SymmetryOrbitExplorer,
-    TwoNeuronFiberExplorer,
-)
-
-__all__ += ["HyperbolaFiberExplorer", "TwoNeuronFiberExplorer", "SymmetryOrbitExplorer"]
-
-from .singularities import (  # noqa: E402  (notebook 05)
-    RankPathExplorer,
-    SingularSliceExplorer,
-    VoronoiExplorer,
-)
-from .training import CriticalVersusBestExplorer, TrainingExplorer  # noqa: E402  (notebook 05)
-
-__all__ += ["RankPathExplorer", "SingularSliceExplorer", "VoronoiExplorer",
-            "CriticalVersusBestExplorer", "TrainingExplorer"]
-
-from .critical_points import (  # noqa: E402  (notebook 04)
-    CriticalLandscapeExplorer,
-    DiscriminantExplorer,
-)
-
-__all__ += ["CriticalLandscapeExplorer", "DiscriminantExplorer"]
-
-from .beyond import (  # noqa: E402  (notebook 06)
-    ApproximationExplorer,
-    AttentionExplorer,
-    FilterFactorExplorer,
-    ReLURegionsExplorer,
-)
-
-__all__ += ["FilterFactorExplorer", "AttentionExplorer", "ReLURegionsExplorer",
-            "ApproximationExplorer"]
-
-from .linear import LinearIncrementalExplorer  # noqa: E402  (notebook 05, linear networks)
-
-__all__ += ["LinearIncrementalExplorer"]
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
