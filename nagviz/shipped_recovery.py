@@ -1,0 +1,158 @@
+"""Shipped recovery experiments: notebook 02's four presets, computed once.
+
+Notebook 02's :class:`~nagviz.explorers.RecoveryExplorer` and its closing table run
+:func:`nagviz.sample_complexity.recovery_experiment` on four architectures, (3, 2, 1) z²,
+(5, 2, 1) z³, (3, 2, 2, 1) z² and (4, 6, 1) z², at every sample size up to a little past
+the parameter count: 96 sample sizes, up to 12 Levenberg–Marquardt restarts each, about
+ten seconds of a fresh kernel's run-all. The package therefore carries these four results
+(:data:`FILE`, 28 kB), written by
+
+    python -m nagviz.shipped_recovery --regenerate
+
+and :func:`~nagviz.sample_complexity.recovery_experiment` answers from it when called with
+exactly the shipped settings (architecture, sample sizes, seed, restarts, method, inputs,
+tolerances); any other call computes as usual. ``NAGVIZ_NO_SHIPPED=1`` ignores the file
+(as for notebook 05's shipped results, :mod:`nagviz.shipped`). The tests recompute all
+four and compare every exact quantity (dimension, Jacobian ranks, interpolating restarts
+found, the recovery threshold) with the file.
+
+Pure Python and numpy: no plotting or widget imports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from .architecture import Architecture
+from .cache import canonical, memoize
+from .shipped import DATA_DIRECTORY, ShippedDataError, enabled
+
+__all__ = ["FILE", "PRESETS", "preset_sample_sizes", "shipped_recovery", "load", "regenerate",
+           "main"]
+
+#: The shipped file.
+FILE = DATA_DIRECTORY / "recovery.json"
+#: ``(widths, r)`` of the shipped presets (notebook 02's RecoveryExplorer); seed 0.
+PRESETS = (((3, 2, 1), 2), ((5, 2, 1), 3), ((3, 2, 2, 1), 2), ((4, 6, 1), 2))
+FORMAT = 1
+_NAME = "recovery"
+
+
+def preset_sample_sizes(widths, r) -> tuple:
+    """``1, 2, ..., max(parameters, monomials per output) + 2``: the sizes a preset tries.
+
+    Examples
+    --------
+    >>> preset_sample_sizes((3, 2, 1), 2)[-1]       # 8 parameters, 6 quadrics in 3 variables
+    10
+    """
+    a = Architecture(tuple(widths), r)
+    return tuple(range(1, max(a.n_parameters, a.monomials_per_output) + 3))
+
+
+def _key(args) -> str:
+    """The canonical text of ``recovery_experiment``'s internal arguments."""
+    return json.dumps(canonical(list(args)), sort_keys=True)
+
+
+@memoize(maxsize=1)
+def load(path: str = str(FILE)) -> dict:
+    """The shipped file: provenance, settings and ``records`` (``key -> encoded result``).
+
+    Examples
+    --------
+    >>> d = load()
+    >>> d["name"], len(d["records"])
+    ('recovery', 4)
+    """
+    try:
+        d = json.loads(Path(path).read_text())
+    except (OSError, ValueError) as exc:
+        raise ShippedDataError(f"cannot read shipped recovery results {path}: {exc}; rerun "
+                               f"`python -m nagviz.shipped_recovery --regenerate`") from None
+    if not isinstance(d, dict) or d.get("format") != FORMAT or d.get("name") != _NAME:
+        raise ShippedDataError(f"{path} is not a format-{FORMAT} recovery file; rerun "
+                               f"`python -m nagviz.shipped_recovery --regenerate`")
+    return d
+
+
+def shipped_recovery(args):
+    """The shipped :class:`~nagviz.sample_complexity.RecoveryResult` for ``args``, or None.
+
+    ``args`` are :func:`~nagviz.sample_complexity.recovery_experiment`'s internal
+    arguments ``(arch, sizes, restarts, stop_after, seed, method, inputs, n_test,
+    interpolation_tol, recovery_tol, max_nfev, dim)``; only exactly these settings match.
+
+    Examples
+    --------
+    >>> from nagviz.sample_complexity import recovery_experiment
+    >>> r = recovery_experiment((3, 2, 1), preset_sample_sizes((3, 2, 1), 2), 2)  # shipped
+    >>> r.dimension, r.transition
+    (5, 6)
+    """
+    if not enabled() or not FILE.exists():
+        return None
+    from .sample_complexity import decode_recovery
+
+    record = load()["records"].get(_key(args))
+    return None if record is None else decode_recovery(record)
+
+
+def regenerate(progress=print) -> int:
+    """Run the four presets from scratch (seed 0, default settings) and rewrite :data:`FILE`.
+
+    Returns the bytes written. About ten seconds on one core.
+    """
+    from . import __version__
+    from .sample_complexity import encode_recovery, recovery_experiment
+
+    start = time.perf_counter()
+    records = {}
+    for widths, r in PRESETS:
+        sizes = preset_sample_sizes(widths, r)
+        seen = []
+        result = recovery_experiment(widths, sizes, r, cache=False,
+                                     progress=lambda done, total: seen.append(done))
+        args = (result.architecture, sizes, result.restarts, result.stop_after, result.seed,
+                result.method, result.inputs, result.n_test, result.interpolation_tol,
+                result.recovery_tol, result.max_nfev, result.dimension)
+        records[_key(args)] = encode_recovery(result)
+        progress(f"{widths} z^{r}: {len(sizes)} sample sizes, recovered from N = "
+                 f"{result.transition}")
+    body = dict(format=FORMAT, name=_NAME, command="python -m nagviz.shipped_recovery --regenerate",
+                description="notebook 02's recovery presets " + ", ".join(
+                    f"{w} z^{r}" for w, r in PRESETS) + "; seed 0, default settings",
+                nagviz_version=__version__,
+                written=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                seconds=round(time.perf_counter() - start, 1), records=records)
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=True) + "\n"
+    tmp = FILE.with_name(FILE.name + ".tmp")
+    tmp.write_text(text)
+    os.replace(tmp, FILE)
+    load.cache_clear()
+    return len(text.encode())
+
+
+def main(argv=None) -> int:
+    """``python -m nagviz.shipped_recovery [--regenerate]``: what is shipped, or write it again."""
+    parser = argparse.ArgumentParser(prog="python -m nagviz.shipped_recovery",
+                                     description="notebook 02's shipped recovery experiments")
+    parser.add_argument("--regenerate", action="store_true", help="recompute and rewrite the file")
+    args = parser.parse_args(argv)
+    if args.regenerate:
+        size = regenerate(progress=lambda m: print(m, flush=True))
+        print(f"wrote {FILE} ({size / 1e6:.2f} MB)")
+    d = load()
+    print(f"{FILE.name}: {d['description']}; written {d['written']} by nagviz "
+          f"{d['nagviz_version']} in {d['seconds']:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
