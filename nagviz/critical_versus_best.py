@@ -14,7 +14,7 @@ Pure mathematics: no plotting or widget imports.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -176,6 +176,26 @@ def best_fit_is_subnetwork_fraction(arch, n_targets: int = 60, restarts: int = 2
 @memoize(maxsize=32, ignore=("progress",))
 def _fit_fraction(arch, n_targets, restarts, ip, input_scale, seed, loss_tolerance,
                   critical_tolerance, progress):
+    record = _fit_fraction_record(arch, n_targets, restarts, ip, input_scale, seed,
+                                  loss_tolerance, critical_tolerance, progress)
+    return SubnetworkFitResult(architecture=arch, **{
+        k: np.asarray(v) if isinstance(v, list) else v for k, v in record.items()})
+
+
+@memoize("critical_versus_best.fit_fraction", disk=True, maxsize=32, ignore=("progress",))
+def _fit_fraction_record(arch, n_targets, restarts, ip, input_scale, seed, loss_tolerance,
+                         critical_tolerance, progress):
+    """Every field but the architecture, as JSON data: on disk, a notebook's second run
+    reads the fits (1-2 s of Levenberg–Marquardt) instead of redoing them."""
+    result = _compute_fit_fraction(arch, n_targets, restarts, ip, input_scale, seed,
+                                   loss_tolerance, critical_tolerance, progress)
+    return {f.name: getattr(result, f.name).tolist()
+            if isinstance(getattr(result, f.name), np.ndarray) else getattr(result, f.name)
+            for f in fields(result) if f.name != "architecture"}
+
+
+def _compute_fit_fraction(arch, n_targets, restarts, ip, input_scale, seed, loss_tolerance,
+                          critical_tolerance, progress):
     ipm = ip if isinstance(ip, str) else np.array(ip)
     model = _model(arch)
     targets = sample_targets(arch, n_targets, ipm, input_scale, seed=seed)

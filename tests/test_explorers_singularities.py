@@ -212,3 +212,23 @@ def test_experiment_figures():
     assert np.allclose([fig.data[0].error_y.arrayminus[0], fig.data[0].error_y.array[0]],
                        [100 * (p - lo), 100 * (hi - p)])
     assert stuck_neuron_figure(r, run=0).data[0].name == "‖incoming weights‖"
+
+
+def test_spot_check_panel_trains_on_a_click(monkeypatch):
+    from nagviz import shipped
+    from nagviz.explorers import singularities as views
+
+    calls = []
+
+    def fake(runs, seed=None):
+        calls.append((runs, seed))
+        return [("CNN, gradient descent", 570, True), ("quadratic network, gd, init 1", 4, True)]
+
+    monkeypatch.setattr(shipped, "spot_check", fake)
+    panel = views.spot_check_panel(seed=3)
+    button, result = panel.children
+    assert calls == [] and "spot_check(1)" in result.value   # nothing trained until asked
+    button.click()
+    assert calls == [(1, 3)] and not button.disabled
+    assert "trained again now: 2 of 2 random runs reproduce" in result.value
+    assert "CNN, gradient descent, run 570: reproduced" in result.value

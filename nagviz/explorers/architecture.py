@@ -127,8 +127,13 @@ class ArchitectureExplorer(Explorer):
         return "<br>".join(parts)
 
 
-@memoize(maxsize=256)
+@memoize("explorers.short_latex", disk=True, maxsize=256,
+         encode=lambda tex: None if tex is None else list(tex),
+         decode=lambda tex: None if tex is None else tuple(tex))
 def _short_latex(widths, r):
-    """The symbolic output polynomials, or None when they are too long to read."""
+    """The symbolic output polynomials, or None when they are too long to read.
+
+    On disk too: sympy takes 1-2 s to import and expand, which a notebook's second run
+    (and a revisited slider state) skips."""
     tex = polynomials_latex(Architecture(widths, r))
     return tuple(tex) if sum(len(t) for t in tex) <= _LATEX_MAX_CHARS else None

@@ -60,7 +60,63 @@ __all__ = [
     "training_experiments",
     "prewarm",
     "tqdm_progress",
+    "spot_check_lines",
+    "spot_check_panel",
 ]
+
+
+# --------------------------------------------------------------------------- shipped runs, again
+
+def spot_check_lines(checks) -> list:
+    """The lines that report :func:`nagviz.shipped.spot_check`'s ``(experiment, run, ok)`` rows.
+
+    Examples
+    --------
+    >>> spot_check_lines([("CNN, gradient descent", 570, True), ("MLP, gradient descent", 3, False)])
+    ['trained again now: 1 of 2 random runs reproduce their shipped records', '  CNN, gradient descent, run 570: reproduced', '  MLP, gradient descent, run 3: NOT reproduced']
+    """
+    lines = [f"trained again now: {sum(ok for *_, ok in checks)} of {len(checks)} random runs "
+             "reproduce their shipped records"]
+    lines += [f"  {experiment}, run {run}: {'reproduced' if ok else 'NOT reproduced'}"
+              for experiment, run, ok in checks]
+    return lines
+
+
+def spot_check_panel(runs_per_experiment: int = 1, seed=None):
+    """A button that trains random shipped runs again, now, and says whether they reproduce.
+
+    :func:`nagviz.shipped.spot_check` takes about five seconds (six runs of up to 5,000
+    gradient steps), too long for a notebook that opens in seconds, so the notebook offers
+    it as a button. Where widgets cannot run, the panel says which call does the same.
+
+    Examples
+    --------
+    >>> panel = spot_check_panel()
+    >>> panel.children[0].description
+    'train 1 random run per experiment again'
+    """
+    import ipywidgets as widgets
+
+    from .. import shipped
+
+    plural = "run" if runs_per_experiment == 1 else "runs"
+    button = widgets.Button(description=f"train {runs_per_experiment} random {plural} per "
+                            "experiment again", layout=widgets.Layout(width="auto"),
+                            button_style="primary", tooltip="nagviz.shipped.spot_check()")
+    result = widgets.HTML(f"<i>or, where widgets do not run: "
+                          f"<code>nagviz.shipped.spot_check({runs_per_experiment})</code></i>")
+
+    def run(_):
+        button.disabled = True
+        result.value = "<i>training ...</i>"
+        try:
+            lines = spot_check_lines(shipped.spot_check(runs_per_experiment, seed=seed))
+            result.value = "<pre>" + "\n".join(lines) + "</pre>"
+        finally:
+            button.disabled = False
+
+    button.on_click(run)
+    return widgets.VBox([button, result])
 
 
 # --------------------------------------------------------------------------- ranks along paths
