@@ -268,3 +268,18 @@ def test_real_factorization_builds_real_factors_of_the_right_sizes():
         real_factorization([1.0, 2.0], (3, 3))
     with pytest.raises(ValueError, match="nonzero"):
         real_factorization([1.0, 2.0, 0.0], (2, 2))
+
+
+@pytest.mark.parametrize("sizes", [(3, 3, 3), (3, 2, 4), (2, 4), (4, 4, 4), (2, 2), (2, 2, 2),
+                                   (2, 2, 2, 2), (2, 3, 2, 5)])
+def test_reachable_fraction_counts_what_real_factorization_finds(sizes):
+    """The batched count (companion matrices at once) equals the one-by-one factorization
+    of the same random filters, target by target."""
+    from nagviz.cnn import reachable_fraction, real_factorization
+
+    for seed in (0, 1):
+        rng = np.random.default_rng(seed)
+        length = sum(sizes) - len(sizes) + 1
+        hits = sum(real_factorization(rng.standard_normal(length), sizes) is not None
+                   for _ in range(500))
+        assert reachable_fraction(sizes, 500, seed=seed) == hits / 500
