@@ -21,6 +21,7 @@ import numpy as np
 
 from ._arithmetic import Floats
 from .architecture import Architecture, symbolic_expansion_work
+from .cache import memoize
 from .model import as_model
 
 __all__ = [
@@ -385,7 +386,21 @@ def polynomials_latex(arch: Architecture, theta=None) -> list[str]:
     ['3 x^{2} + 12 x y + 12 y^{2}']
     >>> polynomials_latex(Architecture((1, 1, 1)))
     ['\\left(W^{(1)}_{11}\\right)^{2} W^{(2)}_{11} x^{2}']
+
+    With symbolic weights (no ``theta``) the result is cached in memory and on disk: a
+    notebook's second run shows it without importing sympy.
     """
+    if theta is None and isinstance(arch, Architecture):
+        return list(_symbolic_latex(arch))
+    return _latex(arch, theta)
+
+
+@memoize("parameterization.symbolic_latex", disk=True, maxsize=64, encode=list, decode=tuple)
+def _symbolic_latex(arch):
+    return tuple(_latex(arch, None))
+
+
+def _latex(arch, theta):
     import sympy
 
     polys = output_polynomials(arch, theta)
