@@ -4,7 +4,8 @@ Notebook 02's :class:`~nagviz.explorers.RecoveryExplorer` and its closing table 
 :func:`nagviz.sample_complexity.recovery_experiment` on four architectures, (3, 2, 1) z²,
 (5, 2, 1) z³, (3, 2, 2, 1) z² and (4, 6, 1) z², at every sample size up to a little past
 the parameter count: 96 sample sizes, up to 12 Levenberg–Marquardt restarts each, about
-ten seconds of a fresh kernel's run-all. The package therefore carries these four results
+ten seconds of a fresh kernel's run-all; its figure of the students at ``N = dim - 1, dim,
+dim + 1`` runs 72 more restarts (two seconds). The package therefore carries these results
 (:data:`FILE`, 28 kB), written by
 
     python -m nagviz.shipped_recovery --regenerate
@@ -13,7 +14,7 @@ and :func:`~nagviz.sample_complexity.recovery_experiment` answers from it when c
 exactly the shipped settings (architecture, sample sizes, seed, restarts, method, inputs,
 tolerances); any other call computes as usual. ``NAGVIZ_NO_SHIPPED=1`` ignores the file
 (as for notebook 05's shipped results, :mod:`nagviz.shipped`). The tests recompute all
-four and compare every exact quantity (dimension, Jacobian ranks, interpolating restarts
+five and compare every exact quantity (dimension, Jacobian ranks, interpolating restarts
 found, the recovery threshold) with the file.
 
 Pure Python and numpy: no plotting or widget imports.
@@ -33,13 +34,17 @@ from .architecture import Architecture
 from .cache import canonical, memoize
 from .shipped import DATA_DIRECTORY, ShippedDataError, enabled
 
-__all__ = ["FILE", "PRESETS", "preset_sample_sizes", "shipped_recovery", "load", "regenerate",
+__all__ = ["FILE", "PRESETS", "ALL_RESTARTS", "preset_sample_sizes", "shipped_recovery", "load", "regenerate",
            "main"]
 
 #: The shipped file.
 FILE = DATA_DIRECTORY / "recovery.json"
 #: ``(widths, r)`` of the shipped presets (notebook 02's RecoveryExplorer); seed 0.
 PRESETS = (((3, 2, 1), 2), ((5, 2, 1), 3), ((3, 2, 2, 1), 2), ((4, 6, 1), 2))
+#: ``(widths, r, sample sizes, restarts)`` run with every restart (``stop_after =
+#: restarts``): the students of notebook 02's figure at ``N = dim - 1, dim, dim + 1``
+#: (:func:`nagviz.explorers.degree.interpolants_data`); seed 0.
+ALL_RESTARTS = (((3, 2, 1), 2, (4, 5, 6), 24),)
 FORMAT = 1
 _NAME = "recovery"
 
@@ -69,7 +74,7 @@ def load(path: str = str(FILE)) -> dict:
     --------
     >>> d = load()
     >>> d["name"], len(d["records"])
-    ('recovery', 4)
+    ('recovery', 5)
     """
     try:
         d = json.loads(Path(path).read_text())
@@ -114,20 +119,20 @@ def regenerate(progress=print) -> int:
 
     start = time.perf_counter()
     records = {}
-    for widths, r in PRESETS:
-        sizes = preset_sample_sizes(widths, r)
-        seen = []
-        result = recovery_experiment(widths, sizes, r, cache=False,
-                                     progress=lambda done, total: seen.append(done))
+    calls = [(w, r, preset_sample_sizes(w, r), {}) for w, r in PRESETS]
+    calls += [(w, r, sizes, dict(restarts=k, stop_after=k)) for w, r, sizes, k in ALL_RESTARTS]
+    for widths, r, sizes, settings in calls:
+        result = recovery_experiment(widths, sizes, r, cache=False, **settings)
         args = (result.architecture, sizes, result.restarts, result.stop_after, result.seed,
                 result.method, result.inputs, result.n_test, result.interpolation_tol,
                 result.recovery_tol, result.max_nfev, result.dimension)
         records[_key(args)] = encode_recovery(result)
-        progress(f"{widths} z^{r}: {len(sizes)} sample sizes, recovered from N = "
-                 f"{result.transition}")
+        progress(f"{widths} z^{r}: sample sizes {sizes[0]}..{sizes[-1]}, {result.restarts} "
+                 f"restarts, recovered from N = {result.transition}")
     body = dict(format=FORMAT, name=_NAME, command="python -m nagviz.shipped_recovery --regenerate",
                 description="notebook 02's recovery presets " + ", ".join(
-                    f"{w} z^{r}" for w, r in PRESETS) + "; seed 0, default settings",
+                    f"{w} z^{r}" for w, r in PRESETS) + " (seed 0, default settings) and "
+                    "the students of its figure at N = dim - 1, dim, dim + 1",
                 nagviz_version=__version__,
                 written=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                 seconds=round(time.perf_counter() - start, 1), records=records)

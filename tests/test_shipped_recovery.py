@@ -15,7 +15,7 @@ def test_every_explorer_preset_is_shipped():
     assert {(p.widths, p.r) for p in RECOVERY_PRESETS.values()} == set(sr.PRESETS)
     for p in RECOVERY_PRESETS.values():
         assert p.sample_sizes == sr.preset_sample_sizes(p.widths, p.r)
-    assert len(sr.load()["records"]) == 4
+    assert len(sr.load()["records"]) == len(sr.PRESETS) + len(sr.ALL_RESTARTS) == 5
 
 
 def test_the_explorer_answers_from_the_file(monkeypatch):
@@ -28,6 +28,11 @@ def test_the_explorer_answers_from_the_file(monkeypatch):
     for p in RECOVERY_PRESETS.values():
         r = recovery_experiment(p.widths, p.sample_sizes, p.r, cache_dir=False)
         assert r.sample_sizes == p.sample_sizes and r.seed == 0
+    from nagviz.explorers.degree import interpolants_data
+
+    d = interpolants_data((3, 2, 1), 2, seed=0, restarts=24, cache_dir=False)  # the figure's
+    assert [g["N"] for g in d["groups"]] == [4, 5, 6]
+    assert [len(g["errors"]) + g["failed"] for g in d["groups"]] == [24, 24, 24]
 
 
 def test_other_settings_and_no_shipped_compute(monkeypatch):
@@ -50,16 +55,19 @@ def _pattern(r):
                 fills_at_dim=(r.transition == dim) if dim == r.ambient_dimension else True)
 
 
-@pytest.mark.parametrize("widths, r", sr.PRESETS)
-def test_a_fresh_run_agrees_with_the_shipped_result(widths, r, monkeypatch):
+CALLS = [(w, r, sr.preset_sample_sizes(w, r), {}) for w, r in sr.PRESETS] + \
+    [(w, r, sizes, dict(restarts=k, stop_after=k)) for w, r, sizes, k in sr.ALL_RESTARTS]
+
+
+@pytest.mark.parametrize("widths, r, sizes, settings", CALLS)
+def test_a_fresh_run_agrees_with_the_shipped_result(widths, r, sizes, settings, monkeypatch):
     """Same exact quantities; the same theorem-backed pattern. Not bit for bit: at
     N = dim V the kept student is one of finitely many candidates, and which one a
     restart reaches can change with round-off (recovery_experiment's Notes), e.g.
     (5, 2, 1) z^3 is recovered from N = 10 in one process and 11 in another."""
-    sizes = sr.preset_sample_sizes(widths, r)
-    shipped = recovery_experiment(widths, sizes, r, cache_dir=False)
+    shipped = recovery_experiment(widths, sizes, r, cache_dir=False, **settings)
     monkeypatch.setenv("NAGVIZ_NO_SHIPPED", "1")
-    fresh = recovery_experiment(widths, sizes, r, cache=False)
+    fresh = recovery_experiment(widths, sizes, r, cache=False, **settings)
     assert (fresh.dimension, fresh.parameters, fresh.ambient_dimension) == \
         (shipped.dimension, shipped.parameters, shipped.ambient_dimension)
     assert fresh.local_rank.tolist() == shipped.local_rank.tolist()
