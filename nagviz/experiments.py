@@ -649,7 +649,8 @@ def training_experiments(n_runs: int = 60, seed: int = 0, progress=None) -> dict
 
 # --------------------------------------------------------------------------- prewarm
 
-def prewarm(progress=None, experiments: bool = True) -> int:
+def prewarm(progress=None, experiments: bool = True, *, rank_path=None, section=None,
+            voronoi=None) -> int:
     """Compute what notebook 05 shows, so that its explorers answer at once.
 
     The first views and static fallbacks of its explorers (every data distribution of
@@ -660,6 +661,9 @@ def prewarm(progress=None, experiments: bool = True) -> int:
     (:func:`training_contrast`). All gradient-descent runs of the quadratic network go
     in one vectorized loop. Returns the number of jobs, reported to
     ``progress(done, total)`` (for instance a :func:`nagviz._progress.tqdm_progress` bar).
+    ``rank_path``, ``section`` and ``voronoi`` replace :func:`rank_path_case`,
+    :func:`slice_section` and :func:`voronoi_cell` (the explorers pass their versions
+    cached on disk, :func:`nagviz.explorers.singularities.prewarm`).
 
     Examples
     --------
@@ -683,9 +687,11 @@ def prewarm(progress=None, experiments: bool = True) -> int:
         if experiments:
             trap_fractions(1.0), trap_fractions(0.1)
 
-    jobs = [lambda: [rank_path_case(c, 0) for c in PATH_CASES],
-            lambda: [slice_section(a) for a in SLICE_ALPHAS],
-            lambda: [voronoi_cell(c) for c in VORONOI_CURVES],
+    rank_path, section = rank_path or rank_path_case, section or slice_section
+    voronoi = voronoi or voronoi_cell
+    jobs = [lambda: [rank_path(c, 0) for c in PATH_CASES],
+            lambda: [section(a) for a in SLICE_ALPHAS],
+            lambda: [voronoi(c) for c in VORONOI_CURVES],
             quadratic,
             lambda: [critical_versus_best_view(d) for d in DISTRIBUTIONS]]
     if experiments:

@@ -601,9 +601,9 @@ def recovery_experiment(arch, sample_sizes=None, activation=None, *, restarts: i
             float(interpolation_tol), float(recovery_tol), int(max_nfev), dim)
     if not cache:
         return _recovery.uncached(*args, progress=progress)
-    from .shipped_recovery import shipped_recovery  # notebook 02's presets, computed once
+    from .shipped_recovery import lookup  # notebook 02's presets, computed once
 
-    shipped = shipped_recovery(args)
+    shipped = lookup(args)
     if shipped is not None:
         if progress is not None:
             progress(len(sizes), len(sizes))

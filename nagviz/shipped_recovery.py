@@ -34,7 +34,7 @@ from .architecture import Architecture
 from .cache import canonical, memoize
 from .shipped import DATA_DIRECTORY, ShippedDataError, enabled
 
-__all__ = ["FILE", "PRESETS", "ALL_RESTARTS", "preset_sample_sizes", "shipped_recovery", "load", "regenerate",
+__all__ = ["FILE", "PRESETS", "ALL_RESTARTS", "preset_sample_sizes", "lookup", "load", "regenerate",
            "main"]
 
 #: The shipped file.
@@ -87,7 +87,7 @@ def load(path: str = str(FILE)) -> dict:
     return d
 
 
-def shipped_recovery(args):
+def lookup(args):
     """The shipped :class:`~nagviz.sample_complexity.RecoveryResult` for ``args``, or None.
 
     ``args`` are :func:`~nagviz.sample_complexity.recovery_experiment`'s internal

@@ -37,10 +37,10 @@ def test_the_explorer_answers_from_the_file(monkeypatch):
 
 def test_other_settings_and_no_shipped_compute(monkeypatch):
     p = next(iter(RECOVERY_PRESETS.values()))
-    assert sr.shipped_recovery((None,)) is None
+    assert sr.lookup((None,)) is None
     monkeypatch.setenv("NAGVIZ_NO_SHIPPED", "1")
     args = sr.load()["records"]
-    assert args and sr.shipped_recovery(("anything",)) is None
+    assert args and sr.lookup(("anything",)) is None
     r = recovery_experiment(p.widths, p.sample_sizes[:3], p.r, cache=False)
     assert r.sample_sizes == (1, 2, 3)
 

@@ -33,8 +33,9 @@ import numpy as np
 
 from ..cache import memoize
 from .._progress import tqdm_progress
+from .. import experiments as _experiments
 from ..experiments import (DISTRIBUTIONS, EXPERIMENTS, PATH_CASES, SLICE_ALPHAS, VORONOI_CURVES,
-                           VORONOI_WINDOW, dead_neuron_data, prewarm, rank_path_case,
+                           VORONOI_WINDOW, dead_neuron_data, rank_path_case,
                            slice_section, training_experiments, voronoi_cell)
 from ..singularities import nearest_point_on_curve, singular_slice_221
 from ..theme import COLORS
@@ -63,6 +64,25 @@ __all__ = [
     "spot_check_lines",
     "spot_check_panel",
 ]
+
+
+# --------------------------------------------------------------------------- prewarm
+
+def prewarm(progress=None, experiments: bool = True) -> int:
+    """:func:`nagviz.experiments.prewarm` through the explorers' disk caches.
+
+    The ranks along the paths, the slice's cross-sections and the Voronoi cells are
+    kept on disk by the explorers (:func:`_rank_path`, :func:`_section`,
+    :func:`_voronoi`); computed through them, a notebook's second run reads them
+    instead of computing them again (about 2 s).
+
+    Examples
+    --------
+    >>> prewarm(experiments=False)
+    5
+    """
+    return _experiments.prewarm(progress, experiments, rank_path=_rank_path,
+                                section=_section, voronoi=_voronoi)
 
 
 # --------------------------------------------------------------------------- shipped runs, again
