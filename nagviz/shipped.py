@@ -1,4 +1,4 @@
-"""Shipped results: notebook 05's long experiments, computed once and carried by the package.
+"""Shipped results: notebook 05's long experiments and 06's region counts, carried by the package.
 
 Notebook 05's statistics rest on thousands of training runs: the MLP-versus-CNN contrast
 (3 arms x 3 seeds x 400 runs, and 48,000 Levenberg–Marquardt restarts for the best fits),
@@ -780,7 +780,7 @@ def main(argv=None) -> int:
     0
     """
     parser = argparse.ArgumentParser(prog="python -m nagviz.shipped",
-                                     description="notebook 05's shipped results")
+                                     description="notebooks 05 and 06: shipped results")
     parser.add_argument("--regenerate", nargs="*", metavar="NAME",
                         help=f"recompute and rewrite these (default: all of {list(SHIPPED)})")
     args = parser.parse_args(argv)
