@@ -143,7 +143,7 @@ class ReLUNetwork:
         sigma = (lambda z: np.maximum(z, 0.0)) if activation is None else activation
         h = np.asarray(X, dtype=float)
         for i, (W, b) in enumerate(zip(self.weights, self.biases)):
-            h = h @ W.T + b
+            h = _affine(h, W, b)
             if i < len(self.weights) - 1:
                 h = sigma(h)
         return h
@@ -152,7 +152,7 @@ class ReLUNetwork:
         """The largest ``|pre-activation|`` of a hidden neuron over the points ``X``."""
         h, top = np.asarray(X, dtype=float), 0.0
         for W, b in zip(self.weights[:-1], self.biases[:-1]):
-            h = h @ W.T + b
+            h = _affine(h, W, b)
             top = max(top, float(np.abs(h).max()))
             h = np.maximum(h, 0.0)
         return top
@@ -162,10 +162,22 @@ class ReLUNetwork:
         h = np.asarray(X, dtype=float)
         on = []
         for W, b in zip(self.weights[:-1], self.biases[:-1]):
-            h = h @ W.T + b
+            h = _affine(h, W, b)
             on.append(h > 0)
             h = np.maximum(h, 0.0)
         return np.concatenate(on, axis=1) if on else np.zeros((len(h), 0), dtype=bool)
+
+
+_ROWS = 2048  # row blocks this small keep OpenBLAS on one thread
+
+
+def _affine(h: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``h @ W.T + b`` in blocks of rows: the same numbers, but for the thin matrices of
+    these networks OpenBLAS's threads only cost time (tens of ms on a loaded machine)."""
+    out = np.empty((len(h), W.shape[0]))
+    for i in range(0, len(h), _ROWS):
+        np.matmul(h[i:i + _ROWS], W.T, out=out[i:i + _ROWS])
+    return out + b
 
 
 def _clip(poly: np.ndarray, a: np.ndarray, c: float, keep_positive: bool):
@@ -187,7 +199,12 @@ def _clip(poly: np.ndarray, a: np.ndarray, c: float, keep_positive: bool):
 
 def _area(poly: np.ndarray) -> float:
     x, y = poly[:, 0], poly[:, 1]
-    return 0.5 * abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+    return 0.5 * abs(float(x[:-1] @ y[1:] - y[:-1] @ x[1:]) + x[-1] * y[0] - y[-1] * x[0])
+
+
+def _extremes(vals: np.ndarray) -> tuple:
+    """Per column (neuron) of vertex values: the least and the largest, as Python lists."""
+    return vals.min(axis=0).tolist(), vals.max(axis=0).tolist()
 
 
 @dataclass(frozen=True, repr=False)
@@ -248,16 +265,20 @@ def linear_regions(network: ReLUNetwork, box=(-1.0, 1.0, -1.0, 1.0)) -> LinearRe
         new_pieces = []
         for poly, pattern, A, c in pieces:
             pre_A, pre_c = W @ A, W @ c + b         # pre-activations, affine on the polygon
-            cells = [(poly, pattern)]
+            # each cell with the least and largest value of every neuron on its vertices
+            cells = [(poly, pattern) + _extremes(poly @ pre_A.T + pre_c)]
             for k in range(W.shape[0]):
                 cut = []
-                for cell, pat in cells:
+                for cell, pat, lo, hi in cells:
+                    if lo[k] >= 0 or hi[k] <= 0:  # the line misses the open cell: no clipping
+                        cut.append((cell, pat + (bool(hi[k] > 0),), lo, hi))
+                        continue
                     for on in (True, False):
                         part = _clip(cell, pre_A[k], pre_c[k], on)
                         if part is not None and _area(part) > _AREA_EPS:
-                            cut.append((part, pat + (on,)))
+                            cut.append((part, pat + (on,)) + _extremes(part @ pre_A.T + pre_c))
                 cells = cut
-            for cell, pat in cells:
+            for cell, pat, _, _ in cells:
                 mask = np.array(pat[len(pattern):], dtype=float)
                 new_pieces.append((cell, pat, mask[:, None] * pre_A, mask * pre_c))
         pieces = new_pieces
@@ -318,8 +339,13 @@ def grid_region_count(network: ReLUNetwork, box=(-1.0, 1.0, -1.0, 1.0),
     xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
     X, Y = np.meshgrid(xs, ys)
     pattern = network.activation_pattern(np.column_stack([X.ravel(), Y.ravel()]))
-    packed = np.ascontiguousarray(np.packbits(pattern, axis=1))   # 8 neurons per byte
-    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()  # one key per point
+    packed = np.packbits(pattern, axis=1)   # 8 neurons per byte
+    if packed.shape[1] <= 8:  # one big-endian integer per point: sorts like the bytes, faster
+        packed = np.pad(packed, ((0, 0), (0, 8 - packed.shape[1])))
+        keys = np.ascontiguousarray(packed).view(">u8").ravel()
+    else:
+        packed = np.ascontiguousarray(packed)
+        keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()  # one key per point
     _, codes = np.unique(keys, return_inverse=True)
     labels = codes.reshape(resolution, resolution)
     return GridRegionCount(count=int(labels.max()) + 1, resolution=int(resolution), labels=labels,

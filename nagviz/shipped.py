@@ -1,10 +1,11 @@
-"""Shipped results: notebook 05's long experiments, computed once and carried by the package.
+"""Shipped results: notebook 05's long experiments and 06's region counts, carried by the package.
 
 Notebook 05's statistics rest on thousands of training runs: the MLP-versus-CNN contrast
 (3 arms x 3 seeds x 400 runs, and 48,000 Levenberg–Marquardt restarts for the best fits),
 the quadratic network's trapped fraction (3 settings x 3 seeds x 200 runs), the 30 slider
 states of the training explorer (7,800 runs), the five data distributions of the
-critical-versus-best explorer and the plateau scaling of linear networks. Computed from
+critical-versus-best explorer and the plateau scaling of linear networks; and notebook 06's
+ReLU explorer, the exact region counts of its 300 networks. Computed from
 scratch they take about twenty minutes on a small machine. The package therefore carries
 their **per-run records** (counts, labels, final losses; no trajectories but the few the
 notebook draws) as JSON files in ``nagviz/data/``, written by
@@ -57,6 +58,7 @@ __all__ = [
     "trap_fractions_again",
     "critical_view",
     "plateau_record",
+    "relu_region_counts",
     "spot_check",
     "encode_trap_state",
     "decode_trap_state",
@@ -80,6 +82,8 @@ SHIPPED = {
                             "targets (notebook 05, Section 3)",
     "linear_plateaus": "plateau scaling of linear networks, depth 2 and 3 "
                        "(notebook 05, Section 6)",
+    "relu_regions": "exact linear-region counts of the ReLU explorer's 300 networks: "
+                    "depths 1-3 x widths 1-10 x seeds 0-9 (notebook 06)",
 }
 _TRAP_STATE_DIR = "trap_states"
 
@@ -593,9 +597,41 @@ def _compute_linear(progress):
     return {}, records
 
 
+# --------------------------------------------------------------------------- ReLU regions
+
+#: The networks ``ReLUNetwork.random((2,) + (n,) * depth + (1,), seed)`` whose regions are shipped.
+RELU_REGIONS = dict(depths=[1, 2, 3], widths=list(range(1, 11)), seeds=list(range(10)),
+                    box=[-3.0, 3.0, -3.0, 3.0])
+
+
+def relu_region_counts(depth: int, box) -> np.ndarray | None:
+    """Shipped exact region counts (:func:`nagviz.relu.linear_regions`) in ``box`` of the
+    networks of :data:`RELU_REGIONS` with ``depth`` hidden layers: an int array
+    (widths, seeds), or ``None`` when not shipped.
+
+    Examples
+    --------
+    >>> relu_region_counts(1, (-3, 3, -3, 3)).shape
+    (10, 10)
+    """
+    if not enabled() or [float(v) for v in box] != RELU_REGIONS["box"] \
+            or depth not in RELU_REGIONS["depths"]:
+        return None
+    return np.array(load("relu_regions")["records"][str(depth)], dtype=int)
+
+
+def _compute_relu(progress):
+    from .relu import ReLUNetwork, linear_regions
+
+    st = RELU_REGIONS
+    return st, {str(d): [[linear_regions(ReLUNetwork.random((2,) + (n,) * d + (1,), seed=s),
+                                         st["box"]).count for s in st["seeds"]]
+                         for n in st["widths"]] for d in st["depths"]}
+
+
 _COMPUTE = {"contrast": _compute_contrast, "trap_fractions": _compute_trap_fractions,
             "trap_states": _compute_trap_states, "critical_versus_best": _compute_critical,
-            "linear_plateaus": _compute_linear}
+            "linear_plateaus": _compute_linear, "relu_regions": _compute_relu}
 
 
 # --------------------------------------------------------------------------- spot checks
@@ -677,7 +713,7 @@ def regenerate(names=None, progress=print) -> dict:
     >>> regenerate(["nope"])
     Traceback (most recent call last):
     ...
-    ValueError: unknown shipped result 'nope'; choose one of ['contrast', 'trap_fractions', 'trap_states', 'critical_versus_best', 'linear_plateaus']
+    ValueError: unknown shipped result 'nope'; choose one of ['contrast', 'trap_fractions', 'trap_states', 'critical_versus_best', 'linear_plateaus', 'relu_regions']
     """
     names = list(SHIPPED) if not names else list(names)
     for name in names:
@@ -744,7 +780,7 @@ def main(argv=None) -> int:
     0
     """
     parser = argparse.ArgumentParser(prog="python -m nagviz.shipped",
-                                     description="notebook 05's shipped results")
+                                     description="notebooks 05 and 06: shipped results")
     parser.add_argument("--regenerate", nargs="*", metavar="NAME",
                         help=f"recompute and rewrite these (default: all of {list(SHIPPED)})")
     args = parser.parse_args(argv)

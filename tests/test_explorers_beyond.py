@@ -126,6 +126,25 @@ def test_relu_explorer_counts_and_draws_the_regions():
     assert z.shape == (e.resolution, e.resolution) and len(np.unique(z)) > 5
     e.controls["depth"].value = 2
     assert "(2, 9, 9, 1)" in fig.layout.title.text
+    want = linear_regions(ReLUNetwork.random((2, 9, 9, 1), seed=2), e.box).count
+    assert list(trace(fig, "this network").y) == [want]
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3])
+def test_relu_explorer_growth_curve_and_counts_with_and_without_shipped_data(depth, monkeypatch):
+    from nagviz.relu import region_growth
+
+    e = ReLURegionsExplorer()
+    shipped_data = e.compute(width=10, depth=depth, seed=7)
+    monkeypatch.setenv("NAGVIZ_NO_SHIPPED", "1")
+    computed = e.compute(width=10, depth=depth, seed=7)
+    again = region_growth(range(1, e.max_width + 1), depth=depth, box=e.box, seeds=e.seeds)
+    np.testing.assert_array_equal(shipped_data["growth"], again.mean)
+    np.testing.assert_array_equal(computed["growth"], again.mean)
+    net = ReLUNetwork.random((2,) + (10,) * depth + (1,), seed=7)
+    assert shipped_data["exact"] == computed["exact"] == linear_regions(net, e.box).count
+    assert shipped_data["grid"] == computed["grid"] <= computed["exact"]
+    np.testing.assert_array_equal(shipped_data["labels"], computed["labels"])
 
 
 # -- approximation ---------------------------------------------------------------------------

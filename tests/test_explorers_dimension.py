@@ -217,6 +217,22 @@ def test_recovery_dropdown_updates_the_figure():
     assert "min(N, dim)" in e._info.value
 
 
+def test_recovery_precompute_leaves_every_move_a_lookup(monkeypatch):
+    import nagviz.sample_complexity as sc
+
+    assert RecoveryExplorer.precompute() == len(dm.RECOVERY_PRESETS) == 4
+
+    def no_more_fits(*args, **kwargs):
+        raise AssertionError("a slider move fitted a student: precompute missed a preset")
+
+    monkeypatch.setattr(sc, "fit_student", no_more_fits)
+    e = RecoveryExplorer()
+    e.widget()
+    for key in dm.RECOVERY_PRESETS:
+        e.controls["architecture"].value = key
+        assert list(e.figure_widget.data[4].x)[0] == RECOVERY_NUMBERS[key][0]
+
+
 def test_students_at_n_equals_dim_are_the_exact_interpolants():
     data = dm.interpolants_data((3, 2, 1), 2, seed=0, restarts=12, cache_dir=False)
     assert (data["dimension"], data["degree"], data["n_real"]) == (5, 3, 3)

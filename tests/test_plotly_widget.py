@@ -106,3 +106,30 @@ def test_a_saved_notebook_holds_the_bundle_once(tmp_path):
     assert gzip.decompress(base64.b64decode(buffer["data"])) == PLOTLY_BUNDLE
     saved = len(nbformat.writes(nb).encode())
     assert saved < len(PLOTLY_BUNDLE) / 2  # one compressed bundle, not four plain ones
+
+
+def test_two_dimensional_arrays_travel_as_rows_of_binary_buffers():
+    import numpy as np
+    from ipywidgets.widgets.widget import _remove_buffers
+
+    z = np.arange(12, dtype=np.uint8).reshape(3, 4)
+    values = np.linspace(0, 1, 6).reshape(2, 3)
+    fig = pw.FigureWidget(go.Figure([go.Heatmap(z=z), go.Contour(z=values)]))
+    state, paths, buffers = _remove_buffers(fig.get_state())
+    rows = [bytes(b) for b in buffers]
+    assert bytes(z[1]) in rows and bytes(values[1]) in rows
+    heatmap = json.loads(json.dumps(state["_widget_data"][0]))  # no nested list left behind
+    assert heatmap["z"] == [{"dtype": "uint8", "shape": [4]}] * 3
+    sent = []
+    fig.observe(lambda change: sent.append(change["new"]), names="_py2js_update")
+    with fig.batch_update():
+        fig.data[0].z = z[::-1]
+        fig.data[1].zmin = 0
+    message = pw.FigureWidget.class_traits()["_py2js_update"].metadata["to_json"](
+        next(m for m in sent if m), None)
+    first = message["style_data"]["z"][0][0]
+    assert first["dtype"] == "uint8" and bytes(first["buffer"]) == bytes(z[2])
+    np.testing.assert_array_equal(fig.data[0].z, z[::-1])  # Python keeps the array
+    # 64-bit integers (no JavaScript typed array) and 1-D arrays are left to plotly's serializer
+    assert pw._rows_to_js(np.ones((2, 2), dtype=np.int64), None) == [[1, 1], [1, 1]]
+    assert pw._rows_to_js(np.ones(2, dtype=np.float32), None)["shape"] == (2,)

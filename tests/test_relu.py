@@ -85,3 +85,31 @@ def test_replacing_relu_by_its_polynomial_approximation_closes_the_gap():
     gaps = [np.abs(net(X) - net(X, activation=approximate("relu", n, interval=(-reach, reach)))).max()
             for n in (4, 16, 64)]
     assert gaps[0] > gaps[1] > gaps[2] and gaps[2] < 0.02 * np.abs(net(X)).max()
+
+
+@pytest.mark.parametrize("widths", [(2, 10, 10, 1), (2, 6, 6, 6, 1), (2, 9, 9, 9, 1)])
+def test_deep_exact_counts_equal_a_fine_grid_and_the_regions_tile_the_box(widths):
+    # the polygon cutting skips a neuron's line where it misses a cell; a second way to count
+    # (distinct activation patterns on a 1200 x 1200 grid, a lower bound) must not exceed it,
+    # and on these networks reaches it up to regions thinner than the grid spacing (0.005)
+    for seed in range(3):
+        net = ReLUNetwork.random(widths, seed=seed)
+        exact = linear_regions(net, BOX)
+        grid = grid_region_count(net, BOX, 1200).count
+        assert grid <= exact.count and len(set(exact.patterns)) == exact.count
+        assert exact.areas.sum() == pytest.approx(36.0)
+        thin = sum(a < 1e-3 for a in exact.areas)   # regions the grid may miss
+        assert exact.count - thin <= grid
+
+
+def test_values_pattern_and_reach_equal_plain_numpy():
+    # the network is evaluated in row blocks (one BLAS thread); the numbers must be the same
+    net = ReLUNetwork.random((2, 10, 10, 1), seed=4)
+    X = np.random.default_rng(1).uniform(-3, 3, (5000, 2))
+    h, pre = X, []
+    for W, b in zip(net.weights[:-1], net.biases[:-1]):
+        pre.append(h @ W.T + b)
+        h = np.maximum(pre[-1], 0.0)
+    np.testing.assert_allclose(net(X), h @ net.weights[-1].T + net.biases[-1], rtol=1e-12, atol=1e-12)
+    assert np.array_equal(net.activation_pattern(X), np.concatenate([p > 0 for p in pre], axis=1))
+    assert net.preactivation_range(X) == pytest.approx(max(np.abs(p).max() for p in pre), rel=1e-12)

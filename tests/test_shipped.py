@@ -341,3 +341,31 @@ def test_notebook_05_quotes_the_shipped_numbers():
                   f"{min(trap)} to {max(trap)}")
     missing = [q for q in quotes if q not in text]
     assert not missing, missing
+
+
+# --------------------------------------------------------------------------- ReLU regions
+
+def test_relu_region_counts_counted_again_for_a_sample_of_the_networks():
+    from nagviz.relu import ReLUNetwork, grid_region_count, linear_regions
+
+    st = shipped.RELU_REGIONS
+    rng = np.random.default_rng(6)
+    for depth in st["depths"]:
+        table = shipped.relu_region_counts(depth, st["box"])
+        assert table.shape == (len(st["widths"]), len(st["seeds"]))
+        # every count lies between the grid's (a lower bound) and, for one layer, 1 + n + n(n-1)/2
+        picks = [(9, 9)] + [tuple(rng.integers(0, 10, 2)) for _ in range(5)]
+        for i, s in picks:
+            net = ReLUNetwork.random((2,) + (st["widths"][i],) * depth + (1,), seed=st["seeds"][s])
+            assert table[i, s] == linear_regions(net, st["box"]).count
+            assert grid_region_count(net, st["box"], 300).count <= table[i, s]
+        if depth == 1:
+            n = np.array(st["widths"])[:, None]
+            assert (table <= 1 + n + n * (n - 1) // 2).all()
+    assert shipped.relu_region_counts(1, (-1, 1, -1, 1)) is None  # another box: not shipped
+    assert shipped.relu_region_counts(4, st["box"]) is None
+
+
+def test_relu_region_counts_switched_off(monkeypatch):
+    monkeypatch.setenv("NAGVIZ_NO_SHIPPED", "1")
+    assert shipped.relu_region_counts(1, shipped.RELU_REGIONS["box"]) is None

@@ -43,9 +43,11 @@ import gzip
 import hashlib
 
 import anywidget
+import numpy as np
 import plotly.graph_objects as go
 import traitlets
 from ipywidgets import widget_serialization
+from plotly.serializers import custom_serializers
 
 from ..cache import memoize
 
@@ -219,14 +221,50 @@ def plotly_bundle() -> PlotlyBundle:
     return _CARRIER
 
 
+def _rows_to_js(value, widget_manager):
+    """plotly's serializer, but a numeric array of two or more dimensions
+    goes as a list of rows, each a binary buffer: plotly sends only one-dimensional arrays
+    as buffers and turns the others into nested lists, which ipywidgets then walks element
+    by element (a 150 x 150 heatmap: ~20 ms a move, and 10x the bytes).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> out = _rows_to_js({"z": np.zeros((2, 3), dtype=np.uint8)}, None)
+    >>> [(row["dtype"], row["shape"]) for row in out["z"]]
+    [('uint8', (3,)), ('uint8', (3,))]
+    """
+    return custom_serializers["to_json"](_split_rows(value), widget_manager)
+
+
+def _split_rows(value):
+    if isinstance(value, dict):
+        return {k: _split_rows(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_split_rows(v) for v in value]
+    if isinstance(value, np.ndarray) and value.ndim >= 2 and value.dtype.kind in "uif" \
+            and value.dtype.itemsize <= 8 and value.dtype not in (np.int64, np.uint64):
+        return [_split_rows(row) for row in np.ascontiguousarray(value)]
+    return value
+
+
+_ROW_SERIALIZERS = dict(custom_serializers, to_json=_rows_to_js)
+
+
 class FigureWidget(go.FigureWidget):
     """``plotly.graph_objects.FigureWidget`` with its bundle sent once per page.
 
     Same constructor, properties and behaviour as plotly's class; see the module
-    docstring for what differs in the browser.
+    docstring for what differs in the browser. Numeric arrays of two dimensions (a
+    heatmap's ``z``) travel as rows of binary buffers (:func:`_rows_to_js`).
     """
 
     _esm = _LOADER_ESM
+    _widget_data = traitlets.List().tag(sync=True, **_ROW_SERIALIZERS)
+    _py2js_addTraces = traitlets.Dict(allow_none=True).tag(sync=True, **_ROW_SERIALIZERS)
+    _py2js_restyle = traitlets.Dict(allow_none=True).tag(sync=True, **_ROW_SERIALIZERS)
+    _py2js_update = traitlets.Dict(allow_none=True).tag(sync=True, **_ROW_SERIALIZERS)
+    _py2js_animate = traitlets.Dict(allow_none=True).tag(sync=True, **_ROW_SERIALIZERS)
     _nagviz_bundle_key = traitlets.Unicode(_BUNDLE_KEY).tag(sync=True)
     _nagviz_bundle = traitlets.Instance(PlotlyBundle).tag(sync=True, **widget_serialization)
 

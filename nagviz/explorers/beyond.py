@@ -12,6 +12,7 @@ from ..attention import LightningAttention, attention_dimension_formula
 from ..cnn import lcn_fills_reals, real_factorization
 from ..jacobian_rank import ArchitectureTooLargeError, dimension
 from ..relu import ReLUNetwork, arrangement_bound, grid_region_count, linear_regions
+from ..shipped import relu_region_counts
 from ..theme import COLORS
 from ._base import Explorer, from_record, json_lists, plain_figure, title, to_record
 
@@ -227,6 +228,16 @@ def _growth(depth, max_width, seeds, box):
                       for s in range(seeds)] for n in range(1, max_width + 1)])
 
 
+def _region_counts(depth, max_width, seeds, box):
+    """Exact region counts (widths 1..max_width, seeds 0..seeds-1) of the explorer's networks:
+    the shipped table (:func:`nagviz.shipped.relu_region_counts`) when it holds them, or
+    ``None``."""
+    table = relu_region_counts(depth, box)
+    if table is None or table.shape[0] < max_width or table.shape[1] < seeds:
+        return None
+    return table[:max_width, :seeds]
+
+
 class ReLURegionsExplorer(Explorer):
     """A random ReLU network with two inputs: its linear regions, and their count as the
     width grows.
@@ -247,8 +258,6 @@ class ReLURegionsExplorer(Explorer):
     resolution = 150  # grid points per side: the static page carries six such grids
     max_width = 10
     seeds = 3
-    slow = ("each network's linear regions are enumerated exactly (one hyperplane "
-            "arrangement per layer and region), 0.1-0.3 s a network")
 
     def make_controls(self):
         import ipywidgets as w
@@ -265,15 +274,23 @@ class ReLURegionsExplorer(Explorer):
 
     def compute(self, width, depth, seed):
         net = ReLUNetwork.random((2,) + (width,) * depth + (1,), seed=seed)
-        exact = linear_regions(net, self.box)
+        # the exact counts come from the shipped table (the explorer's 300 networks, counted
+        # by linear_regions once), else from linear_regions now (0.01-0.3 s a network)
+        table = _region_counts(depth, self.max_width, max(self.seeds, seed + 1), self.box)
+        exact = (int(table[width - 1, seed]) if table is not None and width <= self.max_width
+                 else linear_regions(net, self.box).count)
         grid = grid_region_count(net, self.box, self.resolution)
         # shuffle region labels so that neighbouring regions get different colours
         perm = np.random.default_rng(1).permutation(grid.count)
         xs = np.linspace(self.box[0], self.box[1], self.resolution)
         values = net(np.column_stack([g.ravel() for g in np.meshgrid(xs, xs)]))[:, 0]
-        growth = _growth(depth, self.max_width, self.seeds, self.box)
-        return dict(width=width, depth=depth, seed=seed, exact=exact.count, grid=grid.count,
-                    labels=perm[grid.labels] % len(_REGION_COLORS), xs=xs, values=values.reshape(grid.labels.shape),
+        growth = (table[:, :self.seeds] if table is not None
+                  else _growth(depth, self.max_width, self.seeds, self.box))
+        # numpy arrays (small types) reach the live figure as binary buffers; nested lists
+        # would cost plotly's validator ~0.5 s a move (two 150 x 150 grids, element by element)
+        return dict(width=width, depth=depth, seed=seed, exact=exact, grid=grid.count,
+                    labels=(perm[grid.labels] % len(_REGION_COLORS)).astype(np.uint8), xs=xs,
+                    values=np.round(values.reshape(grid.labels.shape), 3),
                     bound=arrangement_bound(width) if depth == 1 else None,
                     widths=list(range(1, self.max_width + 1)), growth=growth.mean(axis=1),
                     growth_bound=[arrangement_bound(n) for n in range(1, self.max_width + 1)])
@@ -281,9 +298,9 @@ class ReLURegionsExplorer(Explorer):
     def figure(self, data):
         xs = data["xs"].tolist()
         traces = [
-            dict(type="heatmap", x=xs, y=xs, z=data["labels"].tolist(), colorscale=_REGION_SCALE,
+            dict(type="heatmap", x=xs, y=xs, z=data["labels"], colorscale=_REGION_SCALE,
                  zmin=-0.5, zmax=len(_REGION_COLORS) - 0.5, showscale=False, xaxis="x", yaxis="y", name="regions", hoverinfo="skip", opacity=0.85),
-            dict(type="contour", x=xs, y=xs, z=json_lists(data["values"], 3), showscale=False,
+            dict(type="contour", x=xs, y=xs, z=data["values"], showscale=False,
                  contours=dict(coloring="none"), line=dict(color="rgba(0,0,0,0.35)", width=1),
                  ncontours=20, xaxis="x", yaxis="y", name="level sets of f", hoverinfo="skip"),
             dict(type="scatter", x=data["widths"], y=data["growth"].tolist(), mode="lines+markers",

@@ -337,10 +337,11 @@ class DiscriminantExplorer(Explorer):
         t = np.linspace(0, 2 * np.pi, 181)
         colors = [[0.0, "#F2F2F2"], [0.5, "#F2F2F2"], [0.5, "#F6C98A"], [1.0, "#F6C98A"]]
         traces = [
-            dict(type="heatmap", x=_r(s, 3), y=_r(s, 3), z=counts.tolist(), zmin=1, zmax=5,
+            # numpy grids (small types) reach the live figure as binary buffers
+            dict(type="heatmap", x=_r(s, 3), y=_r(s, 3), z=counts.astype(np.uint8), zmin=1, zmax=5,
                  colorscale=colors, showscale=False, name="number of real critical points",
                  hovertemplate="x=%{x:.2f}, y=%{y:.2f}: %{z} real<extra></extra>"),
-            dict(type="contour", x=_r(s, 3), y=_r(s, 3), z=_r(data["disc"], 5).tolist(),
+            dict(type="contour", x=_r(s, 3), y=_r(s, 3), z=_r(data["disc"], 5),
                  contours=dict(start=0, end=0, size=1, coloring="lines"), showscale=False,
                  colorscale=[[0, COLORS["path"]], [1, COLORS["path"]]],
                  line=dict(color=COLORS["path"], width=3), name="data discriminant",
