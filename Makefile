@@ -74,9 +74,9 @@ $(LAB_SETTINGS): $(ROOT)/tools/jupyterlab/overrides.json | $(PYTHON)
 	@mkdir -p "$(dir $@)"
 	cp "$<" "$@"
 
-# The server of `make lab` (tools/jupyterlab/config/jupyter_server_config.py, read besides
-# the user's own configuration) compresses what it sends (jupyterlab-plotly's 4.8 MB chunk
-# travels as 1.45 MB) and serves plotly's widget bundle as a static file the browser caches.
+# The server compresses what it sends (tools/jupyterlab/config/jupyter_server_config.json,
+# read besides the user's own configuration): gzip responses (jupyterlab-plotly's 4.8 MB
+# chunk travels as 1.45 MB) and permessage-deflate on the kernel WebSocket (widget states).
 LAB_CONFIG_PATH := $(ROOT)/tools/jupyterlab/config$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))
 
 lab: $(call stamp,$(LAB_EXTRAS)) $(LAB_SETTINGS) ## open JupyterLab on notebooks/00_start_here.ipynb

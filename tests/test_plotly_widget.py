@@ -76,49 +76,12 @@ def test_a_closed_carrier_is_replaced():
 def test_the_front_end_modules_read_the_traits_python_syncs():
     carrier_keys = set(re.findall(r'model\.get\("(\w+)"\)', pw.PlotlyBundle._esm))
     figure_keys = set(re.findall(r'model\.get\("(\w+)"\)', pw.FigureWidget._esm))
-    assert carrier_keys == {"key", "static_path"} <= set(pw.PlotlyBundle.class_trait_names(sync=True))
+    assert carrier_keys == {"key"} <= set(pw.PlotlyBundle.class_trait_names(sync=True))
     assert figure_keys == {"_nagviz_bundle_key"} <= set(pw.FigureWidget.class_trait_names(sync=True))
     assert "DecompressionStream(\"gzip\")" in pw.PlotlyBundle._esm
     # the carrier's module asks with the message the kernel answers, and reads the reply
     assert f'type: "{pw.BUNDLE_REQUEST}"' in pw.PlotlyBundle._esm
     assert f'msg?.type !== "{pw.BUNDLE_REPLY}"' in pw.PlotlyBundle._esm
-
-
-def test_a_server_serves_the_bundle_where_its_kernels_say(tmp_path, monkeypatch):
-    path = pw.write_static_bundle(tmp_path / "static")
-    assert gzip.decompress(path.read_bytes()) == PLOTLY_BUNDLE
-    assert path.name == pw.STATIC_NAME and hashlib.sha256(PLOTLY_BUNDLE).hexdigest().startswith(
-        path.name.split("-")[-1].split(".")[0])
-    mtime = path.stat().st_mtime_ns
-    assert pw.write_static_bundle(tmp_path / "static") == path and path.stat().st_mtime_ns == mtime
-    monkeypatch.setenv(pw.STATIC_ENV, "static/" + pw.STATIC_NAME)
-    assert pw.PlotlyBundle().static_path == "static/" + pw.STATIC_NAME
-    monkeypatch.setenv(pw.STATIC_ENV, "static/nagviz-plotly-0000000000000000.js.gz")  # another plotly's
-    assert pw.PlotlyBundle().static_path == ""
-    monkeypatch.delenv(pw.STATIC_ENV)
-    assert pw.PlotlyBundle().static_path == ""
-
-
-def test_make_labs_server_config_serves_the_bundle(tmp_path):
-    """tools/jupyterlab/config writes the bundle, serves its folder and tells the kernels."""
-    import os
-    import subprocess
-    import sys
-
-    config_dir = Path(__file__).resolve().parent.parent / "tools" / "jupyterlab" / "config"
-    code = ("import os\nfrom jupyter_server.serverapp import ServerApp\n"
-            "app = ServerApp(); app.load_config_file()\n"
-            "print(repr((app.tornado_settings, app.websocket_compression_options, "
-            "app.extra_static_paths, os.environ.get('NAGVIZ_PLOTLY_STATIC'))))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                            env=dict(os.environ, JUPYTER_CONFIG_PATH=str(config_dir),
-                                     JUPYTER_RUNTIME_DIR=str(tmp_path)))
-    assert result.returncode == 0, result.stderr[-2000:]
-    settings, websocket, static_paths, announced = eval(result.stdout.strip().splitlines()[-1])
-    assert settings == {"compress_response": True} and websocket == {}
-    assert static_paths == [str(tmp_path / "nagviz-static")]
-    assert announced == "static/" + pw.STATIC_NAME
-    assert gzip.decompress((tmp_path / "nagviz-static" / pw.STATIC_NAME).read_bytes()) == PLOTLY_BUNDLE
 
 
 def test_a_corrupt_disk_entry_is_recomputed(tmp_path, monkeypatch):

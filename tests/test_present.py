@@ -105,12 +105,16 @@ def test_voila_sends_gzip_and_offers_websocket_compression(tmp_path):
         server.wait(timeout=60)
 
 
-
-def test_make_lab_puts_its_server_config_on_the_path():
-    """``make lab`` puts tools/jupyterlab/config on JUPYTER_CONFIG_PATH (what it holds:
-    tests/test_plotly_widget.py::test_make_labs_server_config_serves_the_bundle)."""
+def test_make_lab_reads_the_compression_config():
+    """``make lab`` puts tools/jupyterlab/config on JUPYTER_CONFIG_PATH; the server reads it."""
     make = subprocess.run(["make", "-n", "lab", "LAB_ARGS=--no-browser"], cwd=REPO_ROOT,
                           capture_output=True, text=True, timeout=60)
     config_dir = REPO_ROOT / "tools" / "jupyterlab" / "config"
     assert f'JUPYTER_CONFIG_PATH="{config_dir}' in make.stdout
-    assert (config_dir / "jupyter_server_config.py").is_file()
+    code = ("from jupyter_server.serverapp import ServerApp\n"
+            "app = ServerApp(); app.load_config_file()\n"
+            "print(repr((app.tornado_settings, app.websocket_compression_options)))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            env=dict(os.environ, JUPYTER_CONFIG_PATH=str(config_dir)))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == repr(({"compress_response": True}, {}))

@@ -15,31 +15,26 @@ buffer of a custom message; :func:`plotly_bundle` creates the widget on first us
 and keeps it open.  Its state is only the bundle's SHA-256, so the bundle is in no
 saved widget state.  :class:`FigureWidget` carries only a small loader as its
 ``_esm``, the bundle's SHA-256 and a reference to that widget.  In the browser the
-carrier's module gets the bundle, unless the page already has it (from an earlier
-carrier: a reloaded kernel, another notebook): from the page's own server if the
-kernel says that its server serves it as a static file (:func:`write_static_bundle`,
-``NAGVIZ_PLOTLY_STATIC``; the server of ``make lab`` does, and the browser caches
-it), else from its kernel.  It leaves the bundle in a registry on ``globalThis``,
-under its key; the first figure that asks
+carrier's module asks its kernel for the bundle, unless the page already has it
+(from an earlier carrier: a reloaded kernel, another notebook), and leaves the
+answer in a registry on ``globalThis``, under its key; the first figure that asks
 has it decompressed (``DecompressionStream``) and imported, once per page, and every
 figure, whether its model arrives before or after the carrier's, awaits that one
 import and then hands its model to plotly's own widget code, unchanged.  Nothing is
-fetched from outside the page's own server, so this works the same offline, in
-JupyterLab, in Voila and in any front end that runs anywidget with a live kernel.  Should the import take long
+fetched from any URL, so this works the same offline, in JupyterLab, in Voila and in
+any front end that runs anywidget with a live kernel.  Should the import take long
 (a slow machine, a kernel still busy with a cell when the request comes), a figure
 stops waiting before anywidget's deadline; see ``_LOADER_ESM``.
 
-What this costs, where no server serves the bundle (Voila, a plain ``jupyter lab``,
-VS Code).  The kernel answers a request between cells, like every comm message: after
-"Run all" in JupyterLab a page's first figures draw when the kernel has run all the
-queued cells (a fresh kernel ran notebook 05 in 19 s here), not as each cell
-finishes; run cell by cell, or in Voila (which runs the notebook before the page
-connects), they draw at once.  A notebook saved with its widget state (JupyterLab,
-nbclient's ``store_widget_state``) holds the figures' data and layout but not
-plotly's code, so reopened *without a kernel* (no kernel started, nbviewer,
-ipywidgets' ``embed``) its live figures draw nothing and, after a few seconds, say
-that their kernel sends plotly's code; under ``make lab``'s server, which serves the
-bundle, they draw.  With a kernel, running the cell draws them again; the explorers'
+What this costs.  The kernel answers a request between cells, like every comm
+message: after "Run all" in JupyterLab a page's first figures draw when the kernel
+has run all the queued cells (a fresh kernel ran notebook 05 in 19 s here), not as
+each cell finishes; run cell by cell, or in Voila (which runs the notebook before the
+page connects), they draw at once.  A notebook saved with its widget state (JupyterLab, nbclient's
+``store_widget_state``) holds the figures' data and layout but not plotly's code, so
+reopened *without a kernel* (no kernel started, nbviewer, ipywidgets' ``embed``) its
+live figures draw nothing and, after a few seconds, say that their kernel sends
+plotly's code.  With a kernel, running the cell draws them again; the explorers'
 ``text/html`` fallback serves front ends without the widget renderer.
 
 The compressed bundle is kept in nagviz's disk cache (compressing takes about a
@@ -60,8 +55,6 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
-import os
-from pathlib import Path
 
 import anywidget
 import plotly.graph_objects as go
@@ -71,8 +64,7 @@ from ipywidgets import widget_serialization
 from ..cache import memoize
 
 __all__ = ["FigureWidget", "PlotlyBundle", "plotly_bundle", "compressed_bundle",
-           "shared_bundle_available", "BUNDLE_REQUEST", "BUNDLE_REPLY", "STATIC_NAME",
-           "STATIC_ENV", "write_static_bundle"]
+           "shared_bundle_available", "BUNDLE_REQUEST", "BUNDLE_REPLY"]
 
 # plotly's own front-end module (text), as its FigureWidget would send it.
 _PLOTLY_ESM = str(getattr(go.FigureWidget, "_esm", "") or "")
@@ -113,36 +105,6 @@ def compressed_bundle(key: str = _BUNDLE_KEY) -> bytes:
     if key != _BUNDLE_KEY:
         raise ValueError(f"no plotly bundle with key {key!r}; this plotly's is {_BUNDLE_KEY!r}")
     return gzip.compress(_PLOTLY_ESM.encode("utf-8"), compresslevel=6, mtime=0)
-
-
-#: The file under which a Jupyter server may serve the compressed bundle (``make lab``).
-STATIC_NAME = f"nagviz-plotly-{_BUNDLE_KEY[:16]}.js.gz"
-#: Set by the server's configuration (tools/jupyterlab/config), read by its kernels: the
-#: bundle's path below the server's base URL, e.g. ``static/nagviz-plotly-....js.gz``.
-STATIC_ENV = "NAGVIZ_PLOTLY_STATIC"
-
-
-def write_static_bundle(folder) -> Path:
-    """Write the compressed bundle to ``folder/STATIC_NAME`` for a server to serve; return it.
-
-    A page loads it from there (the browser caches it) instead of asking its kernel.
-
-    Examples
-    --------
-    >>> import gzip, tempfile
-    >>> path = write_static_bundle(tempfile.mkdtemp())
-    >>> path.name == STATIC_NAME, path.read_bytes() == compressed_bundle()
-    (True, True)
-    """
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / STATIC_NAME
-    data = compressed_bundle()
-    if not (path.is_file() and path.read_bytes() == data):
-        partial = folder / (STATIC_NAME + f".{os.getpid()}.part")
-        partial.write_bytes(data)
-        partial.replace(path)
-    return path
 
 
 #: The front end's request for the bundle, and the kernel's answer (custom messages).
@@ -204,20 +166,6 @@ function startImport(entry) {
 # after its timer is set.  The bundle comes as a custom message, never as a trait,
 # so it is in no widget state that a front end or nbclient saves.
 _CARRIER_ESM = _REGISTRY_JS + """
-// The compressed bundle from the page's own server, where its kernel says the server
-// serves it (``static_path``, below the page's base URL); null if not, or on failure.
-async function fromServer(path) {
-  if (!path) return null;
-  try {
-    const config = document.getElementById("jupyter-config-data");
-    const base = (config && JSON.parse(config.textContent).baseUrl) || "/";
-    const response = await fetch(new URL(base.replace(/\\/?$/, "/") + path, location.href));
-    return response.ok ? new Uint8Array(await response.arrayBuffer()) : null;
-  } catch (error) {
-    return null;
-  }
-}
-
 export default {
   initialize({ model }) {
     const key = model.get("key");
@@ -230,16 +178,7 @@ export default {
       startImport(entry);
     };
     model.on("msg:custom", receive);
-    fromServer(model.get("static_path")).then((data) => {
-      if (entry.data !== null) return;
-      if (data === null) {
-        model.send({ type: "%(request)s", key });
-      } else {
-        model.off("msg:custom", receive);
-        entry.data = data;
-        startImport(entry);
-      }
-    });
+    model.send({ type: "%(request)s", key });
   },
 };
 """ % {"request": BUNDLE_REQUEST, "reply": BUNDLE_REPLY}
@@ -316,13 +255,6 @@ class PlotlyBundle(anywidget.AnyWidget):
 
     _esm = _CARRIER_ESM
     key = traitlets.Unicode(_BUNDLE_KEY).tag(sync=True)
-    #: where this kernel's server serves the compressed bundle ("" if it does not)
-    static_path = traitlets.Unicode().tag(sync=True)
-
-    @traitlets.default("static_path")
-    def _default_static_path(self):
-        path = os.environ.get(STATIC_ENV, "")
-        return path if path.endswith("/" + STATIC_NAME) else ""  # this plotly's bundle only
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -236,8 +236,7 @@ def prepare_lab_home(home: Path) -> dict:
     * autosave is off: tests open notebooks and never save them;
     * notebooks attach every cell to the DOM ("windowingMode": "none") so
       selectors see all outputs, not only the ones in the viewport;
-    * settings, workspaces and runtime files stay in ``home``;
-    * the server reads ``make lab``'s configuration (tools/jupyterlab/config).
+    * settings, workspaces and runtime files stay in ``home``.
     """
     config_dir = home / "config"
     settings_dir = home / "settings"
@@ -258,10 +257,7 @@ def prepare_lab_home(home: Path) -> dict:
         path = settings_dir / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
-    config_path = [str(REPO_ROOT / "tools" / "jupyterlab" / "config"), os.environ.get("JUPYTER_CONFIG_PATH", "")]
     return {
-        # the server configuration of `make lab`: compression, plotly's bundle as a static file
-        "JUPYTER_CONFIG_PATH": os.pathsep.join(p for p in config_path if p),
         "JUPYTER_CONFIG_DIR": str(config_dir),
         "JUPYTERLAB_SETTINGS_DIR": str(settings_dir),
         "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
