@@ -12,30 +12,31 @@ so its sliders stop moving the figure.
 Here the bundle is sent by one widget per kernel, :class:`PlotlyBundle`, and only to
 a page that asks for it, gzip-compressed (1.5 MB instead of 5 MB) as the binary
 buffer of a custom message; :func:`plotly_bundle` creates the widget on first use
-and keeps it open.  Its state is only the bundle's SHA-256, so the bundle is in no
-saved widget state.  :class:`FigureWidget` carries only a small loader as its
-``_esm``, the bundle's SHA-256 and a reference to that widget.  In the browser the
+and keeps it open. Its state is only the bundle's SHA-256, so the bundle is in no
+saved widget state. :class:`FigureWidget` carries only a small loader as its
+``_esm``, the bundle's SHA-256 and a reference to that widget. In the browser the
 carrier's module asks its kernel for the bundle, unless the page already has it
 (from an earlier carrier: a reloaded kernel, another notebook), and leaves the
 answer in a registry on ``globalThis``, under its key; the first figure that asks
 has it decompressed (``DecompressionStream``) and imported, once per page, and every
 figure, whether its model arrives before or after the carrier's, awaits that one
-import and then hands its model to plotly's own widget code, unchanged.  Nothing is
+import and then hands its model to plotly's own widget code, unchanged. Nothing is
 fetched from any URL, so this works the same offline, in JupyterLab, in Voila and in
-any front end that runs anywidget with a live kernel.  Should the import take long
-(a slow machine, a kernel still busy with a cell when the request comes), a figure
+any front end that runs anywidget with a live kernel. Should the import take long (a
+slow machine, a kernel still busy with a cell when the request comes), a figure
 stops waiting before anywidget's deadline; see ``_LOADER_ESM``.
 
-What this costs.  The kernel answers a request between cells, like every comm
+What this costs. The kernel answers a request between cells, like every comm
 message: after "Run all" in JupyterLab a page's first figures draw when the kernel
 has run all the queued cells (a fresh kernel ran notebook 05 in 19 s here), not as
-each cell finishes; run cell by cell, or in Voila (which runs the notebook before the
-page connects), they draw at once.  A notebook saved with its widget state (JupyterLab, nbclient's
-``store_widget_state``) holds the figures' data and layout but not plotly's code, so
-reopened *without a kernel* (no kernel started, nbviewer, ipywidgets' ``embed``) its
-live figures draw nothing and, after a few seconds, say that their kernel sends
-plotly's code.  With a kernel, running the cell draws them again; the explorers'
-``text/html`` fallback serves front ends without the widget renderer.
+each cell finishes; run cell by cell, or in Voila (which runs the notebook before
+the page connects), they draw at once. A notebook saved with its widget state
+(JupyterLab, nbclient's ``store_widget_state``) holds the figures' data and layout
+but not plotly's code, so reopened *without a kernel* (no kernel started, nbviewer,
+ipywidgets' ``embed``) its live figures draw nothing and, after a few seconds, say
+that their kernel sends plotly's code. With a kernel, running the cell draws them
+again; the explorers' ``text/html`` fallback serves front ends without the widget
+renderer.
 
 The compressed bundle is kept in nagviz's disk cache (compressing takes about a
 second), checked against the key whenever it is read back.
