@@ -74,8 +74,14 @@ $(LAB_SETTINGS): $(ROOT)/tools/jupyterlab/overrides.json | $(PYTHON)
 	@mkdir -p "$(dir $@)"
 	cp "$<" "$@"
 
+# The server compresses what it sends (tools/jupyterlab/config/jupyter_server_config.json,
+# read besides the user's own configuration): gzip responses (jupyterlab-plotly's 4.8 MB
+# chunk travels as 1.45 MB) and permessage-deflate on the kernel WebSocket (widget states).
+LAB_CONFIG_PATH := $(ROOT)/tools/jupyterlab/config$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))
+
 lab: $(call stamp,$(LAB_EXTRAS)) $(LAB_SETTINGS) ## open JupyterLab on notebooks/00_start_here.ipynb
-	$(RUN) "$(PYTHON)" -m jupyter lab $(if $(wildcard $(ROOT)/$(START_NOTEBOOK)),"$(START_NOTEBOOK)") \
+	$(RUN) JUPYTER_CONFIG_PATH="$(LAB_CONFIG_PATH)" "$(PYTHON)" -m jupyter lab \
+	  $(if $(wildcard $(ROOT)/$(START_NOTEBOOK)),"$(START_NOTEBOOK)") \
 	  --ServerApp.root_dir="$(ROOT)" $(ROOT_ARGS) $(LAB_ARGS)
 
 test: $(call stamp,$(TEST_EXTRAS)) $(LAB_SETTINGS) ## run unit tests, doctests, notebooks and browser tests

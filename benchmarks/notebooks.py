@@ -12,9 +12,12 @@ For each ``notebooks/NN_*.ipynb``:
   from the kernel's comm messages. ``state`` is the part of it that is widget state.
 
 For notebook 05, **voila** is the bytes a browser receives for one Voila page
-(``tools/present.py``, what ``make present`` serves): every HTTP response (headers and
-body) plus every WebSocket frame from the server (widget models travel that way), until
-every cell is rendered and every widget shows a view. It needs Chromium at
+(``tools/present.py``, what ``make present`` serves), until every cell is rendered and
+every widget shows a view: the bytes on the wire, counted by a small TCP proxy between
+Chromium and Voila (:class:`ByteCountingProxy`, server to browser, after compression).
+Playwright's own account is printed beside it: every HTTP response (headers and body as
+sent, so compressed) plus every WebSocket frame from the server (widget models travel
+that way; Playwright reports these decompressed). It needs Chromium at
 /usr/bin/chromium and playwright; without them it is skipped with a message.
 
     python benchmarks/notebooks.py                 # table, misses flagged
@@ -31,8 +34,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -76,6 +81,82 @@ def saved_sizes(nb) -> tuple[int, int]:
     return len(text.encode()), state_bytes
 
 
+class ByteCountingProxy:
+    """A loopback TCP proxy to ``127.0.0.1:port`` that counts the bytes the server sends.
+
+    Every connection a browser opens to ``self.port`` is relayed to the server, byte
+    for byte; ``server_bytes`` is what came back, as it travelled (compressed or not).
+
+    Examples
+    --------
+    >>> import http.server
+    >>> server = http.server.HTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    >>> threading.Thread(target=server.handle_request, daemon=True).start()
+    >>> with ByteCountingProxy(server.server_address[1]) as proxy:
+    ...     with socket.create_connection(("127.0.0.1", proxy.port)) as browser:
+    ...         browser.sendall(b"GET / HTTP/1.0\\r\\n\\r\\n")
+    ...         received = b"".join(iter(lambda: browser.recv(65536), b""))
+    >>> server.server_close()
+    >>> received.startswith(b"HTTP/1.0 200"), proxy.server_bytes == len(received), proxy.connections
+    (True, True, 1)
+    """
+
+    def __init__(self, port: int):
+        self.upstream = ("127.0.0.1", int(port))
+        self.server_bytes = 0
+        self.connections = 0
+        self._lock = threading.Lock()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self._sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:  # closed
+                return
+            try:
+                server = socket.create_connection(self.upstream)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self.connections += 1
+                self._sockets += [client, server]
+            threading.Thread(target=self._pump, args=(client, server, False), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, True), daemon=True).start()
+
+    def _pump(self, source, sink, count):
+        try:
+            while data := source.recv(65536):
+                if count:
+                    with self._lock:
+                        self.server_bytes += len(data)
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self):
+        self._listener.close()
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
 def voila_page_bytes(path: Path, cache_dir: Path) -> tuple[int | None, str]:
     """(bytes a browser receives for a Voila page of ``path``, how they split) or (None, why)."""
     sys.path.insert(0, str(REPO_ROOT / "tests" / "browser"))
@@ -113,6 +194,8 @@ def voila_page_bytes(path: Path, cache_dir: Path) -> tuple[int | None, str]:
                 os.environ.pop("NAGVIZ_CACHE_DIR")
             else:
                 os.environ["NAGVIZ_CACHE_DIR"] = old
+        proxy = ByteCountingProxy(int(url.rsplit(":", 1)[1].strip("/")))
+        url = f"http://127.0.0.1:{proxy.port}/"
         try:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=str(bh.CHROMIUM), args=bh.CHROMIUM_ARGS)
@@ -129,11 +212,16 @@ def voila_page_bytes(path: Path, cache_dir: Path) -> tuple[int | None, str]:
                 finally:
                     browser.close()
         finally:
+            proxy.close()
             server.stop()
-    how = (f"{counts['http'] / MB:.1f} MB in {counts['responses']} HTTP responses + "
-           f"{counts['ws'] / MB:.1f} MB in {counts['frames']} WebSocket frames; largest responses: "
-           + ", ".join(f"{name} {size / MB:.1f} MB" for size, name in sorted(largest, reverse=True)[:3]))
-    return counts["http"] + counts["ws"], how
+    wire = proxy.server_bytes
+    how = (f"on the wire {wire / MB:.2f} MB (server to browser, {proxy.connections} connections); "
+           f"Playwright: {(counts['http'] + counts['ws']) / MB:.2f} MB = "
+           f"{counts['http'] / MB:.1f} MB in {counts['responses']} HTTP responses (as sent) + "
+           f"{counts['ws'] / MB:.1f} MB in {counts['frames']} WebSocket frames (decompressed); "
+           "largest responses: "
+           + ", ".join(f"{name} {size / MB:.2f} MB" for size, name in sorted(largest, reverse=True)[:3]))
+    return wire, how
 
 
 def measure(path: Path, voila: bool, runs: bool = True) -> dict:

@@ -1,9 +1,9 @@
 """plotly's bundle travels once per kernel (nagviz/explorers/_plotly_widget.py).
 
-The figures' states carry only a loader and a reference to one carrier widget whose
-buffer is plotly's widget bundle, gzip-compressed; a notebook saved with its widget
-state (nbclient's ``store_widget_state``, as JupyterLab saves it) holds that buffer
-once, however many figures it shows. What the browser does with it is checked by the
+The figures' states carry only a loader and a reference to one carrier widget, which
+sends plotly's widget bundle, gzip-compressed, as a custom message to a front end that
+asks; a notebook saved with its widget state (nbclient's ``store_widget_state``, as
+JupyterLab saves it) holds no bundle at all, however many figures it shows. What the browser does with it is checked by the
 browser tests (tests/browser/test_voila.py, test_lab_notebooks.py).
 """
 
@@ -31,11 +31,27 @@ PLOTLY_BUNDLE = (Path(plotly.__file__).parent / "package_data" / "widgetbundle.j
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
-def test_the_carrier_holds_plotlys_bundle_gzip_compressed():
+def test_the_carrier_answers_a_request_with_plotlys_bundle_gzip_compressed(monkeypatch):
     carrier = pw.plotly_bundle()
-    assert gzip.decompress(carrier.bundle) == PLOTLY_BUNDLE
+    sent = []  # what goes to the comm, as ipywidgets sends a custom message
+    monkeypatch.setattr(carrier.comm, "send", lambda data, buffers=None, **kw: sent.append((data, buffers)))
+    request = {"method": "custom", "content": {"type": pw.BUNDLE_REQUEST, "key": carrier.key}}
+    carrier._handle_msg({"content": {"data": request}, "buffers": []})
+    ((data, buffers),) = sent
+    assert data == {"method": "custom", "content": {"type": pw.BUNDLE_REPLY, "key": carrier.key}}
+    (buffer,) = buffers
+    assert gzip.decompress(buffer) == PLOTLY_BUNDLE
     assert carrier.key == hashlib.sha256(PLOTLY_BUNDLE).hexdigest()
-    assert len(carrier.bundle) < 0.4 * len(PLOTLY_BUNDLE)  # 1.5 of 5.0 MB with plotly 7.1
+    assert len(buffer) < 0.4 * len(PLOTLY_BUNDLE)  # 1.5 of 5.0 MB with plotly 7.1
+    other = {"method": "custom", "content": {"type": "anywidget-command"}}
+    carrier._handle_msg({"content": {"data": other}, "buffers": []})
+    assert len(sent) == 1  # other custom messages get no bundle
+    assert "bundle" not in carrier.get_state() and "bundle" not in carrier.trait_names()
+
+
+def test_a_request_for_another_bundle_is_refused():
+    with pytest.raises(ValueError, match="asked for plotly bundle 'abc'"):
+        pw.plotly_bundle().answer({"type": pw.BUNDLE_REQUEST, "key": "abc"})
 
 
 def test_figures_reference_one_carrier_and_carry_no_bundle():
@@ -60,9 +76,12 @@ def test_a_closed_carrier_is_replaced():
 def test_the_front_end_modules_read_the_traits_python_syncs():
     carrier_keys = set(re.findall(r'model\.get\("(\w+)"\)', pw.PlotlyBundle._esm))
     figure_keys = set(re.findall(r'model\.get\("(\w+)"\)', pw.FigureWidget._esm))
-    assert carrier_keys == {"key", "bundle"} <= set(pw.PlotlyBundle.class_trait_names(sync=True))
+    assert carrier_keys == {"key"} <= set(pw.PlotlyBundle.class_trait_names(sync=True))
     assert figure_keys == {"_nagviz_bundle_key"} <= set(pw.FigureWidget.class_trait_names(sync=True))
     assert "DecompressionStream(\"gzip\")" in pw.PlotlyBundle._esm
+    # the carrier's module asks with the message the kernel answers, and reads the reply
+    assert f'type: "{pw.BUNDLE_REQUEST}"' in pw.PlotlyBundle._esm
+    assert f'msg?.type !== "{pw.BUNDLE_REPLY}"' in pw.PlotlyBundle._esm
 
 
 def test_a_corrupt_disk_entry_is_recomputed(tmp_path, monkeypatch):
@@ -87,7 +106,7 @@ def test_an_unknown_key_is_refused():
         pw.compressed_bundle.uncached("abc")
 
 
-def test_a_saved_notebook_holds_the_bundle_once(tmp_path):
+def test_a_saved_notebook_holds_no_bundle(tmp_path):
     from nbclient import NotebookClient
 
     nb = nbformat.v4.new_notebook()
@@ -99,13 +118,11 @@ def test_a_saved_notebook_holds_the_bundle_once(tmp_path):
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
     states = nb.metadata["widgets"][WIDGET_STATE]["state"]
     figures = [s for s in states.values() if s["state"].get("_nagviz_bundle_key")]
-    carriers = [s for s in states.values() if "key" in s["state"] and s.get("buffers")]
+    carriers = [s for s in states.values() if s["model_name"] == "AnyModel" and "key" in s["state"]]
     assert len(figures) == 4 and len(carriers) == 1
-    (buffer,) = carriers[0]["buffers"]
-    assert buffer["path"] == ["bundle"]
-    assert gzip.decompress(base64.b64decode(buffer["data"])) == PLOTLY_BUNDLE
+    assert not any(s.get("buffers") for s in states.values())
     saved = len(nbformat.writes(nb).encode())
-    assert saved < len(PLOTLY_BUNDLE) / 2  # one compressed bundle, not four plain ones
+    assert saved < 200_000  # four small figures and their loaders; the bundle alone is 1.5 MB
 
 
 def test_two_dimensional_arrays_travel_as_rows_of_binary_buffers():
@@ -133,3 +150,41 @@ def test_two_dimensional_arrays_travel_as_rows_of_binary_buffers():
     # 64-bit integers (no JavaScript typed array) and 1-D arrays are left to plotly's serializer
     assert pw._rows_to_js(np.ones((2, 2), dtype=np.int64), None) == [[1, 1], [1, 1]]
     assert pw._rows_to_js(np.ones(2, dtype=np.float32), None)["shape"] == (2,)
+
+
+
+def test_a_kernel_sends_the_bundle_to_each_front_end_that_asks(tmp_path):
+    """A real kernel: a figure's carrier answers a comm request with the bundle."""
+    from jupyter_client.manager import start_new_kernel
+
+    key = hashlib.sha256(PLOTLY_BUNDLE).hexdigest()
+    outputs = []
+    km, kc = start_new_kernel(kernel_name="python3", cwd=str(tmp_path))
+    try:
+        code = ("import plotly.graph_objects as go\n"
+                "from nagviz.explorers._plotly_widget import FigureWidget, plotly_bundle\n"
+                "fig = FigureWidget(go.Figure(go.Bar(y=[1])))\n"
+                "print('CARRIER', plotly_bundle().comm.comm_id)")
+        reply = kc.execute_interactive(code, timeout=120, output_hook=lambda msg: outputs.append(msg))
+        assert reply["content"]["status"] == "ok"
+        text = "".join(m["content"].get("text", "") for m in outputs if m["msg_type"] == "stream")
+        comm_id = re.search(r"CARRIER (\w+)", text).group(1)
+        replies = []
+        for _ in range(2):  # a second page (a reload) asks again and is answered again
+            request = kc.session.msg("comm_msg", {"comm_id": comm_id, "data": {
+                "method": "custom", "content": {"type": pw.BUNDLE_REQUEST, "key": key}}})
+            kc.shell_channel.send(request)
+            while True:
+                msg = kc.get_iopub_msg(timeout=60)
+                if msg["msg_type"] == "comm_msg" and msg["content"]["comm_id"] == comm_id:
+                    replies.append(msg)
+                    break
+        for msg in replies:
+            assert msg["content"]["data"] == {"method": "custom", "content": {
+                "type": pw.BUNDLE_REPLY, "key": key}}
+            (buffer,) = msg["buffers"]
+            assert gzip.decompress(bytes(buffer)) == PLOTLY_BUNDLE
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+

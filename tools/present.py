@@ -9,6 +9,12 @@ It is the same as::
     JUPYTER_PATH=tools/voila python -m voila NOTEBOOK \\
         --template=nagviz-lecture --theme=light --strip_sources=True
 
+except that the server compresses what it sends (:class:`CompressedVoila`): HTTP
+responses with gzip (tornado's ``compress_response``; jupyterlab-plotly's 4.8 MB
+chunk travels as 1.5 MB) and the kernel's WebSocket messages with permessage-deflate
+(``websocket_compression_options``, which jupyter_server's kernel WebSocket reads);
+a browser that does not ask for compression gets the bytes as they are.
+
 The ``nagviz-lecture`` template (``tools/voila/voila/templates/nagviz-lecture``)
 is Voila's ``lab`` template plus the style sheet ``nagviz-lecture.css``: larger
 prose, outputs and widgets, no prompts, one centred column.  Options given
@@ -43,13 +49,48 @@ def voila_env(env=None):
     return env
 
 
+#: What :class:`CompressedVoila` adds to tornado's settings (``--Voila.tornado_settings``
+#: given on the command line replaces it).
+COMPRESSION = {"compress_response": True, "websocket_compression_options": {}}
+SERVE = "--serve"  # present.py's own argument: run Voila in this process
+
+
+def compressed_voila():
+    """Voila whose tornado application compresses (see the module docstring).
+
+    Voila applies its ``tornado_settings`` to the application only after creating it,
+    when tornado has already chosen its output transforms, so ``compress_response``
+    there would be ignored; this subclass adds the gzip transform itself.
+    """
+    from tornado.web import GZipContentEncoding
+    from traitlets import default
+    from voila.app import Voila
+
+    class CompressedVoila(Voila):
+        @default("tornado_settings")
+        def _default_tornado_settings(self):
+            return dict(COMPRESSION)
+
+        def listen(self):
+            compress = self.tornado_settings.get("compress_response") or self.tornado_settings.get("gzip")
+            if compress and GZipContentEncoding not in self.app.transforms:
+                self.app.transforms.append(GZipContentEncoding)
+            super().listen()
+
+    return CompressedVoila
+
+
 def voila_argv(notebook, *options):
-    """The Voila command line for ``notebook``; later ``options`` override the defaults."""
-    return [sys.executable, "-m", "voila", str(notebook), *DEFAULT_OPTIONS, *options]
+    """The command line that serves ``notebook``; later ``options`` override the defaults."""
+    return [sys.executable, str(Path(__file__).resolve()), SERVE, str(notebook),
+            *DEFAULT_OPTIONS, *options]
 
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == SERVE:  # the command voila_argv builds, in the lecture env
+        compressed_voila().launch_instance(argv=argv[1:])
+        return 0
     if not argv or argv[0] in ("-h", "--help") or argv[0].startswith("-"):
         print(__doc__)
         return 0 if argv and argv[0] in ("-h", "--help") else 2

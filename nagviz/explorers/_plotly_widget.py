@@ -9,19 +9,34 @@ each model 2 s (``AbortSignal.timeout(2000)`` in its runtime) to load it; a mode
 misses this deadline still draws, but from then on ignores every update from Python,
 so its sliders stop moving the figure.
 
-Here the bundle lives in one widget per kernel, :class:`PlotlyBundle`, gzip-compressed
-(1.5 MB instead of 5 MB) and sent as a binary buffer; :func:`plotly_bundle` creates it
-on first use and keeps it open.  :class:`FigureWidget` carries only a small loader as
-its ``_esm``, the bundle's SHA-256 and a reference to that widget (so that anything
-that follows references, such as ipywidgets' ``embed``, takes the bundle along).  In
-the browser the carrier leaves the compressed bundle in a registry on ``globalThis``,
-under its key; the first figure that asks has it decompressed (``DecompressionStream``)
-and imported, once per page, and every figure, whether its model arrives before or
-after the carrier's, awaits that one import and then hands its model to plotly's own
-widget code, unchanged.  Nothing is fetched from any URL, so
-this works the same offline, in JupyterLab, in Voila and in a notebook saved with its
-widget state.  Should the import take long (a slow machine), a figure stops waiting
-before anywidget's deadline; see ``_LOADER_ESM``.
+Here the bundle is sent by one widget per kernel, :class:`PlotlyBundle`, and only to
+a page that asks for it, gzip-compressed (1.5 MB instead of 5 MB) as the binary
+buffer of a custom message; :func:`plotly_bundle` creates the widget on first use
+and keeps it open. Its state is only the bundle's SHA-256, so the bundle is in no
+saved widget state. :class:`FigureWidget` carries only a small loader as its
+``_esm``, the bundle's SHA-256 and a reference to that widget. In the browser the
+carrier's module asks its kernel for the bundle, unless the page already has it
+(from an earlier carrier: a reloaded kernel, another notebook), and leaves the
+answer in a registry on ``globalThis``, under its key; the first figure that asks
+has it decompressed (``DecompressionStream``) and imported, once per page, and every
+figure, whether its model arrives before or after the carrier's, awaits that one
+import and then hands its model to plotly's own widget code, unchanged. Nothing is
+fetched from any URL, so this works the same offline, in JupyterLab, in Voila and in
+any front end that runs anywidget with a live kernel. Should the import take long (a
+slow machine, a kernel still busy with a cell when the request comes), a figure
+stops waiting before anywidget's deadline; see ``_LOADER_ESM``.
+
+What this costs. The kernel answers a request between cells, like every comm
+message: after "Run all" in JupyterLab a page's first figures draw when the kernel
+has run all the queued cells (a fresh kernel ran notebook 05 in 19 s here), not as
+each cell finishes; run cell by cell, or in Voila (which runs the notebook before
+the page connects), they draw at once. A notebook saved with its widget state
+(JupyterLab, nbclient's ``store_widget_state``) holds the figures' data and layout
+but not plotly's code, so reopened *without a kernel* (no kernel started, nbviewer,
+ipywidgets' ``embed``) its live figures draw nothing and, after a few seconds, say
+that their kernel sends plotly's code. With a kernel, running the cell draws them
+again; the explorers' ``text/html`` fallback serves front ends without the widget
+renderer.
 
 The compressed bundle is kept in nagviz's disk cache (compressing takes about a
 second), checked against the key whenever it is read back.
@@ -52,7 +67,7 @@ from plotly.serializers import custom_serializers
 from ..cache import memoize
 
 __all__ = ["FigureWidget", "PlotlyBundle", "plotly_bundle", "compressed_bundle",
-           "shared_bundle_available"]
+           "shared_bundle_available", "BUNDLE_REQUEST", "BUNDLE_REPLY"]
 
 # plotly's own front-end module (text), as its FigureWidget would send it.
 _PLOTLY_ESM = str(getattr(go.FigureWidget, "_esm", "") or "")
@@ -94,6 +109,10 @@ def compressed_bundle(key: str = _BUNDLE_KEY) -> bytes:
         raise ValueError(f"no plotly bundle with key {key!r}; this plotly's is {_BUNDLE_KEY!r}")
     return gzip.compress(_PLOTLY_ESM.encode("utf-8"), compresslevel=6, mtime=0)
 
+
+#: The front end's request for the bundle, and the kernel's answer (custom messages).
+BUNDLE_REQUEST = "nagviz-plotly-bundle-request"
+BUNDLE_REPLY = "nagviz-plotly-bundle"
 
 # Shared by both front-end modules: one entry per bundle key on globalThis, whose
 # promise the carrier resolves (with the imported bundle) and the figures await.
@@ -141,20 +160,31 @@ function startImport(entry) {
 }
 """
 
-# The module of the one PlotlyBundle model: hand the compressed bundle to the page's
-# registry.  It does not import it: evaluating plotly's bundle holds the page's only
-# thread for a second or more, and a figure whose model was created before that
-# block, but which has not yet started its own wait (below), would miss anywidget's
-# deadline.  So the first figure that asks starts the import, after its timer is set.
+# The module of the PlotlyBundle model: ask the kernel for the compressed bundle,
+# unless this page already has it (another carrier, another notebook's kernel), and
+# hand it to the page's registry.  It does not import it: evaluating plotly's bundle
+# holds the page's only thread for a second or more, and a figure whose model was
+# created before that block, but which has not yet started its own wait (below),
+# would miss anywidget's deadline.  So the first figure that asks starts the import,
+# after its timer is set.  The bundle comes as a custom message, never as a trait,
+# so it is in no widget state that a front end or nbclient saves.
 _CARRIER_ESM = _REGISTRY_JS + """
 export default {
   initialize({ model }) {
-    const entry = bundleEntry(model.get("key"));
-    entry.data ??= model.get("bundle");
-    startImport(entry);
+    const key = model.get("key");
+    const entry = bundleEntry(key);
+    if (entry.data !== null) return;
+    const receive = (msg, buffers) => {
+      if (msg?.type !== "%(reply)s" || msg.key !== key || !buffers?.length) return;
+      model.off("msg:custom", receive);
+      entry.data ??= buffers[0];
+      startImport(entry);
+    };
+    model.on("msg:custom", receive);
+    model.send({ type: "%(request)s", key });
   },
 };
-"""
+""" % {"request": BUNDLE_REQUEST, "reply": BUNDLE_REPLY}
 
 # The module anywidget loads for each figure.  anywidget calls the default export
 # (a factory) once per model and awaits ``initialize`` before it lets the model
@@ -166,6 +196,7 @@ export default {
 # with the next one), where a model that misses the deadline would miss them all.
 _LOADER_ESM = _REGISTRY_JS + """
 const WAIT_MS = 1200;  // anywidget gives up on a model after 2000 ms
+const NOTE_MS = 8000;  // a view still without plotly's code then says why
 
 export default () => {
   let figure = null;  // plotly's widget for this model, once initialized
@@ -185,7 +216,19 @@ export default () => {
       return Promise.race([figure.then(() => undefined), waited]).finally(() => clearTimeout(timer));
     },
     async render(context) {
-      return (await figure).render?.(context);
+      // Without a kernel (a notebook reopened with its saved widget state) no bundle
+      // comes: say so in the view rather than leave it blank.
+      const note = setTimeout(() => {
+        context.el.dataset.nagvizWaiting = "";
+        context.el.textContent = "This figure waits for plotly's code, which its kernel sends: run its cell.";
+      }, NOTE_MS);
+      const widget = await figure;
+      clearTimeout(note);
+      if ("nagvizWaiting" in context.el.dataset) {
+        delete context.el.dataset.nagvizWaiting;
+        context.el.textContent = "";
+      }
+      return widget.render?.(context);
     },
   };
 };
@@ -193,14 +236,45 @@ export default () => {
 
 
 class PlotlyBundle(anywidget.AnyWidget):
-    """The widget that carries plotly's bundle (gzip) to the page; never displayed.
+    """The widget that sends plotly's bundle (gzip) to a page that asks; never displayed.
 
-    Use :func:`plotly_bundle`, which keeps one per kernel.
+    Its state is only the bundle's key; the bundle itself goes out as a custom message
+    with one binary buffer, in answer to each request (one per page).  Use
+    :func:`plotly_bundle`, which keeps one per kernel.
+
+    Examples
+    --------
+    >>> carrier = PlotlyBundle()
+    >>> sent = []
+    >>> carrier.send = lambda content, buffers=None: sent.append((content, buffers))
+    >>> carrier.answer({"type": BUNDLE_REQUEST, "key": carrier.key})
+    True
+    >>> sent[0][0] == {"type": BUNDLE_REPLY, "key": carrier.key}, sent[0][1] == [compressed_bundle()]
+    (True, True)
+    >>> carrier.answer({"type": "something else"}), len(sent)
+    (False, 1)
+    >>> carrier.close()
     """
 
     _esm = _CARRIER_ESM
     key = traitlets.Unicode(_BUNDLE_KEY).tag(sync=True)
-    bundle = traitlets.Bytes().tag(sync=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.on_msg(lambda _widget, content, _buffers: self.answer(content))
+
+    def answer(self, content) -> bool:
+        """Send the compressed bundle if ``content`` is a front end's request for it.
+
+        Returns whether it was one (other custom messages are left to other handlers).
+        """
+        if not (isinstance(content, dict) and content.get("type") == BUNDLE_REQUEST):
+            return False
+        if content.get("key") != self.key:  # a page built for another plotly
+            raise ValueError(f"a front end asked for plotly bundle {content.get('key')!r}; "
+                             f"this kernel has {self.key!r}")
+        self.send({"type": BUNDLE_REPLY, "key": self.key}, buffers=[compressed_bundle(self.key)])
+        return True
 
 
 _CARRIER: PlotlyBundle | None = None
@@ -212,12 +286,12 @@ def plotly_bundle() -> PlotlyBundle:
     Examples
     --------
     >>> carrier = plotly_bundle()
-    >>> carrier is plotly_bundle(), carrier.bundle == compressed_bundle()
-    (True, True)
+    >>> carrier is plotly_bundle(), "bundle" in carrier.get_state(), len(carrier.key)
+    (True, False, 64)
     """
     global _CARRIER
     if _CARRIER is None or _CARRIER.comm is None:
-        _CARRIER = PlotlyBundle(bundle=compressed_bundle())
+        _CARRIER = PlotlyBundle()
     return _CARRIER
 
 
