@@ -456,14 +456,30 @@ class RecoveryResult:
 
 
 def encode_recovery(r: RecoveryResult) -> dict:
-    """A :class:`RecoveryResult` as plain JSON data (the disk cache's and the shipped file's form)."""
+    """A :class:`RecoveryResult` as plain JSON data (the disk cache's and the shipped file's form).
+
+    Examples
+    --------
+    >>> r = recovery_experiment((2, 1, 1), [1, 2, 3], cache=False)
+    >>> d = encode_recovery(r)
+    >>> d["widths"], d["dimension"], decode_recovery(d).transition == r.transition
+    ([2, 1, 1], 2, True)
+    """
     d = r.to_dict()
     d["activation"] = [str(c) for c in r.architecture.activation.coefficients]
     return d
 
 
 def decode_recovery(d: dict) -> RecoveryResult:
-    """The :class:`RecoveryResult` that :func:`encode_recovery` wrote."""
+    """The :class:`RecoveryResult` that :func:`encode_recovery` wrote.
+
+    Examples
+    --------
+    >>> r = recovery_experiment((2, 1, 1), [1, 2, 3], cache=False)
+    >>> back = decode_recovery(encode_recovery(r))
+    >>> back.local_rank.tolist() == r.local_rank.tolist(), back.architecture == r.architecture
+    (True, True)
+    """
     act = Activation(tuple(Fraction(str(c)) for c in d["activation"]))
     arch = Architecture(tuple(d["widths"]), act, bias=bool(d["bias"]))
     arr = {k: _ro(np.array(d[k], dtype=int if k in ("interpolating", "restarts_run",

@@ -368,6 +368,13 @@ def style_matplotlib() -> None:
 
 
 def style_matplotlib_if_applied() -> None:
-    """:func:`style_matplotlib`, if :func:`apply` ran and matplotlib is not styled yet."""
+    """:func:`style_matplotlib`, if :func:`apply` ran and matplotlib is not styled yet.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> apply(); style_matplotlib_if_applied(); matplotlib.rcParams["font.size"]
+    17.0
+    """
     if _mpl_pending:
         style_matplotlib()
