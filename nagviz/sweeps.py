@@ -18,7 +18,10 @@ computing anything, and reports progress through a ``progress(done, total)`` cal
 
 from __future__ import annotations
 
+import functools
+import gzip
 import html
+import json
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -33,7 +36,7 @@ from ._sweep_common import (
 )
 from .activation import Activation
 from .architecture import Architecture
-from .cache import memoize
+from .cache import canonical, memoize
 from .jacobian_rank import (
     DEFAULT_PRIME,
     ArchitectureTooLargeError,
@@ -45,7 +48,8 @@ from .jacobian_rank import (
     max_work as _default_max_work,
 )
 
-__all__ = ["cached_dimension", "sweep", "SweepResult", "dimension_record_is_valid"]
+__all__ = ["cached_dimension", "sweep", "SweepResult", "dimension_record_is_valid",
+           "shipped_dimension", "DIMENSION_TABLE", "regenerate_dimension_table"]
 
 
 # ----------------------------------------------------------------------------------
@@ -135,7 +139,75 @@ def _dimension(arch: Architecture, seed: int, trials: int, max_work=None, cache_
 
 
 def _is_cached(arch, seed, trials, cache_dir) -> bool:
-    return _dimension.cache_lookup(arch, seed, trials, cache_dir=cache_dir)[0]
+    return (shipped_dimension(arch, seed, trials) is not None
+            or _dimension.cache_lookup(arch, seed, trials, cache_dir=cache_dir)[0])
+
+
+# ----------------------------------------------------------------------------------
+# the shipped table: the dimensions notebook 02's explorers show
+# ----------------------------------------------------------------------------------
+def _dimension_table_path():
+    from .shipped import DATA_DIRECTORY
+
+    return DATA_DIRECTORY / "dimensions.json.gz"
+
+
+#: The shipped table of dimensions (gzip JSON records, as on disk); written by
+#: :func:`nagviz.explorers.dimension.ship_dimension_table`.
+DIMENSION_TABLE = _dimension_table_path()
+_RECORDER = None  # a list while ship_dimension_table collects what the explorers compute
+
+
+def _table_key(arch, seed, trials) -> str:
+    return json.dumps(canonical([arch, int(seed), int(trials)]), sort_keys=True,
+                      separators=(",", ":"))
+
+
+@functools.lru_cache(maxsize=1)
+def _table() -> dict:
+    try:
+        d = json.loads(gzip.decompress(DIMENSION_TABLE.read_bytes()))
+    except (OSError, ValueError, EOFError):
+        return {}
+    return d.get("records", {}) if isinstance(d, dict) and d.get("format") == 1 else {}
+
+
+def shipped_dimension(arch, seed: int = 0, trials: int = 2):
+    """The :class:`~nagviz.DimensionResult` of ``arch`` from the package's table, or None.
+
+    Notebook 02's explorers show about 1,400 dimensions (every atlas family at every
+    degree, every threshold curve): exact ranks that take about 12 s to compute in a
+    fresh kernel. The package ships them (:data:`DIMENSION_TABLE`, records as the disk
+    cache writes them); every record is checked by :func:`dimension_record_is_valid`
+    before it is served, and the tests recompute a sample and compare the records.
+    ``NAGVIZ_NO_SHIPPED=1`` ignores the table.
+
+    Examples
+    --------
+    >>> shipped_dimension(Architecture((3, 5, 1), 4)).dimension      # the Clebsch defect
+    14
+    >>> shipped_dimension(Architecture((9, 9, 9, 9, 1), 7)) is None  # not in the table
+    True
+    """
+    from .shipped import enabled
+
+    if not enabled():
+        return None
+    arch = as_architecture(arch, 2)
+    record = _table().get(_table_key(arch, seed, trials))
+    if record is None:
+        return None
+    result = _from_record(record)
+    return result if dimension_record_is_valid(result, arch, int(seed), int(trials)) else None
+
+
+def _dimension_or_shipped(arch, seed, trials, max_work=None, cache_dir=None):
+    result = shipped_dimension(arch, seed, trials)
+    if result is None:
+        result = _dimension(arch, seed, trials, max_work=max_work, cache_dir=cache_dir)
+    if _RECORDER is not None:
+        _RECORDER.append((arch, seed, trials, result))
+    return result
 
 
 def cached_dimension(arch, activation=None, *, seed: int = 0, trials: int = 2,
@@ -172,7 +244,8 @@ def cached_dimension(arch, activation=None, *, seed: int = 0, trials: int = 2,
         raise TypeError("give the activation inside the Architecture, not twice")
     arch = as_architecture(arch, 2 if activation is None else activation)
     check_seed_trials(seed, trials)
-    return _dimension(arch, int(seed), int(trials), max_work=max_work, cache_dir=cache_dir)
+    return _dimension_or_shipped(arch, int(seed), int(trials), max_work=max_work,
+                                 cache_dir=cache_dir)
 
 
 # ----------------------------------------------------------------------------------
@@ -209,7 +282,8 @@ def _run(archs, seed, trials, progress, cache_dir, max_work, max_total_work):
         progress(0, total)
     results = []
     for i, arch in enumerate(archs, start=1):
-        results.append(_dimension(arch, seed, trials, max_work=max_work, cache_dir=cache_dir))
+        results.append(_dimension_or_shipped(arch, seed, trials, max_work=max_work,
+                                             cache_dir=cache_dir))
         if progress is not None:
             progress(i, total)
     return results
@@ -319,3 +393,70 @@ def sweep(architectures, activation=None, *, seed: int = 0, trials: int = 2, pro
     archs = [as_architecture(a, act) for a in architectures]
     results = _run(archs, seed, trials, progress, cache_dir, max_work, max_total_work)
     return SweepResult(tuple(results), int(seed), int(trials))
+
+
+# ----------------------------------------------------------------------------------
+# writing the shipped table
+# ----------------------------------------------------------------------------------
+def regenerate_dimension_table(progress=print) -> int:
+    """Compute every dimension notebook 02's explorers can show, afresh, and ship them.
+
+    Runs the explorers' own precomputation (:func:`nagviz.explorers.dimension.prewarm`
+    with every atlas family; it imports no plotting or widget library) and notebook 02's
+    deep atlas, with the table ignored and no disk cache, records every result and
+    writes :data:`DIMENSION_TABLE`. About 15 s. Returns the number of records.
+
+    Examples
+    --------
+    It rewrites the package's data file, so the example only names the file:
+
+    >>> DIMENSION_TABLE.name
+    'dimensions.json.gz'
+    """
+    global _RECORDER
+    import datetime
+    import os
+    import time
+
+    from . import __version__
+    from .atlas import deep_atlas
+    from .explorers.dimension import prewarm
+
+    previous = os.environ.get("NAGVIZ_NO_SHIPPED")
+    os.environ["NAGVIZ_NO_SHIPPED"] = "1"
+    _RECORDER, start = [], time.perf_counter()
+    try:
+        prewarm(parts=("atlas", "thresholds"), families=None, cache_dir=False)
+        deep_atlas(range(2, 7), range(1, 16), 2, cache_dir=False)
+        records = {_table_key(arch, seed, trials): _to_record(r)
+                   for arch, seed, trials, r in _RECORDER}
+    finally:
+        _RECORDER = None
+        if previous is None:
+            os.environ.pop("NAGVIZ_NO_SHIPPED", None)
+        else:
+            os.environ["NAGVIZ_NO_SHIPPED"] = previous
+    body = dict(format=1, name="dimensions", command="python -m nagviz.sweeps --regenerate",
+                description="every dimension of notebook 02's atlas (all families, degrees "
+                            "1-5), threshold curves (r up to 8) and deep atlas; seed 0, 2 trials",
+                nagviz_version=__version__, seconds=round(time.perf_counter() - start, 1),
+                written=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                records=dict(sorted(records.items())))
+    text = json.dumps(body, separators=(",", ":"))
+    tmp = DIMENSION_TABLE.with_name(DIMENSION_TABLE.name + ".tmp")
+    tmp.write_bytes(gzip.compress(text.encode(), mtime=0))
+    os.replace(tmp, DIMENSION_TABLE)
+    _table.cache_clear()
+    progress(f"wrote {len(records)} dimensions to {DIMENSION_TABLE} "
+             f"({DIMENSION_TABLE.stat().st_size / 1e3:.0f} kB) in {body['seconds']:.0f} s")
+    return len(records)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+
+    if sys.argv[1:] != ["--regenerate"]:
+        sys.exit("usage: python -m nagviz.sweeps --regenerate")
+    from nagviz import sweeps  # this file runs as __main__: use the module the others import
+
+    sweeps.regenerate_dimension_table()
