@@ -193,12 +193,17 @@ def shipped_dimension(arch, seed: int = 0, trials: int = 2):
 
     if not enabled():
         return None
-    arch = as_architecture(arch, 2)
+    return _shipped(as_architecture(arch, 2), int(seed), int(trials))
+
+
+@functools.lru_cache(maxsize=8192)
+def _shipped(arch, seed, trials):
+    """Looked up, decoded and validated once per architecture and process (3 ms)."""
     record = _table().get(_table_key(arch, seed, trials))
     if record is None:
         return None
     result = _from_record(record)
-    return result if dimension_record_is_valid(result, arch, int(seed), int(trials)) else None
+    return result if dimension_record_is_valid(result, arch, seed, trials) else None
 
 
 def _dimension_or_shipped(arch, seed, trials, max_work=None, cache_dir=None):
@@ -447,6 +452,7 @@ def regenerate_dimension_table(progress=print) -> int:
     tmp.write_bytes(gzip.compress(text.encode(), mtime=0))
     os.replace(tmp, DIMENSION_TABLE)
     _table.cache_clear()
+    _shipped.cache_clear()
     progress(f"wrote {len(records)} dimensions to {DIMENSION_TABLE} "
              f"({DIMENSION_TABLE.stat().st_size / 1e3:.0f} kB) in {body['seconds']:.0f} s")
     return len(records)

@@ -43,5 +43,7 @@ def test_the_table_can_be_switched_off_and_refuses_bad_records(monkeypatch):
     key = sweeps._table_key(arch, 0, 2)
     bad = dict(sweeps._table()[key], dimension=999)
     monkeypatch.setattr(sweeps, "_table", lambda: {key: bad})
+    sweeps._shipped.cache_clear()
     assert sweeps.shipped_dimension(arch) is None                       # fails validation
     assert sweeps.cached_dimension(arch, cache_dir=False).dimension == 14  # computed instead
+    sweeps._shipped.cache_clear()
