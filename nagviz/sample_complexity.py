@@ -45,13 +45,12 @@ from .architecture import Architecture
 from .cache import memoize
 from .jacobian_rank import DEFAULT_PRIME, jacobian_float, jacobian_mod_p, rank_mod_p
 from .parameterization import evaluate
+from .shipped_recovery import decode_recovery, encode_recovery
 from .sweeps import cached_dimension
 
 __all__ = [
     "RecoveryResult",
     "recovery_experiment",
-    "encode_recovery",
-    "decode_recovery",
     "local_rank",
     "teacher_parameters",
     "fit_student",
@@ -453,50 +452,6 @@ class RecoveryResult:
         return (f"<div class='nagviz-result'><b>Recovering a teacher of widths {a.widths}, "
                 f"&sigma;(z) = {html.escape(str(a.activation))}</b><br>{summary}"
                 f"<table>{head}{body}</table><small>{html.escape(self._footer())}</small></div>")
-
-
-def encode_recovery(r: RecoveryResult) -> dict:
-    """A :class:`RecoveryResult` as plain JSON data (the disk cache's and the shipped file's form).
-
-    Examples
-    --------
-    >>> r = recovery_experiment((2, 1, 1), [1, 2, 3], cache=False)
-    >>> d = encode_recovery(r)
-    >>> d["widths"], d["dimension"], decode_recovery(d).transition == r.transition
-    ([2, 1, 1], 2, True)
-    """
-    d = r.to_dict()
-    d["activation"] = [str(c) for c in r.architecture.activation.coefficients]
-    return d
-
-
-def decode_recovery(d: dict) -> RecoveryResult:
-    """The :class:`RecoveryResult` that :func:`encode_recovery` wrote.
-
-    Examples
-    --------
-    >>> r = recovery_experiment((2, 1, 1), [1, 2, 3], cache=False)
-    >>> back = decode_recovery(encode_recovery(r))
-    >>> back.local_rank.tolist() == r.local_rank.tolist(), back.architecture == r.architecture
-    (True, True)
-    """
-    act = Activation(tuple(Fraction(str(c)) for c in d["activation"]))
-    arch = Architecture(tuple(d["widths"]), act, bias=bool(d["bias"]))
-    arr = {k: _ro(np.array(d[k], dtype=int if k in ("interpolating", "restarts_run",
-                                                    "local_rank") else float))
-           for k in ("best_error", "median_error", "train_loss", "interpolating",
-                     "restarts_run", "local_rank", "regression_error")}
-    return RecoveryResult(
-        architecture=arch, dimension=int(d["dimension"]), parameters=int(d["parameters"]),
-        ambient_dimension=int(d["ambient_dimension"]),
-        sample_sizes=tuple(int(n) for n in d["sample_sizes"]),
-        restart_losses=tuple(tuple(float(v) for v in x) for x in d["restart_losses"]),
-        restart_errors=tuple(tuple(float(v) for v in x) for x in d["restart_errors"]),
-        method=str(d["method"]), inputs=str(d["inputs"]), seed=int(d["seed"]),
-        restarts=int(d["restarts"]), stop_after=int(d["stop_after"]),
-        max_nfev=int(d["max_nfev"]), n_test=int(d["n_test"]),
-        interpolation_tol=float(d["interpolation_tol"]), recovery_tol=float(d["recovery_tol"]),
-        seconds=float(d["seconds"]), **arr)
 
 
 def _is_consistent(r: RecoveryResult, arch, sizes, restarts, stop_after, seed, method, inputs,

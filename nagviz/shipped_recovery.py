@@ -17,6 +17,8 @@ tolerances); any other call computes as usual. ``NAGVIZ_NO_SHIPPED=1`` ignores t
 five and compare every exact quantity (dimension, Jacobian ranks, interpolating restarts
 found, the recovery threshold) with the file.
 
+It also holds the JSON form of a :class:`~nagviz.sample_complexity.RecoveryResult`
+(:func:`encode_recovery`, :func:`decode_recovery`), which the disk cache uses too.
 Pure Python and numpy: no plotting or widget imports.
 """
 
@@ -28,14 +30,18 @@ import json
 import os
 import sys
 import time
+from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
+
+from .activation import Activation
 from .architecture import Architecture
 from .cache import canonical, memoize
 from .shipped import DATA_DIRECTORY, ShippedDataError, enabled
 
-__all__ = ["FILE", "PRESETS", "ALL_RESTARTS", "preset_sample_sizes", "lookup", "load", "regenerate",
-           "main"]
+__all__ = ["FILE", "PRESETS", "ALL_RESTARTS", "preset_sample_sizes", "lookup", "load",
+           "encode_recovery", "decode_recovery", "regenerate", "main"]
 
 #: The shipped file.
 FILE = DATA_DIRECTORY / "recovery.json"
@@ -59,6 +65,60 @@ def preset_sample_sizes(widths, r) -> tuple:
     """
     a = Architecture(tuple(widths), r)
     return tuple(range(1, max(a.n_parameters, a.monomials_per_output) + 3))
+
+
+def _read_only(a):
+    a.setflags(write=False)
+    return a
+
+
+def encode_recovery(r) -> dict:
+    """A :class:`~nagviz.sample_complexity.RecoveryResult` as plain JSON data (the disk
+    cache's and the shipped file's form).
+
+    Examples
+    --------
+    >>> from nagviz.sample_complexity import recovery_experiment
+    >>> r = recovery_experiment((2, 1, 1), [1, 2, 3], cache=False)
+    >>> d = encode_recovery(r)
+    >>> d["widths"], d["dimension"], decode_recovery(d).transition == r.transition
+    ([2, 1, 1], 2, True)
+    """
+    d = r.to_dict()
+    d["activation"] = [str(c) for c in r.architecture.activation.coefficients]
+    return d
+
+
+def decode_recovery(d: dict):
+    """The :class:`~nagviz.sample_complexity.RecoveryResult` that :func:`encode_recovery` wrote.
+
+    Examples
+    --------
+    >>> from nagviz.sample_complexity import recovery_experiment
+    >>> r = recovery_experiment((2, 1, 1), [1, 2, 3], cache=False)
+    >>> back = decode_recovery(encode_recovery(r))
+    >>> back.local_rank.tolist() == r.local_rank.tolist(), back.architecture == r.architecture
+    (True, True)
+    """
+    from .sample_complexity import RecoveryResult  # it imports this module
+
+    act = Activation(tuple(Fraction(str(c)) for c in d["activation"]))
+    arch = Architecture(tuple(d["widths"]), act, bias=bool(d["bias"]))
+    arr = {k: _read_only(np.array(d[k], dtype=int if k in ("interpolating", "restarts_run",
+                                                    "local_rank") else float))
+           for k in ("best_error", "median_error", "train_loss", "interpolating",
+                     "restarts_run", "local_rank", "regression_error")}
+    return RecoveryResult(
+        architecture=arch, dimension=int(d["dimension"]), parameters=int(d["parameters"]),
+        ambient_dimension=int(d["ambient_dimension"]),
+        sample_sizes=tuple(int(n) for n in d["sample_sizes"]),
+        restart_losses=tuple(tuple(float(v) for v in x) for x in d["restart_losses"]),
+        restart_errors=tuple(tuple(float(v) for v in x) for x in d["restart_errors"]),
+        method=str(d["method"]), inputs=str(d["inputs"]), seed=int(d["seed"]),
+        restarts=int(d["restarts"]), stop_after=int(d["stop_after"]),
+        max_nfev=int(d["max_nfev"]), n_test=int(d["n_test"]),
+        interpolation_tol=float(d["interpolation_tol"]), recovery_tol=float(d["recovery_tol"]),
+        seconds=float(d["seconds"]), **arr)
 
 
 def _key(args) -> str:
@@ -103,8 +163,6 @@ def lookup(args):
     """
     if not enabled() or not FILE.exists():
         return None
-    from .sample_complexity import decode_recovery
-
     record = load()["records"].get(_key(args))
     return None if record is None else decode_recovery(record)
 
@@ -122,7 +180,7 @@ def regenerate(progress=print) -> int:
     ('recovery.json', 'python -m nagviz.shipped_recovery --regenerate')
     """
     from . import __version__
-    from .sample_complexity import encode_recovery, recovery_experiment
+    from .sample_complexity import recovery_experiment
 
     start = time.perf_counter()
     records = {}
