@@ -671,7 +671,9 @@ def _solve_fiber(model, theta):
     target = [sympy.expand(c.subs(dict(zip(t, theta)))) for c in coeffs]
     eqs = [sympy.expand(c - v) for c, v in zip(coeffs, target)]
     eqs = [e for e in eqs if e != 0]
-    G = sympy.groebner(eqs, *t, order="grevlex")
+    # the last layer's weights first: the same ideal (and fiber), and for the (2, 2, 1)
+    # networks of notebook 03 a grevlex basis two to seven times faster than in t0, t1, ...
+    G = sympy.groebner(eqs, *t[::-1], order="grevlex")
     if not G.is_zero_dimensional:
         raise ValueError(f"the fiber of {model.describe()} through this point is not finite "
                          "(its ideal is not zero-dimensional); use fiber_directions")
