@@ -367,9 +367,27 @@ def drift_study(model, lrs, *, time: float = 1.0, runs_per_seed: int = 50,
     True
     """
     model = as_model(model)
-    cq = conserved_quantities(model)
-    if not len(cq):
+    if not len(conserved_quantities(model)):
         raise ValueError(f"{model.describe()} has no quadratic conserved quantity")
+    lrs = tuple(float(x) for x in lrs)
+    seeds = tuple(int(s) for s in seeds)
+    data = _drift_runs(model, lrs, float(time), int(runs_per_seed), seeds, float(init_scale))
+    drifts, diverged = data["drifts"].copy(), data["diverged"].copy()
+    med = np.nanmedian(drifts, axis=1)
+    ok = np.isfinite(med) & (med > 0)
+    slope = float(np.polyfit(np.log(np.asarray(lrs)[ok]), np.log(med[ok]), 1)[0]) \
+        if ok.sum() >= 2 else float("nan")
+    return DriftStudy(model, lrs, drifts, diverged, slope, float(time), seeds)
+
+
+@memoize("conservation.drift_runs", disk=True, maxsize=8,
+         encode=lambda d: _encode_runs(d), decode=lambda r: _decode_runs(r),
+         validate=lambda d, model, lrs, *args: set(d) == {"drifts", "diverged"}
+         and d["drifts"].shape[0] == len(lrs) == d["diverged"].shape[0])
+def _drift_runs(model, lrs, time, runs_per_seed, seeds, init_scale):
+    """The runs of :func:`drift_study` (memoized, on disk too): the relative drift of every
+    run per step size (NaN if it diverged) and the number of diverged runs."""
+    cq = conserved_quantities(model)
     m = model.ambient_dimension
     starts, targets = [], []
     for seed in seeds:
@@ -383,16 +401,9 @@ def drift_study(model, lrs, *, time: float = 1.0, runs_per_seed: int = 50,
         run = gradient_descent(model, theta0, np.eye(m), b, lr=lr, steps=steps,
                                record_every=steps)
         d = relative_drift(cq, theta0, run.final)
-        d = np.where(run.diverged, np.nan, d)
-        drifts.append(d)
+        drifts.append(np.where(run.diverged, np.nan, d))
         diverged.append(int(run.diverged.sum()))
-    drifts = np.array(drifts)
-    med = np.nanmedian(drifts, axis=1)
-    ok = np.isfinite(med) & (med > 0)
-    slope = float(np.polyfit(np.log(np.asarray(lrs)[ok]), np.log(med[ok]), 1)[0]) \
-        if ok.sum() >= 2 else float("nan")
-    return DriftStudy(model, tuple(float(x) for x in lrs), drifts, np.array(diverged), slope,
-                      float(time), tuple(int(s) for s in seeds))
+    return {"drifts": np.array(drifts), "diverged": np.array(diverged)}
 
 
 # --------------------------------------------------------------------------- balancing

@@ -175,3 +175,15 @@ def test_descent_outcomes_come_back_from_disk_unchanged():
         BENT_NEURON, (1, -0.5), "gaussian", n_runs=30, seeds=(0, 1), lr=0.01, steps=300))
     np.testing.assert_array_equal(again.counts, out.counts)
     np.testing.assert_array_equal(again.final, out.final)
+
+
+def test_drift_study_comes_back_from_disk_unchanged():
+    from nagviz.conservation import _drift_runs, drift_study
+
+    arch = nagviz.Architecture((2, 1, 1), 2)
+    st = drift_study(arch, [0.01, 0.001], time=0.5, runs_per_seed=10, seeds=(0, 1))
+    again = _from_disk(_drift_runs, lambda: drift_study(arch, [0.01, 0.001], time=0.5,
+                                                        runs_per_seed=10, seeds=(0, 1)))
+    np.testing.assert_array_equal(again.drifts, st.drifts)
+    np.testing.assert_array_equal(again.diverged, st.diverged)
+    assert again.slope == st.slope and 0.8 < st.slope < 1.2
