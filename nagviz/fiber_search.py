@@ -22,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -191,12 +192,18 @@ def _search(model, theta, restarts, seed, scale, iterations, tol, max_denominato
         if not any(np.abs(t - u).max() < 1e-6 * (1 + np.abs(u).max()) for u in found):
             found.append(t)
     coeffs, syms = symbolic_coefficients(model)
-    target = [sympy.expand(c.subs(dict(zip(syms, map(sympy.Rational, theta)))))
-              for c in coeffs]
+    # each coefficient as its terms (exponents, Fraction): evaluated in exact rational arithmetic
+    terms = [[(m, Fraction(int(c.p), int(c.q))) for m, c in sympy.Poly(e, *syms).terms()]
+             for e in coeffs]
+
+    def exact_coefficients(point):
+        return [sum((c * math.prod(x ** k for x, k in zip(point, m) if k) for m, c in poly),
+                    Fraction(0)) for poly in terms]
+
+    target = exact_coefficients(theta)
     points, exact = [], []
     for t in sorted(found, key=lambda u: tuple(np.round(u, 9))):
         q = tuple(Fraction(float(v)).limit_denominator(max_denominator) for v in t)
-        subs = dict(zip(syms, (sympy.Rational(v.numerator, v.denominator) for v in q)))
         points.append([str(v) for v in q])
-        exact.append(all(sympy.expand(c.subs(subs)) == v for c, v in zip(coeffs, target)))
+        exact.append(exact_coefficients(q) == target)
     return {"points": points, "exact": exact, "converged": int(ok.sum())}
