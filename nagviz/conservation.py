@@ -240,21 +240,21 @@ def gradient_descent(model, theta0, A, b, *, lr: float, steps: int,
     steps = int(steps)
     diverged = np.zeros(theta.shape[0], dtype=bool)
     thetas, losses, recorded = [], [], []
+    every = int(record_every)
     with np.errstate(all="ignore"):
         for step in range(steps + 1):
             loss, grad = cmap.loss_gradient(theta, A, b)
-            bad = ~np.isfinite(loss) | ~np.all(np.isfinite(grad), axis=1)
-            diverged |= bad
-            if step % int(record_every) == 0 or step == steps:
+            diverged |= ~np.isfinite(loss) | ~np.isfinite(grad).all(axis=1)
+            if step % every == 0 or step == steps:
                 thetas.append(theta.copy())
                 losses.append(np.where(diverged, np.inf, loss))
                 recorded.append(step)
             if step == steps:
                 break
-            new = theta - lr * np.where(diverged[:, None], 0.0, grad)
-            blown = ~np.all(np.isfinite(new), axis=1) | (np.abs(new).max(axis=1) > 1e12)
-            diverged |= blown
-            theta = np.where(diverged[:, None], theta, new)
+            any_diverged = diverged.any()     # usually none: skip the masking
+            new = theta - lr * (np.where(diverged[:, None], 0.0, grad) if any_diverged else grad)
+            diverged |= ~(np.abs(new).max(axis=1) <= 1e12)      # also inf and NaN
+            theta = np.where(diverged[:, None], theta, new) if diverged.any() else new
     return DescentRun(model, np.array(thetas), np.array(losses), np.array(recorded),
                       diverged, float(lr), steps)
 
@@ -380,10 +380,14 @@ def drift_study(model, lrs, *, time: float = 1.0, runs_per_seed: int = 50,
     return DriftStudy(model, lrs, drifts, diverged, slope, float(time), seeds)
 
 
-@memoize("conservation.drift_runs", disk=True, maxsize=8,
-         encode=lambda d: _encode_runs(d), decode=lambda r: _decode_runs(r),
-         validate=lambda d, model, lrs, *args: set(d) == {"drifts", "diverged"}
-         and d["drifts"].shape[0] == len(lrs) == d["diverged"].shape[0])
+def _valid_drifts(data, model, lrs, time, runs_per_seed, seeds, init_scale):
+    return (set(data) == {"drifts", "diverged"}
+            and data["drifts"].shape == (len(lrs), runs_per_seed * len(seeds))
+            and data["diverged"].shape == (len(lrs),))
+
+
+@memoize("conservation.drift_runs", disk=True, maxsize=8, encode=lambda d: _encode_runs(d),
+         decode=lambda r: _decode_runs(r), validate=_valid_drifts)
 def _drift_runs(model, lrs, time, runs_per_seed, seeds, init_scale):
     """The runs of :func:`drift_study` (memoized, on disk too): the relative drift of every
     run per step size (NaN if it diverged) and the number of diverged runs."""
