@@ -599,6 +599,8 @@ def finite_fiber(model, theta) -> FiniteFiber:
     over the rationals: a Groebner basis in degree-reverse-lexicographic order decides
     whether the fiber is finite and counts its complex points (with multiplicity); a
     lexicographic basis (FGLM) then gives the points, of which the real ones are kept.
+    The solve is memoized on disk (:func:`nagviz.cache.memoize`); ``seconds`` is the time
+    of this call.
 
     Parameters
     ----------

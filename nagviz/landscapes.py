@@ -453,8 +453,9 @@ def descent_outcomes(network: TinyNetwork, target, gram=None, n_runs: int = 300,
                      init_scale: float = 1.0, tol: float = 0.05) -> DescentOutcomes:
     """Plain gradient descent from ``n_runs`` Gaussian initialisations per seed.
 
-    All runs of all seeds move together in one vectorised loop. A run *ends at* a critical
-    point when its final parameters lie within ``tol`` of it.
+    All runs of all seeds move together in one vectorised loop, whose final points are
+    memoized on disk (:func:`nagviz.cache.memoize`). A run *ends at* a critical point when
+    its final parameters lie within ``tol`` of it.
 
     Examples
     --------
