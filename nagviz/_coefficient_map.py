@@ -7,7 +7,8 @@ parameter vectors. :class:`CoefficientMap` computes them for any
 Jacobian at complex roots of unity, then an FFT); families may hand out something
 faster through :meth:`nagviz.model.Model.coefficient_map`, as the shallow MLP does
 (:class:`ShallowKernel`: exact closed-form coefficients from monomial powers) and the
-two-layer CNN (the same kernel with weights tied along shifts, :class:`TiedKernel`).
+two-layer CNN (the same kernel with weights tied along shifts, :class:`TiedKernel`) and
+the deep linear network (:class:`LinearKernel`: the matrix product and its derivatives).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import numpy as np
 
 from ._arithmetic import Floats
 
-__all__ = ["CoefficientMap", "ShallowKernel", "TiedKernel"]
+__all__ = ["CoefficientMap", "LinearKernel", "ShallowKernel", "TiedKernel"]
 
 
 class CoefficientMap:
@@ -189,3 +190,76 @@ class TiedKernel:
     def loss_gradient(self, theta, A, b):
         L, g = self.kernel.loss_gradient(self._expand(np.asarray(theta, dtype=float)), A, b)
         return L, g @ self.tie
+
+
+class LinearKernel:
+    """Exact coefficients of a linear network without biases, ``sigma(z) = a z``: the matrix
+    ``a^(L-1) W_L ... W_1`` (entry ``[o, i]`` is the coefficient of ``x_i`` in output ``o``).
+
+    Derivatives by the product rule: ``dL/dW_l = (W_L ... W_{l+1})^T S (W_{l-1} ... W_1)^T``
+    for ``S = dL/d(W_L ... W_1)``.
+    """
+
+    def __init__(self, shapes, scale: float = 1.0):
+        self.shapes = tuple((int(r), int(c)) for r, c in shapes)
+        self.scale = float(scale)
+        self.n_parameters = sum(r * c for r, c in self.shapes)
+        self.d_out, self.d_in = self.shapes[-1][0], self.shapes[0][1]
+        self.ambient_dimension = self.d_out * self.d_in
+
+    def _split(self, theta):
+        B, pos, Ws = theta.shape[0], 0, []
+        for r, c in self.shapes:
+            Ws.append(theta[:, pos:pos + r * c].reshape(B, r, c))
+            pos += r * c
+        return Ws
+
+    def _product(self, Ws):
+        M = Ws[0]
+        for W in Ws[1:]:
+            M = W @ M
+        return self.scale * M
+
+    def coefficients(self, theta):
+        theta = np.asarray(theta)
+        return self._product(self._split(theta)).reshape(theta.shape[0], -1)
+
+    def _pullback(self, Ws, S):
+        """``(B, P)``: the gradient in the weights of ``<S, W_L ... W_1>`` (``S`` batched)."""
+        L, B = len(Ws), S.shape[0]
+        right, R = [], None                       # right[l] = W_{l-1} ... W_1
+        for W in Ws:
+            right.append(R)
+            R = W if R is None else W @ R
+        left, Lm = [None] * L, None               # left[l] = W_L ... W_{l+1}
+        for l in reversed(range(L)):
+            left[l] = Lm
+            Lm = Ws[l] if Lm is None else Lm @ Ws[l]
+        parts = []
+        for l in range(L):
+            G = S if left[l] is None else np.swapaxes(left[l], -1, -2) @ S
+            G = G if right[l] is None else G @ np.swapaxes(right[l], -1, -2)
+            parts.append(G.reshape(B, -1))
+        return np.concatenate(parts, axis=1)
+
+    def coefficients_and_jacobian(self, theta):
+        theta = np.asarray(theta, dtype=float)
+        B = theta.shape[0]
+        Ws = self._split(theta)
+        c = self._product(Ws).reshape(B, -1)
+        J = np.empty((B, self.ambient_dimension, self.n_parameters))
+        for k in range(self.ambient_dimension):
+            S = np.zeros((B, self.d_out, self.d_in))
+            S[:, k // self.d_in, k % self.d_in] = self.scale
+            J[:, k, :] = self._pullback(Ws, S)
+        return c, J
+
+    def loss_gradient(self, theta, A, b):
+        """Loss ``||A c - b||^2`` and its gradient, without forming the Jacobian."""
+        theta = np.asarray(theta, dtype=float)
+        B = theta.shape[0]
+        Ws = self._split(theta)
+        c = self._product(Ws).reshape(B, -1)
+        r = c @ A.T - b
+        S = (2.0 * self.scale) * (r @ A).reshape(B, self.d_out, self.d_in)
+        return np.einsum("bm,bm->b", r, r), self._pullback(Ws, S)

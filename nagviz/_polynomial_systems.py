@@ -10,6 +10,8 @@ import itertools
 import numpy as np
 import sympy
 
+from .cache import memoize
+
 __all__ = ["as_rational", "solve_zero_dimensional", "standard_monomials"]
 
 
@@ -116,10 +118,33 @@ def _real_roots(poly, digits):
     return roots
 
 
+def _encode_solution(value):
+    n, distinct, real, leading = value
+    return {"n": n, "distinct": distinct, "real": [list(p) for p in real],
+            "leading": [list(m) for m in leading]}
+
+
+def _decode_solution(record):
+    return (int(record["n"]), int(record["distinct"]),
+            tuple(tuple(float(x) for x in p) for p in record["real"]),
+            tuple(tuple(int(e) for e in m) for m in record["leading"]))
+
+
+def _valid_solution(value, equations, variables, seed=0):
+    n, distinct, real, leading = value
+    k = len(tuple(variables))
+    return (0 <= distinct <= n and all(len(p) == k for p in real)
+            and all(len(m) == k for m in leading) and len(real) <= distinct)
+
+
+@memoize("polynomial_systems.solve_zero_dimensional", disk=True, maxsize=64,
+         encode=_encode_solution, decode=_decode_solution, validate=_valid_solution)
 def solve_zero_dimensional(equations, variables, seed=0):
     """Exact solutions of a zero-dimensional polynomial system with rational coefficients.
 
-    Returns ``(n_with_multiplicity, n_distinct, real_points, leading)``. The number of
+    Returns ``(n_with_multiplicity, n_distinct, real_points, leading)``, the last two as
+    tuples of tuples. Memoized, on disk too (:func:`nagviz.cache.memoize`; the key holds
+    the exact equations, so give the system deterministic symbols, not ``Dummy`` ones). The number of
     complex solutions counted with multiplicity is the number of standard monomials of a
     grevlex Groebner basis; the distinct ones are the roots of the eliminant of a random
     linear form ``s``, and a lex basis in shape position ``x_i = g_i(s)`` carries every real
@@ -135,7 +160,7 @@ def solve_zero_dimensional(equations, variables, seed=0):
     variables = list(variables)
     gb = sympy.groebner(equations, *variables, order="grevlex")
     if list(gb.exprs) == [1]:
-        return 0, 0, [], []
+        return 0, 0, (), ()
     leading = [sympy.Poly(g, *variables).monoms(order="grevlex")[0] for g in gb.exprs]
     standard = standard_monomials(leading, len(variables))
     if standard is None:
@@ -161,7 +186,7 @@ def solve_zero_dimensional(equations, variables, seed=0):
             if all(abs(x.imag) < 1e-12 for x in z) and not any(
                     np.allclose([x.real for x in z], r, atol=1e-12) for r in real):
                 real.append(tuple(x.real for x in z))
-        return len(standard), len(set(points)), real, leading
+        return len(standard), len(set(points)), tuple(real), tuple(leading)
     substitutions = [sympy.expand(v - g / sympy.Poly(g, *variables).coeff_monomial(v))
                      for g, v in zip(exprs, variables)]
     real = []
@@ -173,6 +198,6 @@ def solve_zero_dimensional(equations, variables, seed=0):
                  for g in substitutions]
         for value in _real_roots(eliminant, 40):
             real.append(tuple(float(mpmath.polyval(c, value)) for c in polys))
-    return len(standard), eliminant.degree(), real, leading
+    return len(standard), eliminant.degree(), tuple(real), tuple(leading)
 
 

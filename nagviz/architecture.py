@@ -680,12 +680,17 @@ class Architecture(Model):
         return tuple(units)
 
     def coefficient_map(self):
-        """A shallow network without biases gets the exact closed-form kernel; deeper
-        ones the generic FFT route."""
+        """A shallow network without biases gets the exact closed-form kernel, a deeper
+        linear one the matrix product; other deep ones the generic FFT route."""
         if self.depth == 2 and not self.bias:
             from ._coefficient_map import ShallowKernel
 
             return ShallowKernel(*self.widths, self.activation, self.monomials())
+        if not self.bias and self.activation.is_linear:
+            from ._coefficient_map import LinearKernel
+
+            scale = float(self.activation.coefficients[1]) ** (self.depth - 1)
+            return LinearKernel(self.layer_shapes, scale)
         return super().coefficient_map()
 
     def forward(self, theta, X, ops):

@@ -42,8 +42,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._results import LinesRepr
-from .statistics import wilson_interval
+from .cache import memoize
 from .fibers import symmetry_generators
+from .statistics import wilson_interval
 from .model import Model, as_model
 
 __all__ = [
@@ -239,21 +240,21 @@ def gradient_descent(model, theta0, A, b, *, lr: float, steps: int,
     steps = int(steps)
     diverged = np.zeros(theta.shape[0], dtype=bool)
     thetas, losses, recorded = [], [], []
+    every = int(record_every)
     with np.errstate(all="ignore"):
         for step in range(steps + 1):
             loss, grad = cmap.loss_gradient(theta, A, b)
-            bad = ~np.isfinite(loss) | ~np.all(np.isfinite(grad), axis=1)
-            diverged |= bad
-            if step % int(record_every) == 0 or step == steps:
+            diverged |= ~np.isfinite(loss) | ~np.isfinite(grad).all(axis=1)
+            if step % every == 0 or step == steps:
                 thetas.append(theta.copy())
                 losses.append(np.where(diverged, np.inf, loss))
                 recorded.append(step)
             if step == steps:
                 break
-            new = theta - lr * np.where(diverged[:, None], 0.0, grad)
-            blown = ~np.all(np.isfinite(new), axis=1) | (np.abs(new).max(axis=1) > 1e12)
-            diverged |= blown
-            theta = np.where(diverged[:, None], theta, new)
+            any_diverged = diverged.any()     # usually none: skip the masking
+            new = theta - lr * (np.where(diverged[:, None], 0.0, grad) if any_diverged else grad)
+            diverged |= ~(np.abs(new).max(axis=1) <= 1e12)      # also inf and NaN
+            theta = np.where(diverged[:, None], theta, new) if diverged.any() else new
     return DescentRun(model, np.array(thetas), np.array(losses), np.array(recorded),
                       diverged, float(lr), steps)
 
@@ -366,9 +367,31 @@ def drift_study(model, lrs, *, time: float = 1.0, runs_per_seed: int = 50,
     True
     """
     model = as_model(model)
-    cq = conserved_quantities(model)
-    if not len(cq):
+    if not len(conserved_quantities(model)):
         raise ValueError(f"{model.describe()} has no quadratic conserved quantity")
+    lrs = tuple(float(x) for x in lrs)
+    seeds = tuple(int(s) for s in seeds)
+    data = _drift_runs(model, lrs, float(time), int(runs_per_seed), seeds, float(init_scale))
+    drifts, diverged = data["drifts"].copy(), data["diverged"].copy()
+    med = np.nanmedian(drifts, axis=1)
+    ok = np.isfinite(med) & (med > 0)
+    slope = float(np.polyfit(np.log(np.asarray(lrs)[ok]), np.log(med[ok]), 1)[0]) \
+        if ok.sum() >= 2 else float("nan")
+    return DriftStudy(model, lrs, drifts, diverged, slope, float(time), seeds)
+
+
+def _valid_drifts(data, model, lrs, time, runs_per_seed, seeds, init_scale):
+    return (set(data) == {"drifts", "diverged"}
+            and data["drifts"].shape == (len(lrs), runs_per_seed * len(seeds))
+            and data["diverged"].shape == (len(lrs),))
+
+
+@memoize("conservation.drift_runs", disk=True, maxsize=8, encode=lambda d: _encode_runs(d),
+         decode=lambda r: _decode_runs(r), validate=_valid_drifts)
+def _drift_runs(model, lrs, time, runs_per_seed, seeds, init_scale):
+    """The runs of :func:`drift_study` (memoized, on disk too): the relative drift of every
+    run per step size (NaN if it diverged) and the number of diverged runs."""
+    cq = conserved_quantities(model)
     m = model.ambient_dimension
     starts, targets = [], []
     for seed in seeds:
@@ -382,16 +405,9 @@ def drift_study(model, lrs, *, time: float = 1.0, runs_per_seed: int = 50,
         run = gradient_descent(model, theta0, np.eye(m), b, lr=lr, steps=steps,
                                record_every=steps)
         d = relative_drift(cq, theta0, run.final)
-        d = np.where(run.diverged, np.nan, d)
-        drifts.append(d)
+        drifts.append(np.where(run.diverged, np.nan, d))
         diverged.append(int(run.diverged.sum()))
-    drifts = np.array(drifts)
-    med = np.nanmedian(drifts, axis=1)
-    ok = np.isfinite(med) & (med > 0)
-    slope = float(np.polyfit(np.log(np.asarray(lrs)[ok]), np.log(med[ok]), 1)[0]) \
-        if ok.sum() >= 2 else float("nan")
-    return DriftStudy(model, tuple(float(x) for x in lrs), drifts, np.array(diverged), slope,
-                      float(time), tuple(int(s) for s in seeds))
+    return {"drifts": np.array(drifts), "diverged": np.array(diverged)}
 
 
 # --------------------------------------------------------------------------- balancing
@@ -405,7 +421,8 @@ def balance(model, theta, *, tol: float = 1e-12, sweeps: int = 200) -> np.ndarra
     networks the roots are found in sweeps until all ``|Q_k|`` are below
     ``tol * theta^T |S_k| theta``. For ``r >= 2`` these are all the conserved quantities;
     for a linear network with a hidden layer wider than one, only the diagonal entries of
-    ``W_i W_i^T - W_{i+1}^T W_{i+1}`` are zeroed.
+    ``W_i W_i^T - W_{i+1}^T W_{i+1}`` are zeroed. ``theta`` may be one point (shape (P,))
+    or a batch (shape (B, P)), balanced together, each row as if alone.
 
     Examples
     --------
@@ -414,52 +431,59 @@ def balance(model, theta, *, tol: float = 1e-12, sweeps: int = 200) -> np.ndarra
     >>> t = balance(a, [1.0, 4.0])                         # w^2 = 2 v^2, w^2 v fixed
     >>> bool(abs(t[0] ** 2 - 2 * t[1] ** 2) < 1e-9), round(float(t[0] ** 2 * t[1]), 9)
     (True, 4.0)
+    >>> balance(a, [[1.0, 4.0], [2.0, 1.0]]).round(6).tolist()[1] == balance(a, [2.0, 1.0]).round(6).tolist()
+    True
     """
     from scipy.optimize import brentq
 
     model = as_model(model)
     theta = np.array(theta, dtype=float)
+    single = theta.ndim == 1
+    T = np.atleast_2d(theta).copy()
     A, b = symmetry_generators(model)
     diag = [k for k in range(A.shape[0])
             if not np.any(b[k]) and np.allclose(A[k], np.diag(np.diag(A[k])))]
     if not diag:
         raise ValueError(f"{model.describe()} has no rescaling symmetry to balance with")
     for _ in range(int(sweeps)):
-        worst = 0.0
+        worst = np.zeros(T.shape[0])
         for k in diag:
             a = np.diag(A[k])
-            sq = theta ** 2
-
-            def q(t):
-                return float(np.sum(a * np.exp(2 * a * t) * sq))
-
-            scale = float(np.sum(np.abs(a) * sq))
-            if scale == 0 or abs(q(0.0)) <= tol * scale:
+            sq = T ** 2
+            q0 = np.sum(a * sq, axis=1)
+            scale = np.sum(np.abs(a) * sq, axis=1)
+            active = (scale != 0) & ~(np.abs(q0) <= tol * scale)
+            if not active.any():
                 continue
-            worst = max(worst, abs(q(0.0)) / scale)
+            worst[active] = np.maximum(worst[active], np.abs(q0[active]) / scale[active])
             rates = np.unique(a[a != 0])
             if len(rates) == 2 and rates[0] < 0 < rates[1]:
                 # a rescaling: rates alpha = rates[1] on one side, -beta = rates[0] on the other,
                 # so Q(t) = alpha P e^{2 alpha t} - beta N e^{-2 beta t} has one explicit root
                 alpha, beta = rates[1], -rates[0]
-                P, N = float(np.sum(sq[a == alpha])), float(np.sum(sq[a == -beta]))
-                if P == 0 or N == 0:        # a side is zero: no finite balancing point
+                P, N = np.sum(sq[:, a == alpha], axis=1), np.sum(sq[:, a == -beta], axis=1)
+                for i in np.flatnonzero(active & (P != 0) & (N != 0)):  # else no finite point
+                    t = math.log(beta * N[i] / (alpha * P[i])) / (2 * (alpha + beta))
+                    T[i] = T[i] * np.exp(a * t)
+                continue
+            for i in np.flatnonzero(active):
+                sq_i = sq[i]
+
+                def q(t):
+                    return float(np.sum(a * np.exp(2 * a * t) * sq_i))
+
+                lo, hi = -1.0, 1.0
+                while q(lo) > 0 and lo > -200:
+                    lo *= 2
+                while q(hi) < 0 and hi < 200:
+                    hi *= 2
+                if q(lo) > 0 or q(hi) < 0:  # a side is zero: no finite balancing point
                     continue
-                t = math.log(beta * N / (alpha * P)) / (2 * (alpha + beta))
-                theta = theta * np.exp(a * t)
-                continue
-            lo, hi = -1.0, 1.0
-            while q(lo) > 0 and lo > -200:
-                lo *= 2
-            while q(hi) < 0 and hi < 200:
-                hi *= 2
-            if q(lo) > 0 or q(hi) < 0:  # a side is zero: no finite balancing point
-                continue
-            t = brentq(q, lo, hi, xtol=1e-15)
-            theta = theta * np.exp(a * t)   # the flow of the diagonal field A_k: exp(t A_k)
-        if worst <= tol:
+                t = brentq(q, lo, hi, xtol=1e-15)
+                T[i] = T[i] * np.exp(a * t)   # the flow of the diagonal field A_k: exp(t A_k)
+        if np.all(worst <= tol):
             break
-    return theta
+    return T[0] if single else T
 
 
 @dataclass(frozen=True, repr=False)
@@ -512,7 +536,9 @@ def balanced_initialization_experiment(model, *, runs: int = 200, lr: float = 0.
 
     Each Gaussian start is moved by :func:`balance` to the point of its rescaling orbit
     where every conserved quantity is zero: the same function, so any difference in
-    training comes from the position on the fiber alone.
+    training comes from the position on the fiber alone. Both sets of runs move together
+    in one vectorised gradient-descent loop; the runs are memoized on disk
+    (:func:`nagviz.cache.memoize`).
 
     Examples
     --------
@@ -523,27 +549,65 @@ def balanced_initialization_experiment(model, *, runs: int = 200, lr: float = 0.
     ['Gaussian', 'balanced']
     """
     model = as_model(model)
+    data = _balanced_runs(model, int(runs), float(lr), int(steps), float(init_scale),
+                          float(fit_tol), int(seed))
+    fit_rate, med, finals, to_fit, first_points, last_points = {}, {}, {}, {}, {}, {}
+    for name in ("Gaussian", "balanced"):
+        first, final_loss = data[f"{name}.first"].copy(), data[f"{name}.loss"].copy()
+        reached = first >= 0
+        k = int((final_loss < fit_tol).sum())
+        fit_rate[name] = (k / runs, wilson_interval(k, runs))
+        med[name] = float(np.median(first[reached])) if reached.any() else float("nan")
+        finals[name] = final_loss
+        to_fit[name] = first
+        first_points[name] = data[f"{name}.start"].copy()
+        last_points[name] = data[f"{name}.final"].copy()
+    return BalancedExperiment(model, fit_rate, med, finals, to_fit, first_points, last_points,
+                              data["targets"].copy(), int(runs), int(steps),
+                              float(lr), float(fit_tol), int(seed))
+
+
+def _encode_runs(data):
+    return {k: {"shape": list(v.shape), "kind": v.dtype.kind, "values": v.ravel().tolist()}
+            for k, v in data.items()}
+
+
+def _decode_runs(record):
+    return {k: np.array(v["values"], dtype=int if v["kind"] in "iu" else float).reshape(
+        v["shape"]) for k, v in record.items()}
+
+
+def _valid_runs(data, model, runs, lr, steps, init_scale, fit_tol, seed):
+    P, m = model.n_parameters, model.ambient_dimension
+    want = {"targets": (runs, m)}
+    for name in ("Gaussian", "balanced"):
+        want.update({f"{name}.start": (runs, P), f"{name}.final": (runs, P),
+                     f"{name}.loss": (runs,), f"{name}.first": (runs,)})
+    return set(data) == set(want) and all(data[k].shape == s for k, s in want.items())
+
+
+@memoize("conservation.balanced_runs", disk=True, maxsize=8, encode=_encode_runs,
+         decode=_decode_runs, validate=_valid_runs)
+def _balanced_runs(model, runs, lr, steps, init_scale, fit_tol, seed):
+    """The runs of :func:`balanced_initialization_experiment`, as plain arrays: for each
+    start, the initial and final parameters, final losses, and the first recorded step
+    (every 10th) with loss below ``fit_tol`` (-1 if none)."""
     rng = np.random.default_rng(seed)
     m = model.ambient_dimension
     theta0 = init_scale * rng.standard_normal((runs, model.n_parameters))
-    balanced = np.array([balance(model, t) for t in theta0])
+    balanced = balance(model, theta0)
     b = rng.standard_normal((runs, m))
-    fit_rate, med, finals, to_fit, first_points, last_points = {}, {}, {}, {}, {}, {}
-    for name, start in (("Gaussian", theta0), ("balanced", balanced)):
-        run = gradient_descent(model, start, np.eye(m), b, lr=lr, steps=steps, record_every=10)
-        fitted = run.losses < fit_tol
-        reached = fitted.any(axis=0)
-        first = np.where(reached, run.recorded[np.argmax(fitted, axis=0)], -1)
-        final_fit = run.losses[-1] < fit_tol
-        k = int(final_fit.sum())
-        fit_rate[name] = (k / runs, wilson_interval(k, runs))
-        med[name] = float(np.median(first[reached])) if reached.any() else float("nan")
-        finals[name] = run.losses[-1]
-        to_fit[name] = first
-        first_points[name], last_points[name] = start, run.final
-    return BalancedExperiment(model, fit_rate, med, finals, to_fit, first_points, last_points,
-                              b, int(runs), int(steps),
-                              float(lr), float(fit_tol), int(seed))
+    run = gradient_descent(model, np.vstack([theta0, balanced]), np.eye(m), np.vstack([b, b]),
+                           lr=lr, steps=steps, record_every=10)
+    fitted = run.losses < fit_tol
+    reached = fitted.any(axis=0)
+    first = np.where(reached, run.recorded[np.argmax(fitted, axis=0)], -1)
+    data = {"targets": b}
+    for i, (name, start) in enumerate((("Gaussian", theta0), ("balanced", balanced))):
+        part = slice(i * runs, (i + 1) * runs)
+        data.update({f"{name}.start": start, f"{name}.final": run.final[part],
+                     f"{name}.loss": run.losses[-1, part], f"{name}.first": first[part]})
+    return data
 
 
 # --------------------------------------------------------------------------- pictures

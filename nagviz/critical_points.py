@@ -387,7 +387,9 @@ def ed_degree(equation, variables, gram=None, target=None, seed: int = 0) -> EDD
         raise ValueError(f"the target needs {n} coordinates, got {len(target)}")
     if equation.subs(dict(zip(variables, target))) == 0:
         raise ValueError("the target lies on the variety: its distance is zero")
-    lam = sympy.Dummy("lam")
+    # the multiplier: a fixed symbol (not a Dummy), so the memoized solver's key is the same
+    # in every process; a name the variables do not use
+    lam = sympy.Symbol("lam" + "_" * (1 + max((len(str(v)) for v in variables), default=0)))
     grad = [sympy.diff(equation, v) for v in variables]
     eqs = [sympy.expand(equation)] + [
         sympy.expand(sum(G[i, j] * (variables[j] - target[j]) for j in range(n))

@@ -22,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -29,6 +30,7 @@ from fractions import Fraction
 import numpy as np
 
 from ._results import LinesRepr
+from .cache import memoize
 from .fibers import hidden_permutations, symbolic_coefficients
 from .model import Model, as_model
 
@@ -145,7 +147,6 @@ def search_fiber(model, theta, *, restarts: int = 200, seed: int = 0, scale: flo
     >>> s.verified, s.permutation_images
     (8, 2)
     """
-    import sympy
 
     model = as_model(model)
     start = time.perf_counter()
@@ -156,27 +157,53 @@ def search_fiber(model, theta, *, restarts: int = 200, seed: int = 0, scale: flo
         raise ValueError(f"{model.describe()} has {P} parameters; got {len(exact_theta)}")
     if isinstance(restarts, bool) or not isinstance(restarts, (int, np.integer)) or restarts < 1:
         raise ValueError(f"restarts must be a positive integer, got {restarts!r}")
+    found = _search(model, exact_theta, int(restarts), int(seed), float(scale), int(iterations),
+                    float(tol), int(max_denominator))
+    points = tuple(tuple(Fraction(v) for v in p) for p in found["points"])
+    exact = tuple(bool(e) for e in found["exact"])
+    perm_images = {tuple(np.asarray(exact_theta, dtype=object)[p])
+                   for p in hidden_permutations(model)}
+    n_perm = sum(1 for p, e in zip(points, exact) if e and p in perm_images)
+    return FiberSearch(model, exact_theta, points, exact, int(restarts),
+                       int(found["converged"]), n_perm, int(seed), time.perf_counter() - start)
+
+
+def _valid_search(value, model, theta, restarts, *args):
+    return (isinstance(value, dict) and len(value.get("points", ())) == len(value.get("exact", ()))
+            and all(len(p) == len(theta) for p in value["points"])
+            and 0 <= value.get("converged", -1) <= restarts)
+
+
+@memoize("fiber_search.search", disk=True, maxsize=16, validate=_valid_search)
+def _search(model, theta, restarts, seed, scale, iterations, tol, max_denominator):
+    """The restarts and exact checks of :func:`search_fiber` (memoized, on disk too): the
+    points as fractions written ``"p/q"``, whether each is exactly in the fiber, and how
+    many runs converged."""
+    import sympy
+
     cmap = model.coefficient_map()
-    th = np.array([float(v) for v in exact_theta])
+    th = np.array([float(v) for v in theta])
     c0 = np.asarray(cmap.coefficients(th[None]))[0].real
     rng = np.random.default_rng(seed)
-    T, cost = _lm(cmap, c0, scale * rng.standard_normal((int(restarts), P)), iterations)
+    T, cost = _lm(cmap, c0, scale * rng.standard_normal((restarts, len(theta))), iterations)
     ok = cost < tol * (1 + c0 @ c0)
     found = []
     for t in T[ok]:
         if not any(np.abs(t - u).max() < 1e-6 * (1 + np.abs(u).max()) for u in found):
             found.append(t)
     coeffs, syms = symbolic_coefficients(model)
-    target = [sympy.expand(c.subs(dict(zip(syms, map(sympy.Rational, exact_theta)))))
-              for c in coeffs]
+    # each coefficient as its terms (exponents, Fraction): evaluated in exact rational arithmetic
+    terms = [[(m, Fraction(int(c.p), int(c.q))) for m, c in sympy.Poly(e, *syms).terms()]
+             for e in coeffs]
+
+    def exact_coefficients(point):
+        return [sum((c * math.prod(x ** k for x, k in zip(point, m) if k) for m, c in poly),
+                    Fraction(0)) for poly in terms]
+
+    target = exact_coefficients(theta)
     points, exact = [], []
     for t in sorted(found, key=lambda u: tuple(np.round(u, 9))):
         q = tuple(Fraction(float(v)).limit_denominator(max_denominator) for v in t)
-        subs = dict(zip(syms, (sympy.Rational(v.numerator, v.denominator) for v in q)))
-        points.append(q)
-        exact.append(all(sympy.expand(c.subs(subs)) == v for c, v in zip(coeffs, target)))
-    perm_images = {tuple(np.asarray(exact_theta, dtype=object)[p])
-                   for p in hidden_permutations(model)}
-    n_perm = sum(1 for p, e in zip(points, exact) if e and p in perm_images)
-    return FiberSearch(model, exact_theta, tuple(points), tuple(exact), int(restarts),
-                       int(ok.sum()), n_perm, int(seed), time.perf_counter() - start)
+        points.append([str(v) for v in q])
+        exact.append(exact_coefficients(q) == target)
+    return {"points": points, "exact": exact, "converged": int(ok.sum())}

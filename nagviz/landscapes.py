@@ -389,13 +389,73 @@ def _label(p: CriticalPoint) -> str:
     return f"({w}) {p.kind}, {'pure' if p.pure else 'spurious'}"
 
 
+@memoize(maxsize=16)
+def _phi_and_jacobian(network: TinyNetwork):
+    """``W -> (phi(W), dphi(W))`` for a batch ``W`` of shape (R, n): one lambdified call."""
+    th = network.parameters
+    phi = list(network.coefficients)
+    J = sympy.Matrix(phi).jacobian(th)
+    m, n = len(phi), len(th)
+    flat = sympy.lambdify(th, phi + list(J), "numpy")
+
+    def evaluate(W):
+        R = W.shape[0]
+        out = np.empty((R, m + m * n))
+        for k, v in enumerate(flat(*W.T)):
+            out[:, k] = v                              # constants broadcast
+        return out[:, :m], out[:, m:].reshape(R, m, n)
+
+    return evaluate
+
+
+def _encode_runs(runs):
+    return {"final": runs["final"].tolist(), "alive": runs["alive"].tolist()}
+
+
+def _decode_runs(record):
+    return {"final": np.array(record["final"], dtype=float).reshape(len(record["final"]), -1),
+            "alive": np.array(record["alive"], dtype=bool)}
+
+
+def _valid_runs(runs, network, target, gram, n_runs, seeds, *args):
+    R = n_runs * len(seeds)
+    return (runs["final"].shape == (R, network.n_parameters) and runs["alive"].shape == (R,)
+            and bool(np.all(np.isfinite(runs["final"]))))
+
+
+@memoize("landscapes.descent_runs", disk=True, maxsize=16, encode=_encode_runs,
+         decode=_decode_runs, validate=_valid_runs)
+def _descent_runs(network, target, gram, n_runs, seeds, lr, steps, init_scale):
+    """Final parameters of every run of :func:`descent_outcomes` (memoized, on disk too).
+
+    ``target`` and ``gram`` are exact (rationals); the runs are one vectorised loop of
+    plain gradient descent on ``L = (phi - t)^T G (phi - t)``, ``grad L = 2 J^T G (phi - t)``.
+    """
+    evaluate = _phi_and_jacobian(network)
+    G = np.array(gram, dtype=float)
+    t = np.array(target, dtype=float)
+    n = network.n_parameters
+    W = np.concatenate([np.random.default_rng(s).normal(0.0, init_scale, size=(n_runs, n))
+                        for s in seeds])
+    alive = np.ones(len(W), dtype=bool)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(int(steps)):
+            phi, J = evaluate(W)
+            g = 2 * np.einsum("rmn,rm->rn", J, (phi - t) @ G.T)
+            W = W - lr * g
+            alive &= np.abs(W).max(axis=1) <= 1e6        # False for inf and NaN too
+            W[~alive] = 0.0
+    return {"final": W, "alive": alive}
+
+
 def descent_outcomes(network: TinyNetwork, target, gram=None, n_runs: int = 300,
                      seeds=(0, 1, 2), lr: float = 0.02, steps: int = 3000,
                      init_scale: float = 1.0, tol: float = 0.05) -> DescentOutcomes:
     """Plain gradient descent from ``n_runs`` Gaussian initialisations per seed.
 
-    All runs of all seeds move together in one vectorised loop. A run *ends at* a critical
-    point when its final parameters lie within ``tol`` of it.
+    All runs of all seeds move together in one vectorised loop, whose final points are
+    memoized on disk (:func:`nagviz.cache.memoize`). A run *ends at* a critical point when
+    its final parameters lie within ``tol`` of it.
 
     Examples
     --------
@@ -410,25 +470,12 @@ def descent_outcomes(network: TinyNetwork, target, gram=None, n_runs: int = 300,
     if not seeds:
         raise ValueError("give at least one seed")
     landscape = landscape_critical_points(network, target, gram)
-    _, f_J, _, _ = _symbolic(network)
-    f_phi = _symbolic(network)[0]
-    G = np.array(landscape.gram, dtype=float)
-    t = np.array(landscape.target, dtype=float)
-    n, m = network.n_parameters, network.ambient_dimension
-    W = np.concatenate([np.random.default_rng(s).normal(0.0, init_scale, size=(n_runs, n))
-                        for s in seeds])
+    n = network.n_parameters
+    gram_key = tuple(tuple(row) for row in landscape.gram.tolist())
+    runs = _descent_runs(network, landscape.target, gram_key, int(n_runs), seeds, float(lr),
+                         int(steps), float(init_scale))
+    W, alive = runs["final"].copy(), runs["alive"].copy()      # the cache keeps its own
     R = len(W)
-    alive = np.ones(R, dtype=bool)
-    with np.errstate(over="ignore", invalid="ignore"):
-        for _ in range(int(steps)):
-            cols = [W[:, i] for i in range(n)]
-            phi = _as_array(f_phi(*cols), (m,), R)
-            J = _as_array(f_J(*cols), (m, n), R)
-            g = 2 * np.einsum("rmn,mk,rk->rn", J, G, phi - t)
-            W = W - lr * g
-            bad = ~np.all(np.isfinite(W), axis=1) | (np.abs(W).max(axis=1) > 1e6)
-            alive &= ~bad
-            W[~alive] = 0.0
     P = np.array([p.parameters for p in landscape.points]).reshape(-1, n)
     labels = tuple(_label(p) for p in landscape.points) + ("elsewhere", "diverged")
     outcome = np.full(R, len(P))
