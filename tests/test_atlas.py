@@ -23,6 +23,15 @@ from nagviz.atlas import (
     sweep,
 )
 
+
+@pytest.fixture(autouse=True)
+def _disk_cache_not_the_shipped_table(monkeypatch):
+    """Several tests here read and write the disk cache of dimensions; the shipped table
+    (nagviz.sweeps.shipped_dimension, tested in test_shipped_dimensions.py) would answer
+    first and leave the cache empty."""
+    monkeypatch.setenv("NAGVIZ_NO_SHIPPED", "1")
+
+
 NO_DISK = {"cache_dir": False}
 
 

@@ -52,6 +52,8 @@ def describe(arch, scale: float = 1.0, progress=None):
 @pytest.fixture(autouse=True)
 def _fresh(monkeypatch):
     monkeypatch.delenv("NAGVIZ_NO_DISK_CACHE", raising=False)
+    # the disk cache is under test: the shipped dimension table would answer before it
+    monkeypatch.setenv("NAGVIZ_NO_SHIPPED", "1")
     clear_cache()
     CALLS.clear()
     yield

@@ -496,16 +496,26 @@ def test_grid_atlas_does_not_overflow_int64():
         assert int(out.quantity("ambient")[0][0]) == arch.ambient_dimension
 
 
+@pytest.fixture
+def no_shipped(monkeypatch):
+    """The disk cache is under test (subprocesses inherit this): the shipped dimension
+    table would answer before it and leave no file to attack."""
+    monkeypatch.setenv("NAGVIZ_NO_SHIPPED", "1")
+
+
 def _cache_files(folder):
     return [os.path.join(root, f) for root, _, files in os.walk(folder) for f in files
             if f.endswith(".json")]
 
 
+@pytest.mark.usefixtures("no_shipped")
 def test_cache_survives_a_deeply_nested_file(tmp_path):
     from nagviz.atlas import cached_dimension, clear_cache
 
+    clear_cache()
     assert cached_dimension((3, 2, 1), cache_dir=tmp_path).dimension == 5
     clear_cache()
+    assert _cache_files(tmp_path)
     for path in _cache_files(tmp_path):
         with open(path, "w") as fh:
             fh.write("[" * 100_000 + "]" * 100_000)
@@ -522,11 +532,14 @@ print("done")
 """
 
 
+@pytest.mark.usefixtures("no_shipped")
 def test_cache_does_not_hang_on_a_fifo(tmp_path):
     from nagviz.atlas import cached_dimension, clear_cache
 
+    clear_cache()  # an earlier test in this process may hold (3, 2, 1) in memory
     cached_dimension((3, 2, 1), cache_dir=tmp_path)
     clear_cache()
+    assert _cache_files(tmp_path)
     for path in _cache_files(tmp_path):
         os.unlink(path)
         os.mkfifo(path)
@@ -535,6 +548,7 @@ def test_cache_does_not_hang_on_a_fifo(tmp_path):
     assert out.returncode == 0 and "done" in out.stdout
 
 
+@pytest.mark.usefixtures("no_shipped")
 def test_concurrent_cache_writers_keep_every_entry(tmp_path):
     procs = [subprocess.Popen([sys.executable, "-c", _CACHE_SCRIPT, str(tmp_path), str(d0)],
                               stdout=subprocess.PIPE, text=True) for d0 in (2, 3, 4, 5)]

@@ -857,8 +857,13 @@ ROUND_TRIPS: list[tuple[str, str, float]] = []
 def round_trip_summary(trips=None) -> str | None:
     """One line: how many round trips, their median and the worst (where, which slider).
 
+    A second line lists the moves above the target, slowest first.
+
     >>> print(round_trip_summary([("a", "x", 0.1), ("b", "y", 0.25), ("b", "z", 0.05)]))
     slider round trips (key press to figure change): 3 moves, median 100 ms, worst 250 ms (b, slider 'y'); target 300 ms: met
+    >>> print(round_trip_summary([("a", "x", 0.4), ("b/c.ipynb", "y", 0.35), ("b", "z", 0.05)]))
+    slider round trips (key press to figure change): 3 moves, median 350 ms, worst 400 ms (a, slider 'x'); target 300 ms: MISSED
+      2 of 3 above the target: a 'x' 400 ms, c.ipynb 'y' 350 ms
     """
     trips = ROUND_TRIPS if trips is None else trips
     if not trips:
@@ -868,9 +873,14 @@ def round_trip_summary(trips=None) -> str | None:
     median = times[n // 2] if n % 2 else (times[n // 2 - 1] + times[n // 2]) / 2
     where, label, worst = max(trips, key=lambda t: t[2])
     verdict = "met" if worst <= SLIDER_ROUND_TRIP_TARGET else "MISSED"
-    return (f"slider round trips (key press to figure change): {n} moves, median "
+    line = (f"slider round trips (key press to figure change): {n} moves, median "
             f"{median * 1000:.0f} ms, worst {worst * 1000:.0f} ms ({where}, slider {label!r}); "
             f"target {SLIDER_ROUND_TRIP_TARGET * 1000:.0f} ms: {verdict}")
+    over = sorted((t for t in trips if t[2] > SLIDER_ROUND_TRIP_TARGET), key=lambda t: -t[2])
+    if over:
+        line += f"\n  {len(over)} of {n} above the target: " + ", ".join(
+            f"{w.rsplit('/', 1)[-1]} {lab!r} {t * 1000:.0f} ms" for w, lab, t in over)
+    return line
 
 
 def report_slider_moves(moves, where):

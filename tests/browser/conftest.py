@@ -65,7 +65,8 @@ def pytest_terminal_summary(terminalreporter):
     line = round_trip_summary(trips + ROUND_TRIPS)
     if line:
         terminalreporter.write_sep("-", "slider round trips")
-        terminalreporter.write_line(line)
+        for text in line.splitlines():
+            terminalreporter.write_line(text)
 
 
 @pytest.hookimpl(hookwrapper=True)
