@@ -42,28 +42,11 @@ import numpy as np
 
 from .cache import memoize
 
-__all__ = [
-    "DATA_DIRECTORY",
-    "SHIPPED",
-    "ShippedDataError",
-    "enabled",
-    "load",
-    "describe",
-    "regenerate",
-    "trap_state_file",
-    "shipped_trap_state",
-    "contrast_results",
-    "contrast_again",
-    "trap_fraction_results",
-    "trap_fractions_again",
-    "critical_view",
-    "plateau_record",
-    "relu_region_counts",
-    "spot_check",
-    "encode_trap_state",
-    "decode_trap_state",
-    "main",
-]
+__all__ = ["DATA_DIRECTORY", "SHIPPED", "ShippedDataError", "read_file", "enabled", "load",
+           "describe", "regenerate", "trap_state_file", "shipped_trap_state",
+           "contrast_results", "contrast_again", "trap_fraction_results",
+           "trap_fractions_again", "critical_view", "plateau_record", "relu_region_counts",
+           "spot_check", "encode_trap_state", "decode_trap_state", "main"]
 
 #: Version of the file layout; a file of another version is refused.
 FORMAT = 1
@@ -109,16 +92,25 @@ def _path(name: str) -> Path:
     return DATA_DIRECTORY / f"{name}.json"
 
 
-def _read(path: Path, name: str) -> dict:
+def read_file(path: Path, name: str, command: str | None = None) -> dict:
+    """The shipped JSON file ``path`` (gzip if ``.gz``) of format :data:`FORMAT`, named
+    ``name``; else a :class:`ShippedDataError` that says which ``command`` writes it again.
+
+    Examples
+    --------
+    >>> read_file(DATA_DIRECTORY / "contrast.json", "contrast")["format"] == FORMAT
+    True
+    """
+    command = command or f"python -m nagviz.shipped --regenerate {name}"
     try:
         raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
         d = json.loads(raw)
     except (OSError, ValueError) as exc:
         raise ShippedDataError(f"cannot read shipped results {path}: {exc}; rerun "
-                               f"`python -m nagviz.shipped --regenerate {name}`") from None
+                               f"`{command}`") from None
     if not isinstance(d, dict) or d.get("format") != FORMAT or d.get("name") != name:
         raise ShippedDataError(f"{path} is not a format-{FORMAT} file of {name!r}; rerun "
-                               f"`python -m nagviz.shipped --regenerate {name}`")
+                               f"`{command}`")
     return d
 
 
@@ -132,10 +124,8 @@ def load(name: str) -> dict:
     >>> d["name"], d["command"]
     ('contrast', 'python -m nagviz.shipped --regenerate contrast')
     """
-    if name == "trap_states":
-        index = DATA_DIRECTORY / _TRAP_STATE_DIR / "index.json"
-        return _read(index, name)
-    return _read(_path(name), name)
+    index = DATA_DIRECTORY / _TRAP_STATE_DIR / "index.json"
+    return read_file(index if name == "trap_states" else _path(name), name)
 
 
 def describe(name: str) -> str:
@@ -304,7 +294,7 @@ def _state_from_file(init_scale, lr):
     path = trap_state_file(init_scale, lr)
     if not path.is_file():
         return None
-    return _read(path, "trap_states")["state"]
+    return read_file(path, "trap_states")["state"]
 
 
 # --------------------------------------------------------------------------- MLP versus CNN

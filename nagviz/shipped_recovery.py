@@ -38,7 +38,7 @@ import numpy as np
 from .activation import Activation
 from .architecture import Architecture
 from .cache import canonical, memoize
-from .shipped import DATA_DIRECTORY, ShippedDataError, enabled
+from .shipped import DATA_DIRECTORY, enabled, read_file
 
 __all__ = ["FILE", "PRESETS", "ALL_RESTARTS", "preset_sample_sizes", "lookup", "load",
            "encode_recovery", "decode_recovery", "regenerate", "main"]
@@ -51,7 +51,7 @@ PRESETS = (((3, 2, 1), 2), ((5, 2, 1), 3), ((3, 2, 2, 1), 2), ((4, 6, 1), 2))
 #: restarts``): the students of notebook 02's figure at ``N = dim - 1, dim, dim + 1``
 #: (:func:`nagviz.explorers.degree.interpolants_data`); seed 0.
 ALL_RESTARTS = (((3, 2, 1), 2, (4, 5, 6), 24),)
-FORMAT = 1
+FORMAT = 1  # nagviz.shipped's
 _NAME = "recovery"
 
 
@@ -136,15 +136,7 @@ def load(path: str = str(FILE)) -> dict:
     >>> d["name"], len(d["records"])
     ('recovery', 5)
     """
-    try:
-        d = json.loads(Path(path).read_text())
-    except (OSError, ValueError) as exc:
-        raise ShippedDataError(f"cannot read shipped recovery results {path}: {exc}; rerun "
-                               f"`python -m nagviz.shipped_recovery --regenerate`") from None
-    if not isinstance(d, dict) or d.get("format") != FORMAT or d.get("name") != _NAME:
-        raise ShippedDataError(f"{path} is not a format-{FORMAT} recovery file; rerun "
-                               f"`python -m nagviz.shipped_recovery --regenerate`")
-    return d
+    return read_file(Path(path), _NAME, "python -m nagviz.shipped_recovery --regenerate")
 
 
 def lookup(args):
