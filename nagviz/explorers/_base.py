@@ -680,11 +680,7 @@ def _figure_widget(go, fig):
         return go.FigureWidget(fig)
     if not shared_bundle_available():  # pragma: no cover - plotly's module is a URL
         return go.FigureWidget(fig)
-    try:  # the explorers' figures are built from plain dicts they control (plain_figure):
-        # validating them again costs 30-50 ms a figure and changes nothing but trace uids
-        return FigureWidget(fig, _validate=False)
-    except TypeError:  # pragma: no cover - a plotly without the private switch
-        return FigureWidget(fig)
+    return FigureWidget(fig)
 
 
 def plain_figure(traces, **layout):
