@@ -151,7 +151,8 @@ def test_rank_one_slice_is_a_cone_at_zero_and_a_hyperboloid_otherwise():
     q, r, p = (np.asarray(v, dtype=float) for v in (surf.x, surf.y, surf.z))
     assert np.allclose(q**2 + r**2, p**2, atol=1e-3)
     e.controls["s"].value = 0.5
-    assert len(trace(fig, "singular point").x) == 0
+    assert list(trace(fig, "singular point").x) == [None]      # nothing drawn off the cone
+    assert list(trace(fig, "singular point").text) == [""]
     surf = trace(fig, "rank ≤ 1")
     q, r, p = (np.asarray(v, dtype=float) for v in (surf.x, surf.y, surf.z))
     assert np.allclose(q**2 + r**2, p**2 + 0.25, atol=1e-3)

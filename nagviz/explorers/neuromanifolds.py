@@ -359,7 +359,9 @@ class RankOneExplorer(Explorer):
     def figure(self, data):
         q, r, p = (_compact(m) for m in data["mesh"])
         pts = _compact(data["points"])
-        vertex = [0] if data["singular"] else []
+        # off the cone, one undrawn point (None), not an empty trace: plotly.js leaves a 3-D
+        # trace restyled to zero points on screen (the lecture screenshot showed it)
+        vertex = [0] if data["singular"] else [None]
         traces = [
             dict(type="surface", x=q, y=r, z=p, surfacecolor=np.zeros_like(q),
                  colorscale=_flat_colorscale(COLORS["manifold"]), opacity=0.35, showscale=False,
@@ -368,7 +370,7 @@ class RankOneExplorer(Explorer):
             dict(type="scatter3d", x=pts[:, 0], y=pts[:, 1], z=pts[:, 2], mode="markers",
                  name="W₂W₁ of networks", marker=dict(size=3, color=COLORS["manifold"])),
             dict(type="scatter3d", x=vertex, y=vertex, z=vertex, mode="markers+text",
-                 text=["zero matrix"] if data["singular"] else [], textposition="middle right",
+                 text=["zero matrix"] if data["singular"] else [""], textposition="middle right",
                  name="singular point", textfont=dict(color=COLORS["singular"], size=15),
                  marker=dict(size=9, color=COLORS["singular"])),
         ]
