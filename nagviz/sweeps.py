@@ -175,9 +175,9 @@ def _table() -> dict:
 def shipped_dimension(arch, seed: int = 0, trials: int = 2):
     """The :class:`~nagviz.DimensionResult` of ``arch`` from the package's table, or None.
 
-    Notebook 02's explorers show about 1,400 dimensions (every atlas family at every
-    degree, every threshold curve): exact ranks that take about 12 s to compute in a
-    fresh kernel. The package ships them (:data:`DIMENSION_TABLE`, records as the disk
+    Notebook 02's explorers and its deep atlas show 1,328 dimensions (every atlas family
+    at every degree, every threshold curve): exact ranks that took 10 to 16 s to compute
+    here (``python -m nagviz.sweeps --regenerate``). The package ships them (:data:`DIMENSION_TABLE`, records as the disk
     cache writes them); every record is checked by :func:`dimension_record_is_valid`
     before it is served, and the tests recompute a sample and compare the records.
     ``NAGVIZ_NO_SHIPPED=1`` ignores the table.
