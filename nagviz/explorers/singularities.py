@@ -121,7 +121,7 @@ def spot_check_panel(runs_per_experiment: int = 1, seed=None):
 
     plural = "run" if runs_per_experiment == 1 else "runs"
     button = widgets.Button(description=f"train {runs_per_experiment} random {plural} per "
-                            "experiment again", layout=widgets.Layout(width="auto"),
+                            "experiment again", layout=widgets.Layout(width="max-content"),
                             button_style="primary", tooltip="nagviz.shipped.spot_check()")
     result = widgets.HTML(f"<i>or, where widgets do not run: "
                           f"<code>nagviz.shipped.spot_check({runs_per_experiment})</code></i>")
