@@ -534,17 +534,6 @@ def trap_fractions(init_scale: float = 1.0, method: str = "gd", progress=None):
 
 # --------------------------------------------------------------------------- a dead neuron
 
-def _arrays_to_json(d: dict) -> dict:
-    return {k: {"array": v.tolist()} if isinstance(v, np.ndarray) else v for k, v in d.items()}
-
-
-def _arrays_from_json(d: dict) -> dict:
-    return {k: np.asarray(v["array"]) if isinstance(v, dict) and set(v) == {"array"} else v
-            for k, v in d.items()}
-
-
-@memoize("experiments.dead_neuron_data", disk=True, maxsize=8, encode=_arrays_to_json,
-         decode=_arrays_from_json)
 def dead_neuron_data(seed: int = 5, restarts: int = 8, n_directions: int = 60) -> dict:
     """Gradient, Hessian and escape direction at a dead neuron of (2, 2, 1), ``z^3 + z^2``.
 
@@ -552,7 +541,8 @@ def dead_neuron_data(seed: int = 5, restarts: int = 8, n_directions: int = 60) -
     ``seed``), with neuron 2 added switched off (in- and out-weights zero). It is
     critical for the full loss; the Hessian vanishes in neuron 2's directions; the loss
     decreases along a direction only at third order
-    (:func:`nagviz.loss_landscape.escape_direction`). Cached in memory and on disk.
+    (:func:`nagviz.loss_landscape.escape_direction`). The explorers keep it on disk
+    (:func:`nagviz.explorers.singularities.dead_neuron_data`).
 
     Examples
     --------

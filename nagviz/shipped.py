@@ -42,7 +42,7 @@ import numpy as np
 
 from .cache import memoize
 
-__all__ = ["DATA_DIRECTORY", "SHIPPED", "ShippedDataError", "read_file", "enabled", "load",
+__all__ = ["DATA_DIRECTORY", "SHIPPED", "ShippedDataError", "read_file", "write_file", "enabled", "load",
            "describe", "regenerate", "trap_state_file", "shipped_trap_state",
            "contrast_results", "contrast_again", "trap_fraction_results",
            "trap_fractions_again", "critical_view", "plateau_record", "relu_region_counts",
@@ -681,7 +681,18 @@ def _provenance(name: str, seconds: float, settings) -> dict:
                 seconds=round(float(seconds), 1), settings=settings)
 
 
-def _write(path: Path, d: dict, compress: bool = False) -> int:
+def write_file(path: Path, d: dict, compress: bool = False) -> int:
+    """Write ``d`` as compact JSON (gzip with ``compress``) atomically; return the bytes.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "x.json.gz"
+    ...     n = write_file(path, {"format": FORMAT, "name": "x"}, compress=True)
+    ...     read_file(path, "x")["name"], n == path.stat().st_size
+    ('x', True)
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(d, ensure_ascii=False, separators=(",", ":"), allow_nan=True)
     data = gzip.compress(text.encode(), mtime=0) if compress else (text + "\n").encode()
@@ -722,16 +733,16 @@ def regenerate(names=None, progress=print) -> dict:
                 for state in records:
                     body = _provenance(name, seconds, settings)
                     body["state"] = state
-                    total += _write(trap_state_file(state["init_scale"], state["lr"]), body,
+                    total += write_file(trap_state_file(state["init_scale"], state["lr"]), body,
                                     compress=True)
                 index = _provenance(name, seconds, settings)
                 index["records"] = [[s["init_scale"], s["lr"]] for s in records]
-                total += _write(DATA_DIRECTORY / _TRAP_STATE_DIR / "index.json", index)
+                total += write_file(DATA_DIRECTORY / _TRAP_STATE_DIR / "index.json", index)
                 out[name] = total
             else:
                 body = _provenance(name, seconds, settings)
                 body["records"] = records
-                out[name] = _write(_path(name), body)
+                out[name] = write_file(_path(name), body)
             progress(f"{name}: {seconds:.0f} s, {out[name] / 1e6:.2f} MB")
     finally:
         if previous is None:

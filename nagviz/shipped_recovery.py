@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import os
 import sys
 import time
 from fractions import Fraction
@@ -38,7 +37,7 @@ import numpy as np
 from .activation import Activation
 from .architecture import Architecture
 from .cache import canonical, memoize
-from .shipped import DATA_DIRECTORY, enabled, read_file
+from .shipped import DATA_DIRECTORY, FORMAT, enabled, read_file, write_file
 
 __all__ = ["FILE", "PRESETS", "ALL_RESTARTS", "preset_sample_sizes", "lookup", "load",
            "encode_recovery", "decode_recovery", "regenerate", "main"]
@@ -51,7 +50,6 @@ PRESETS = (((3, 2, 1), 2), ((5, 2, 1), 3), ((3, 2, 2, 1), 2), ((4, 6, 1), 2))
 #: restarts``): the students of notebook 02's figure at ``N = dim - 1, dim, dim + 1``
 #: (:func:`nagviz.explorers.degree.interpolants_data`); seed 0.
 ALL_RESTARTS = (((3, 2, 1), 2, (4, 5, 6), 24),)
-FORMAT = 1  # nagviz.shipped's
 _NAME = "recovery"
 
 
@@ -193,12 +191,9 @@ def regenerate(progress=print) -> int:
                 nagviz_version=__version__,
                 written=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                 seconds=round(time.perf_counter() - start, 1), records=records)
-    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=True) + "\n"
-    tmp = FILE.with_name(FILE.name + ".tmp")
-    tmp.write_text(text)
-    os.replace(tmp, FILE)
+    size = write_file(FILE, body)
     load.cache_clear()
-    return len(text.encode())
+    return size
 
 
 def main(argv=None) -> int:

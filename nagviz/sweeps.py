@@ -19,7 +19,6 @@ computing anything, and reports progress through a ``progress(done, total)`` cal
 from __future__ import annotations
 
 import functools
-import gzip
 import html
 import json
 from dataclasses import dataclass
@@ -165,11 +164,12 @@ def _table_key(arch, seed, trials) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _table() -> dict:
+    from .shipped import ShippedDataError, read_file
+
     try:
-        d = json.loads(gzip.decompress(DIMENSION_TABLE.read_bytes()))
-    except (OSError, ValueError, EOFError):
+        return read_file(DIMENSION_TABLE, "dimensions").get("records", {})
+    except (ShippedDataError, EOFError):  # no table: every dimension is computed
         return {}
-    return d.get("records", {}) if isinstance(d, dict) and d.get("format") == 1 else {}
 
 
 def shipped_dimension(arch, seed: int = 0, trials: int = 2):
@@ -426,6 +426,7 @@ def regenerate_dimension_table(progress=print) -> int:
     from . import __version__
     from .atlas import deep_atlas
     from .explorers.dimension import prewarm
+    from .shipped import FORMAT, write_file
 
     previous = os.environ.get("NAGVIZ_NO_SHIPPED")
     os.environ["NAGVIZ_NO_SHIPPED"] = "1"
@@ -441,16 +442,13 @@ def regenerate_dimension_table(progress=print) -> int:
             os.environ.pop("NAGVIZ_NO_SHIPPED", None)
         else:
             os.environ["NAGVIZ_NO_SHIPPED"] = previous
-    body = dict(format=1, name="dimensions", command="python -m nagviz.sweeps --regenerate",
+    body = dict(format=FORMAT, name="dimensions", command="python -m nagviz.sweeps --regenerate",
                 description="every dimension of notebook 02's atlas (all families, degrees "
                             "1-5), threshold curves (r up to 8) and deep atlas; seed 0, 2 trials",
                 nagviz_version=__version__, seconds=round(time.perf_counter() - start, 1),
                 written=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                 records=dict(sorted(records.items())))
-    text = json.dumps(body, separators=(",", ":"))
-    tmp = DIMENSION_TABLE.with_name(DIMENSION_TABLE.name + ".tmp")
-    tmp.write_bytes(gzip.compress(text.encode(), mtime=0))
-    os.replace(tmp, DIMENSION_TABLE)
+    write_file(DIMENSION_TABLE, body, compress=True)
     _table.cache_clear()
     _shipped.cache_clear()
     progress(f"wrote {len(records)} dimensions to {DIMENSION_TABLE} "

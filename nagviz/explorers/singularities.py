@@ -35,7 +35,7 @@ from ..cache import memoize
 from .._progress import tqdm_progress
 from .. import experiments as _experiments
 from ..experiments import (DISTRIBUTIONS, EXPERIMENTS, PATH_CASES, SLICE_ALPHAS, VORONOI_CURVES,
-                           VORONOI_WINDOW, dead_neuron_data, rank_path_case,
+                           VORONOI_WINDOW, rank_path_case,
                            slice_section, training_experiments, voronoi_cell)
 from ..singularities import nearest_point_on_curve, singular_slice_221
 from ..theme import COLORS
@@ -64,6 +64,11 @@ __all__ = [
     "spot_check_lines",
     "spot_check_panel",
 ]
+
+
+# the dead neuron's best fit, Hessian and escape direction (about 1 s): kept on disk
+dead_neuron_data = memoize("explorers.dead_neuron_data", disk=True, maxsize=8,
+                           encode=to_record, decode=from_record)(_experiments.dead_neuron_data)
 
 
 # --------------------------------------------------------------------------- prewarm
