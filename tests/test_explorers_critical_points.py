@@ -98,7 +98,8 @@ def test_landscape_surface_view_lifts_the_critical_points_onto_the_loss():
     data = e.data()
     fig = e.figure(data)
     surface = _trace(fig, "loss surface")
-    assert np.asarray(surface.z).shape == (81, 81)
+    assert surface.type == "mesh3d"            # the 81 x 81 grid: 6561 vertices, 2 triangles a cell
+    assert len(surface.z) == 81 * 81 and len(surface.i) == 2 * 80 * 80
     cut = 1.5 * max(p["loss"] for p in data["points"])      # 1.5 x the maximum's loss
     lifted = _trace(fig, "maximum (function)")
     assert list(lifted.x) == [0.0] and lifted.z[0] == pytest.approx(

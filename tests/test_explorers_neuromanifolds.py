@@ -13,6 +13,7 @@ from nagviz.explorers import (
     RealBoundaryExplorer,
 )
 from nagviz.theme import COLORS
+from nagviz.explorers.neuromanifolds import LEVEL_LIFT
 
 ALL = [ConeExplorer, RealBoundaryExplorer, RankOneExplorer, FiberExplorer, LossLandscapeExplorer]
 
@@ -234,8 +235,24 @@ def test_loss_explorer_large_learning_rate_diverges_and_slope_moves_the_star():
     e.controls["lr"].value = 0.1
     e.controls["slope"].value = -1.0
     assert trace(fig, "best fit").x[0] < -0.5
-    surf = trace(fig, "loss L")
-    assert np.asarray(surf.z).shape == (41, 41)
+    surf = trace(fig, "loss L")                  # the 41 x 41 grid as a mesh, for slope -1
+    data = e.data()
+    assert surf.type == "mesh3d" and len(surf.z) == 41 * 41
+    assert np.allclose(surf.z, np.asarray(data["L"]).ravel(), atol=1e-4)
+    # the level curves lie on the level sets of L (at height c, where L = c) and their
+    # shadows on the scene's floor; contourpy's points lie on grid edges, where bilinear
+    # interpolation of the grid is exact
+    from scipy.interpolate import RegularGridInterpolator
+
+    levels = trace(fig, "level curves of L")
+    x, y, z, c = (np.asarray(v, dtype=float)
+                  for v in (levels.x, levels.y, levels.z, levels.line.color))
+    floor = fig.layout.scene.zaxis.range[0]
+    on, shadow = np.isfinite(z) & (z > floor), np.isfinite(z) & (z == floor)
+    assert on.sum() > 100 and shadow.sum() == on.sum()
+    assert np.allclose(z[on] - LEVEL_LIFT, c[on]) and set(c[on]) == set(np.arange(0.25, 5.0, 0.5))
+    L = RegularGridInterpolator((data["w2"], data["w1"]), np.asarray(data["L"]))
+    assert np.allclose(L(np.column_stack([y[on], x[on]])), c[on], atol=2e-3)
 
 
 @pytest.mark.parametrize("lr", [0.6, 0.8])

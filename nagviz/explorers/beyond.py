@@ -14,7 +14,8 @@ from ..jacobian_rank import ArchitectureTooLargeError, dimension
 from ..relu import ReLUNetwork, arrangement_bound, grid_region_count, linear_regions
 from ..shipped import relu_region_counts
 from ..theme import COLORS
-from ._base import Explorer, from_record, json_lists, plain_figure, title, to_record
+from ._base import Explorer, from_record, plain_figure, title, to_record
+from ._mesh import level_curves
 
 __all__ = ["FilterFactorExplorer", "AttentionExplorer", "ReLURegionsExplorer",
            "ApproximationExplorer", "target_filter"]
@@ -297,12 +298,17 @@ class ReLURegionsExplorer(Explorer):
 
     def figure(self, data):
         xs = data["xs"].tolist()
+        values = data["values"]  # 20 levels strictly between the extremes, as plotly's ncontours
+        levels = np.linspace(values.min(), values.max(), 22)[1:-1]
+        lx, ly = level_curves(data["xs"], data["xs"], values, levels, decimals=3)[:2]
         traces = [
             dict(type="heatmap", x=xs, y=xs, z=data["labels"], colorscale=_REGION_SCALE,
                  zmin=-0.5, zmax=len(_REGION_COLORS) - 0.5, showscale=False, xaxis="x", yaxis="y", name="regions", hoverinfo="skip", opacity=0.85),
-            dict(type="contour", x=xs, y=xs, z=data["values"], showscale=False,
-                 contours=dict(coloring="none"), line=dict(color="rgba(0,0,0,0.35)", width=1),
-                 ncontours=20, xaxis="x", yaxis="y", name="level sets of f", hoverinfo="skip"),
+            # traced here (contourpy), not by plotly's contour trace, which plotly would
+            # recompute on every slider move (40 ms)
+            dict(type="scatter", x=lx, y=ly, mode="lines", showlegend=False,
+                 line=dict(color="rgba(0,0,0,0.35)", width=1),
+                 xaxis="x", yaxis="y", name="level sets of f", hoverinfo="skip"),
             dict(type="scatter", x=data["widths"], y=data["growth"].tolist(), mode="lines+markers",
                  name=f"mean regions, {data['depth']} hidden layer(s)", xaxis="x2", yaxis="y2",
                  line=dict(color=COLORS["manifold"], width=3)),

@@ -34,6 +34,7 @@ from ..landscapes import NAPPE, landscape_critical_points, loss_grid
 from ..neuromanifolds import quadratic_cone_mesh
 from ..theme import COLORS, COLORSCALE
 from ._base import Explorer, plain_figure as _figure, title as _title
+from ._mesh import level_curves, surface_mesh
 
 __all__ = ["CriticalLandscapeExplorer", "DiscriminantExplorer"]
 
@@ -200,9 +201,8 @@ class CriticalLandscapeExplorer(Explorer):
         F = [p["f"] for p in data["points"]]
         sx, sy, sz = _segments([u] * len(F), F)
         traces = [
-            dict(type="surface", x=a, y=b, z=c, opacity=0.45, showscale=False,
-                 colorscale=[[0, COLORS["manifold"]], [1, COLORS["manifold"]]],
-                 name="neuromanifold (one nappe)", hoverinfo="skip", scene="scene"),
+            surface_mesh(a, b, c, color=COLORS["manifold"], opacity=0.45,
+                         name="neuromanifold (one nappe)", hoverinfo="skip", scene="scene"),
             dict(type="scatter3d", x=sx, y=sy, z=sz, mode="lines", scene="scene",
                  line=dict(color=COLORS["neutral"], width=3), showlegend=False,
                  hoverinfo="skip", name="target to critical functions"),
@@ -226,9 +226,9 @@ class CriticalLandscapeExplorer(Explorer):
         L = np.minimum(data["L"], top)
         lift = 0.03 * top
         traces = [
-            dict(type="surface", x=_r(data["w1"]), y=_r(data["w2"]), z=_r(L), cmin=0, cmax=top,
-                 colorscale=COLORSCALE, showscale=False, opacity=0.75, scene="scene",
-                 name="loss surface", hoverinfo="skip"),
+            surface_mesh(data["w1"], data["w2"], L, cmin=0, cmax=top, decimals=4,
+                         colorscale=COLORSCALE, showscale=False, opacity=0.75, scene="scene",
+                         name="loss surface", hoverinfo="skip"),
             dict(type="scatter3d", x=[], y=[], z=[], mode="lines", scene="scene",
                  showlegend=False, name="target to critical functions"),
             dict(type="scatter3d", x=[], y=[], z=[], mode="markers", scene="scene",
@@ -337,14 +337,17 @@ class DiscriminantExplorer(Explorer):
         s, counts = data["s"], data["counts"]
         t = np.linspace(0, 2 * np.pi, 181)
         colors = [[0.0, "#F2F2F2"], [0.5, "#F2F2F2"], [0.5, "#F6C98A"], [1.0, "#F6C98A"]]
+        dx, dy = level_curves(s, s, data["disc"], [0.0])[:2]
         traces = [
             # numpy grids (small types) reach the live figure as binary buffers
-            dict(type="heatmap", x=_r(s, 3), y=_r(s, 3), z=counts.astype(np.uint8), zmin=1, zmax=5,
+            # evenly spaced to 1e-6 (not 1e-3): plotly then paints one pixel per cell
+            # instead of one rectangle per cell, 60 ms less a slider move
+            dict(type="heatmap", x=_r(s, 6), y=_r(s, 6), z=counts.astype(np.uint8), zmin=1, zmax=5,
                  colorscale=colors, showscale=False, name="number of real critical points",
                  hovertemplate="x=%{x:.2f}, y=%{y:.2f}: %{z} real<extra></extra>"),
-            dict(type="contour", x=_r(s, 3), y=_r(s, 3), z=_r(data["disc"], 5),
-                 contours=dict(start=0, end=0, size=1, coloring="lines"), showscale=False,
-                 colorscale=[[0, COLORS["path"]], [1, COLORS["path"]]],
+            # the zero set of the discriminant, traced here (contourpy) and not by plotly's
+            # contour trace, which plotly would recompute on every slider move
+            dict(type="scatter", x=dx, y=dy, mode="lines",
                  line=dict(color=COLORS["path"], width=3), name="data discriminant",
                  showlegend=True, hoverinfo="skip"),
             dict(type="scatter", x=_r(np.cos(t)).tolist(), y=_r(np.sin(t)).tolist(),
@@ -358,9 +361,8 @@ class DiscriminantExplorer(Explorer):
         P = data["points"]
         sx, sy, sz = _segments([u] * len(P), P)
         traces += [
-            dict(type="surface", x=a, y=b, z=c, opacity=0.35, showscale=False, scene="scene",
-                 colorscale=[[0, COLORS["manifold"]], [1, COLORS["manifold"]]],
-                 hoverinfo="skip", name="cone"),
+            surface_mesh(a, b, c, color=COLORS["manifold"], opacity=0.35, scene="scene",
+                         hoverinfo="skip", name="cone"),
             dict(type="scatter3d", x=sx, y=sy, z=sz, mode="lines", scene="scene",
                  line=dict(color=COLORS["neutral"], width=4), showlegend=False,
                  hoverinfo="skip", name="target to critical points"),

@@ -41,6 +41,7 @@ from ..loss_landscape import clip_path_to_box
 from ..parameterization import coefficients
 from ..theme import COLORS, COLORSCALE
 from ._base import Explorer, plain_figure as _figure, title as _title
+from ._mesh import level_curves, surface_mesh
 
 __all__ = ["ConeExplorer", "RealBoundaryExplorer", "RankOneExplorer", "FiberExplorer",
            "LossLandscapeExplorer"]
@@ -152,10 +153,9 @@ class ConeExplorer(Explorer):
         pts, tg, fit = _compact(data["points"]), data["targets"], data["fits"]
         xs, ys, zs = _segments(tg, fit)
         traces = [
-            dict(type="surface", x=a, y=b, z=c, surfacecolor=np.zeros_like(a),
-                 colorscale=_flat_colorscale(COLORS["manifold"]), opacity=0.28, showscale=False,
-                 name="cone b² = 4ac", showlegend=True, hoverinfo="skip",
-                 lighting=dict(ambient=0.8, diffuse=0.4, specular=0.05)),
+            surface_mesh(a, b, c, color=COLORS["manifold"], opacity=0.28,
+                         name="cone b² = 4ac", showlegend=True, hoverinfo="skip",
+                         lighting=dict(ambient=0.8, diffuse=0.4, specular=0.05)),
             dict(type="scatter3d", x=pts[:, 0], y=pts[:, 1], z=pts[:, 2], mode="markers",
                  name=f"networks, width {data['width']}",
                  marker=dict(size=3, color=COLORS["manifold"], opacity=0.85),
@@ -363,10 +363,9 @@ class RankOneExplorer(Explorer):
         # trace restyled to zero points on screen (the lecture screenshot showed it)
         vertex = [0] if data["singular"] else [None]
         traces = [
-            dict(type="surface", x=q, y=r, z=p, surfacecolor=np.zeros_like(q),
-                 colorscale=_flat_colorscale(COLORS["manifold"]), opacity=0.35, showscale=False,
-                 name="rank ≤ 1", showlegend=True, hoverinfo="skip",
-                 lighting=dict(ambient=0.8, diffuse=0.4, specular=0.05)),
+            surface_mesh(q, r, p, color=COLORS["manifold"], opacity=0.35,
+                         name="rank ≤ 1", showlegend=True, hoverinfo="skip",
+                         lighting=dict(ambient=0.8, diffuse=0.4, specular=0.05)),
             dict(type="scatter3d", x=pts[:, 0], y=pts[:, 1], z=pts[:, 2], mode="markers",
                  name="W₂W₁ of networks", marker=dict(size=3, color=COLORS["manifold"])),
             dict(type="scatter3d", x=vertex, y=vertex, z=vertex, mode="markers+text",
@@ -500,6 +499,8 @@ class FiberExplorer(Explorer):
 _LIM = 2.0
 _STEPS = 60
 _Z_RANGE = (-1.5, 5.0)
+#: how far the level curves of the loss are drawn above its surface
+LEVEL_LIFT = 0.04
 _C_RANGE = (-3.0, 3.0)  # the function-space panel's slopes
 
 
@@ -585,14 +586,23 @@ class LossLandscapeExplorer(Explorer):
             vx += list(v[:, 0]) + [None]
             vy += list(v[:, 1]) + [None]
             vz += list(v[:, 2] + lift) + [None]
+        # level curves L = 0.25, 0.75, ... just above the (opaque) surface and projected on
+        # the floor; a translucent mesh clipped by the box shows its triangles
+        levels = np.arange(0.25, top, 0.5)
+        on_surface = level_curves(data["w1"], data["w2"], data["L"], levels)
+        on_surface = on_surface[:2] + ([None if z is None else z + LEVEL_LIFT
+                                        for z in on_surface[2]], on_surface[3])
+        lx, ly, lz, lc = (a + b for a, b in zip(
+            on_surface, level_curves(data["w1"], data["w2"], data["L"], levels, at=floor)))
         path_style = dict(color=COLORS["path"], width=6)
         leave_marker = dict(symbol="x", size=6, color=COLORS["path"])
         traces = [
-            dict(type="surface", x=data["w1"], y=data["w2"], z=_compact(data["L"]), cmin=0, cmax=top,
-                 colorscale=COLORSCALE, opacity=0.85, showscale=False, name="loss L(w₁, w₂)",
-                 hoverinfo="skip",
-                 contours=dict(z=dict(show=True, usecolormap=True, project=dict(z=True),
-                                      width=2, start=0.25, end=top, size=0.5))),
+            surface_mesh(data["w1"], data["w2"], data["L"], decimals=4, cmin=0, cmax=top,
+                         colorscale=COLORSCALE, showscale=False,
+                         name="loss L(w₁, w₂)", hoverinfo="skip"),
+            dict(type="scatter3d", x=lx, y=ly, z=lz, mode="lines", hoverinfo="skip",
+                 name="level curves of L", showlegend=False,
+                 line=dict(color=lc, colorscale=COLORSCALE, cmin=0, cmax=top, width=2)),
             dict(type="scatter3d", x=vx, y=vy, z=vz, mode="lines",
                  name="minima w₁w₂ = c*", line=dict(color=COLORS["teacher"], width=7)),
             dict(type="scatter3d", x=[0], y=[0], z=[data["saddle_loss"] + lift],

@@ -40,10 +40,11 @@ from ..experiments import (DISTRIBUTIONS, EXPERIMENTS, PATH_CASES, SLICE_ALPHAS,
 from ..singularities import nearest_point_on_curve, singular_slice_221
 from ..theme import COLORS
 from ..voronoi import VoronoiGrid
-from ._base import (STYLE, Explorer, KeepStaticTraces, flat_colorscale, from_record, json_lists,
+from ._base import (STYLE, Explorer, KeepStaticTraces, flat_colorscale, from_record,
                     log_floor, panel_title, plain_figure as _figure, title as _title, to_record)
 from .training import (CriticalVersusBestExplorer, TrainingExplorer, dead_neuron_figure,
                        experiment_figure, stuck_neuron_figure)
+from ._mesh import surface_mesh
 
 __all__ = [
     "RankPathExplorer",
@@ -269,9 +270,8 @@ class RankPathExplorer(Explorer):
 def _slice_mesh():
     s = singular_slice_221()
     sheets = []
-    for (X, Y, Z), R in zip(s.sheets, s.real):
-        sheets.append(dict(x=json_lists(X, 4), y=json_lists(Y, 4), z=json_lists(Z, 4),
-                           real=np.where(np.isfinite(X), R.astype(float), None).tolist()))
+    for (X, Y, Z), R in zip(s.sheets, s.real):  # blue where real: colour 1, grey 0
+        sheets.append(surface_mesh(X, Y, Z, surfacecolor=R.astype(float), decimals=4))
     return s, sheets
 
 
@@ -334,8 +334,7 @@ class SingularSliceExplorer(KeepStaticTraces):
         scale = [[0.0, grey], [0.5, grey], [0.5, blue], [1.0, blue]]
         traces = []
         for k, sh in enumerate(data["sheets"]):
-            traces.append(dict(type="surface", x=sh["x"], y=sh["y"], z=sh["z"],
-                               surfacecolor=sh["real"], cmin=0, cmax=1, colorscale=scale,
+            traces.append(dict(sh, cmin=0, cmax=1, colorscale=scale,
                                showscale=False, opacity=0.8, hoverinfo="skip",
                                name="slice (blue: real networks, grey: complex weights only)",
                                showlegend=k == 0,
@@ -351,10 +350,9 @@ class SingularSliceExplorer(KeepStaticTraces):
             for xs, ys, mask in ((real_x, real_y, real), (cplx_x, cplx_y, ~real)):
                 xs += [float(p) if m else None for p, m in zip(pts[:, 0], mask)] + [None]
                 ys += [float(p) if m else None for p, m in zip(pts[:, 1], mask)] + [None]
-        plane = dict(type="surface", x=[[a, a], [a, a]], y=[[-R, R], [-R, R]],
-                     z=[[-R, -R], [R, R]], surfacecolor=[[0, 0], [0, 0]],
-                     colorscale=flat_colorscale("#888888"), opacity=0.18, showscale=False,
-                     hoverinfo="skip", name="cross-section plane", showlegend=False)
+        plane = surface_mesh([[a, a], [a, a]], [[-R, R], [-R, R]], [[-R, -R], [R, R]],
+                             color="#888888", opacity=0.18, hoverinfo="skip",
+                             name="cross-section plane", showlegend=False)
         traces += [
             plane,
             dict(type="scatter3d", x=[lo, hi], y=[0, 0], z=[0, 0], mode="lines",

@@ -35,8 +35,9 @@ from ..experiments import (CRITICAL_DISTRIBUTIONS_SHOWN, DISTRIBUTIONS, TRAP_DEF
                            trap_states, trap_targets)
 from ..rank_one_trap import cone_coordinates
 from ..theme import COLORS
-from ._base import (LOG_FLOOR, STYLE, KeepStaticTraces, ProgressExplorer, flat_colorscale,
+from ._base import (LOG_FLOOR, STYLE, KeepStaticTraces, ProgressExplorer,
                     log_floor, panel_title, plain_figure as _figure, title as _title)
+from ._mesh import surface_mesh
 
 __all__ = [
     "CriticalVersusBestExplorer",
@@ -347,11 +348,9 @@ class TrainingExplorer(_LiveUpdate):
         w, v = data["in_norms"], data["out_norms"]
         n1, n2 = COLORS["manifold"], COLORS["boundary"]
         traces = [
-            dict(type="surface", x=cx, y=cy, z=cz,
-                 surfacecolor=np.zeros((len(cx), len(cx[0]))).tolist(),
-                 colorscale=flat_colorscale(COLORS["singular"]), opacity=0.1, showscale=False,
-                 hoverinfo="skip", name="one-neuron networks: the cone b² = 4ac",
-                 showlegend=True, meta="static:cone"),
+            surface_mesh(cx, cy, cz, color=COLORS["singular"], opacity=0.1,
+                         hoverinfo="skip", name="one-neuron networks: the cone b² = 4ac",
+                         showlegend=True, meta="static:cone"),
             dict(type="scatter3d", x=gx, y=gy, z=gz, mode="lines", showlegend=False,
                  line=dict(color=COLORS["singular"], width=2), opacity=0.5, hoverinfo="skip",
                  meta="static:cone"),
