@@ -127,3 +127,16 @@ def test_the_redraw_benchmark_records_what_the_page_receives():
     (name, (there, back)), = moves
     assert name == "alpha" and len(there) == len(back) == 1
     assert there[0]["layout_data"]["title.text"] != back[0]["layout_data"]["title.text"]
+
+
+def test_the_landscape_level_curves_are_the_24ths_of_the_colour_scale():
+    from nagviz.explorers import CriticalLandscapeExplorer
+
+    data, L, at = _traced(CriticalLandscapeExplorer(), "level curves of the loss", "w1", "L")
+    top = float(np.quantile(L, 0.9))                      # the top of the colour scale
+    steps = at / (top / 24)
+    # on the levels k top / 24 (points are sent to 3 decimals: a twentieth of a level) ...
+    assert np.abs(steps - np.round(steps)).max() < 0.05
+    assert set(np.round(steps).astype(int)) <= set(range(1, 24))   # ... below the top
+    heat = next(t for t in CriticalLandscapeExplorer().figure(data).data if t.name == "loss")
+    assert heat.type == "heatmap" and heat.zmax == pytest.approx(top)

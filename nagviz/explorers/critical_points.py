@@ -150,10 +150,18 @@ class CriticalLandscapeExplorer(Explorer):
     def figure(self, data):
         L = data["L"]
         top = float(np.quantile(L, 0.9))
-        traces = [dict(type="contour", x=_r(data["w1"]), y=_r(data["w2"]), z=_r(L),
-                       colorscale=COLORSCALE, zmin=0, zmax=top, ncontours=24,
-                       contours=dict(coloring="heatmap"), showscale=False, name="loss",
-                       hovertemplate="p=%{x:.2f}, q=%{y:.2f}<br>loss %{z:.3f}<extra></extra>")]
+        # the loss as a heat map (smoothed by the browser) and its level curves below the
+        # colour scale's top, every top / 24, traced here (contourpy): plotly's contour
+        # trace recomputed both on every slider move, 60 ms of the browser's redraw
+        lx, ly = level_curves(data["w1"], data["w2"], L, np.arange(1, 24) * top / 24,
+                              decimals=3)[:2]
+        traces = [dict(type="heatmap", x=_r(data["w1"], 6), y=_r(data["w2"], 6), z=_r(L),
+                       colorscale=COLORSCALE, zmin=0, zmax=top, zsmooth="fast",
+                       showscale=False, name="loss",
+                       hovertemplate="p=%{x:.2f}, q=%{y:.2f}<br>loss %{z:.3f}<extra></extra>"),
+                  dict(type="scatter", x=lx, y=ly, mode="lines", showlegend=False,
+                       line=dict(color="rgba(0,0,0,0.3)", width=1), hoverinfo="skip",
+                       name="level curves of the loss")]
         for kind in KINDS:                           # 2-D markers, one trace per Hessian type
             pts = [p for p in data["points"] if p["kind"] == kind]
             traces.append(dict(
