@@ -33,6 +33,7 @@ from math import factorial
 import numpy as np
 
 from .architecture import Architecture
+from .cache import memoize
 from .cnn import CNNArchitecture
 from .jacobian_rank import dimension
 
@@ -148,6 +149,32 @@ class RankDropAtSmoothPoint:
         return "\n".join(lines)
 
 
+def _fraction_pairs(values):
+    return [[Fraction(v).numerator, Fraction(v).denominator] for v in values]
+
+
+def _from_pairs(pairs):
+    return tuple(n if d == 1 else Fraction(n, d) for n, d in pairs)
+
+
+def _rank_drop_record(r: RankDropAtSmoothPoint) -> dict:
+    return {"widths": list(r.architecture.widths), "activation": str(r.architecture.activation),
+            "function": _fraction_pairs(r.function), "points": [_fraction_pairs(p) for p in r.points],
+            "labels": list(r.labels), "ranks": list(r.ranks), "dimension": r.dimension,
+            "ambient_dimension": r.ambient_dimension}
+
+
+def _rank_drop_from_record(d: dict) -> RankDropAtSmoothPoint:
+    return RankDropAtSmoothPoint(
+        Architecture(tuple(d["widths"]), d["activation"]),
+        tuple(Fraction(n, m) for n, m in d["function"]),
+        tuple(_from_pairs(p) for p in d["points"]), tuple(d["labels"]), tuple(d["ranks"]),
+        d["dimension"], d["ambient_dimension"])
+
+
+# exact ranks with sympy: 0.6 s in a fresh kernel, so kept on disk (notebook 05 shows them)
+@memoize("singular_versus_critical.rank_drop", disk=True, maxsize=1, encode=_rank_drop_record,
+         decode=_rank_drop_from_record)
 def rank_drop_at_smooth_point() -> RankDropAtSmoothPoint:
     """(2, 2, 1), ``z^2`` fills ``R^3``, yet ``phi`` drops rank at parameters computing ``x^2``.
 

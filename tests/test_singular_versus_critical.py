@@ -181,3 +181,22 @@ def test_quadric_norm_of_the_notebook():
     G = inner_product_matrix(nagviz.Architecture((2, 1, 1), 2), "bombieri")
     a, b, c = 1.5, -2.0, 0.5
     assert np.isclose(np.array([a, b, c]) @ G @ np.array([a, b, c]), a * a + b * b / 2 + c * c)
+
+
+def test_rank_drop_read_back_from_disk_is_the_computed_result(tmp_path, monkeypatch):
+    """The disk cache keeps the exact data: Fractions, ranks, the architecture."""
+    import json
+
+    from nagviz import singular_versus_critical as svc
+
+    computed = svc.rank_drop_at_smooth_point.uncached()
+    record = json.loads(json.dumps(svc._rank_drop_record(computed)))
+    assert svc._rank_drop_from_record(record) == computed
+    assert repr(svc._rank_drop_from_record(record)) == repr(computed)
+    monkeypatch.setenv("NAGVIZ_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("NAGVIZ_NO_SHIPPED", "1")
+    svc.rank_drop_at_smooth_point.cache_clear()
+    first = svc.rank_drop_at_smooth_point()
+    svc.rank_drop_at_smooth_point.cache_clear()            # memory only: the disk entry stays
+    assert svc.rank_drop_at_smooth_point.cache_file() is not None
+    assert svc.rank_drop_at_smooth_point() == first == computed
