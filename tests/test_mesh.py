@@ -64,11 +64,14 @@ def test_level_curves_lie_on_their_level_and_can_be_projected():
     t = np.linspace(-1.5, 1.5, 61)
     f = t[None, :] ** 2 - t[:, None] ** 2               # a saddle: level 0 is two lines
     xs, ys, zs, cs = level_curves(t, t, f, [-0.5, 0.0, 0.5], at=-3.0)
-    x, y = np.array(xs, dtype=float), np.array(ys, dtype=float)
-    ok = np.isfinite(x)
-    assert np.allclose(x[ok] ** 2 - y[ok] ** 2, np.array(cs)[ok], atol=1e-3)
-    assert set(z for z in zs if z is not None) == {-3.0}
-    assert sorted(set(cs)) == [-0.5, 0.0, 0.5]
+    ok = np.isfinite(xs)                                  # NaN separates the curves
+    assert np.array_equal(ok, np.isfinite(ys)) and np.array_equal(ok, np.isfinite(zs))
+    assert (~ok).sum() >= 4                               # at least one curve a level, 2 at 0
+    assert np.allclose(xs[ok] ** 2 - ys[ok] ** 2, cs[ok], atol=1e-3)
+    assert set(zs[ok].tolist()) == {-3.0}
+    assert sorted(set(cs.tolist())) == [-0.5, 0.0, 0.5]
+    empty = level_curves(t, t, f, [10.0])                 # above the maximum: no curve
+    assert all(len(a) == 0 for a in empty)
 
 
 def test_the_slice_explorer_does_not_resend_its_meshes_on_a_slider_move():

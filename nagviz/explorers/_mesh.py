@@ -106,17 +106,19 @@ def surface_mesh(x, y, z, *, surfacecolor=None, color=None, decimals=5, **style)
 def level_curves(x, y, z, levels, *, at=None, decimals=4):
     """The level curves ``z = c`` for ``c`` in ``levels``, as 3-D polylines.
 
-    Returns ``(xs, ys, zs, cs)``: coordinate lists with ``None`` between curves, ready
-    for one ``scatter3d`` trace, and each point's level ``c`` (for a colour scale). The
-    curves lie on the surface (height ``c``) unless ``at`` is given: then at that height
-    (a projection on the floor of the scene). ``x`` and ``y`` are the grid's 1-D axes.
+    Returns ``(xs, ys, zs, cs)``: numpy arrays with NaN between curves (a gap in a
+    plotly line), ready for one ``scatter3d`` trace (or, ``xs`` and ``ys``, one
+    ``scatter``), and each point's level ``c`` (for a colour scale). The curves lie on
+    the surface (height ``c``) unless ``at`` is given: then at that height (a projection
+    on the floor of the scene). ``x`` and ``y`` are the grid's 1-D axes. Arrays, not
+    lists: plotly copies and sends them in one piece.
 
     Examples
     --------
     >>> t = np.linspace(-1, 1, 41)
     >>> xs, ys, zs, cs = level_curves(t, t, t[None, :] ** 2 + t[:, None] ** 2, [0.25])
-    >>> r = np.hypot(np.array(xs[:-1], float), np.array(ys[:-1], float))
-    >>> bool(np.allclose(r, 0.5, atol=2e-3)), set(zs[:-1]), cs[0]
+    >>> ok = np.isfinite(xs)
+    >>> bool(np.allclose(np.hypot(xs[ok], ys[ok]), 0.5, atol=2e-3)), set(zs[ok].tolist()), float(cs[0])
     (True, {0.25}, 0.25)
     """
     import contourpy
@@ -124,13 +126,15 @@ def level_curves(x, y, z, levels, *, at=None, decimals=4):
     X, Y, Z = _grid(x, y, z)
     generator = contourpy.contour_generator(X, Y, np.ma.masked_invalid(Z),
                                             line_type=contourpy.LineType.Separate)
-    xs, ys, zs, cs = [], [], [], []
+    pieces, heights, values = [], [], []
     for level in levels:
-        height = float(level) if at is None else float(at)
         for line in generator.lines(level):
-            line = np.round(line, decimals)
-            xs += line[:, 0].tolist() + [None]
-            ys += line[:, 1].tolist() + [None]
-            zs += [height] * len(line) + [None]
-            cs += [float(level)] * (len(line) + 1)
-    return xs, ys, zs, cs
+            pieces += [np.round(line, decimals), np.full((1, 2), np.nan)]
+            n = len(line) + 1
+            heights.append(np.full(n, float(level) if at is None else float(at)))
+            values.append(np.full(n, float(level)))
+            heights[-1][-1] = np.nan
+    if not pieces:
+        return tuple(np.empty(0) for _ in range(4))
+    xy = np.concatenate(pieces)
+    return xy[:, 0], xy[:, 1], np.concatenate(heights), np.concatenate(values)

@@ -306,7 +306,7 @@ class ReLURegionsExplorer(Explorer):
                  zmin=-0.5, zmax=len(_REGION_COLORS) - 0.5, showscale=False, xaxis="x", yaxis="y", name="regions", hoverinfo="skip", opacity=0.85),
             # traced here (contourpy), not by plotly's contour trace, which plotly would
             # recompute on every slider move (40 ms)
-            dict(type="scatter", x=lx, y=ly, mode="lines", showlegend=False,
+            dict(type="scatter", x=lx, y=ly, mode="lines",
                  line=dict(color="rgba(0,0,0,0.35)", width=1),
                  xaxis="x", yaxis="y", name="level sets of f", hoverinfo="skip"),
             dict(type="scatter", x=data["widths"], y=data["growth"].tolist(), mode="lines+markers",

@@ -589,11 +589,10 @@ class LossLandscapeExplorer(Explorer):
         # level curves L = 0.25, 0.75, ... just above the (opaque) surface and projected on
         # the floor; a translucent mesh clipped by the box shows its triangles
         levels = np.arange(0.25, top, 0.5)
-        on_surface = level_curves(data["w1"], data["w2"], data["L"], levels)
-        on_surface = on_surface[:2] + ([None if z is None else z + LEVEL_LIFT
-                                        for z in on_surface[2]], on_surface[3])
-        lx, ly, lz, lc = (a + b for a, b in zip(
-            on_surface, level_curves(data["w1"], data["w2"], data["L"], levels, at=floor)))
+        sx, sy, sz, sc = level_curves(data["w1"], data["w2"], data["L"], levels)
+        lx, ly, lz, lc = (np.concatenate(pair) for pair in zip(
+            (sx, sy, sz + LEVEL_LIFT, sc),
+            level_curves(data["w1"], data["w2"], data["L"], levels, at=floor)))
         path_style = dict(color=COLORS["path"], width=6)
         leave_marker = dict(symbol="x", size=6, color=COLORS["path"])
         traces = [
