@@ -149,17 +149,17 @@ class RankDropAtSmoothPoint:
         return "\n".join(lines)
 
 
-def _fraction_pairs(values):
-    return [[Fraction(v).numerator, Fraction(v).denominator] for v in values]
+def _exact_text(values):
+    return [str(Fraction(v)) for v in values]       # "1/2": as the other cached records
 
 
-def _from_pairs(pairs):
-    return tuple(n if d == 1 else Fraction(n, d) for n, d in pairs)
+def _exact_values(texts):
+    return tuple(int(f) if f.denominator == 1 else f for f in map(Fraction, texts))
 
 
 def _rank_drop_record(r: RankDropAtSmoothPoint) -> dict:
     return {"widths": list(r.architecture.widths), "activation": str(r.architecture.activation),
-            "function": _fraction_pairs(r.function), "points": [_fraction_pairs(p) for p in r.points],
+            "function": _exact_text(r.function), "points": [_exact_text(p) for p in r.points],
             "labels": list(r.labels), "ranks": list(r.ranks), "dimension": r.dimension,
             "ambient_dimension": r.ambient_dimension}
 
@@ -167,9 +167,8 @@ def _rank_drop_record(r: RankDropAtSmoothPoint) -> dict:
 def _rank_drop_from_record(d: dict) -> RankDropAtSmoothPoint:
     return RankDropAtSmoothPoint(
         Architecture(tuple(d["widths"]), d["activation"]),
-        tuple(Fraction(n, m) for n, m in d["function"]),
-        tuple(_from_pairs(p) for p in d["points"]), tuple(d["labels"]), tuple(d["ranks"]),
-        d["dimension"], d["ambient_dimension"])
+        tuple(map(Fraction, d["function"])), tuple(_exact_values(p) for p in d["points"]),
+        tuple(d["labels"]), tuple(d["ranks"]), d["dimension"], d["ambient_dimension"])
 
 
 # exact ranks with sympy: 0.6 s in a fresh kernel, so kept on disk (notebook 05 shows them)
