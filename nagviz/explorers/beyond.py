@@ -305,7 +305,7 @@ class ReLURegionsExplorer(Explorer):
             dict(type="heatmap", x=xs, y=xs, z=data["labels"], colorscale=_REGION_SCALE,
                  zmin=-0.5, zmax=len(_REGION_COLORS) - 0.5, showscale=False, xaxis="x", yaxis="y", name="regions", hoverinfo="skip", opacity=0.85),
             # traced here (contourpy), not by plotly's contour trace, which plotly would
-            # recompute on every slider move (40 ms)
+            # recompute on every slider move (30-40 ms, benchmarks/redraw.py)
             dict(type="scatter", x=lx, y=ly, mode="lines",
                  line=dict(color="rgba(0,0,0,0.35)", width=1),
                  xaxis="x", yaxis="y", name="level sets of f", hoverinfo="skip"),

@@ -152,7 +152,7 @@ class CriticalLandscapeExplorer(Explorer):
         top = float(np.quantile(L, 0.9))
         # the loss as a heat map (smoothed by the browser) and its level curves below the
         # colour scale's top, every top / 24, traced here (contourpy): plotly's contour
-        # trace recomputed both on every slider move, 60 ms of the browser's redraw
+        # trace recomputed both on every slider move (about 60 ms of redraw, benchmarks/redraw.py)
         lx, ly = level_curves(data["w1"], data["w2"], L, np.arange(1, 24) * top / 24,
                               decimals=3)[:2]
         traces = [dict(type="heatmap", x=_r(data["w1"], 6), y=_r(data["w2"], 6), z=_r(L),
@@ -349,7 +349,8 @@ class DiscriminantExplorer(Explorer):
         traces = [
             # numpy grids (small types) reach the live figure as binary buffers
             # evenly spaced to 1e-6 (not 1e-3): plotly then paints one pixel per cell
-            # instead of one rectangle per cell, 60 ms less a slider move
+            # instead of one rectangle per cell (rounded to 1e-3, the spacing varied by 4%,
+            # beyond plotly's 1% test for an evenly spaced axis)
             dict(type="heatmap", x=_r(s, 6), y=_r(s, 6), z=counts.astype(np.uint8), zmin=1, zmax=5,
                  colorscale=colors, showscale=False, name="number of real critical points",
                  hovertemplate="x=%{x:.2f}, y=%{y:.2f}: %{z} real<extra></extra>"),
