@@ -48,8 +48,9 @@ Fibers, symmetries, conserved quantities
     ``fiber_search`` (restarts verified exactly), ``conservation`` (quantities gradient flow
     conserves, drift with the step size, balanced initialization) -- notebook 03.
 Critical points and the algebra of training
-    ``critical_points`` (ED degrees, Eckart-Young, data discriminants), ``landscapes``
-    (tiny loss landscapes with every critical point, pure or spurious) -- notebook 04.
+    ``critical_points`` (ED degrees, Eckart-Young, data discriminants), ``low_rank``
+    (Eckart-Young alone, numpy only), ``landscapes`` (tiny loss landscapes with every
+    critical point, pure or spurious) -- notebook 04.
 Beyond the MLP
     ``attention`` (lightning self-attention, a model family), ``relu`` (linear regions of
     ReLU networks), ``approximation`` (polynomial approximation of ReLU and tanh); ``cnn``
@@ -123,7 +124,7 @@ _LAZY_SUBMODULES = {"exercises", "explorers", "theme", "training", "singularitie
                     "inner_products", "optimization", "best_approximation",
                     "subnetwork_experiment", "experiments", "cache", "model", "jacobian_rank",
                     "sweeps", "attention", "relu", "approximation",
-                    "critical_points", "landscapes",
+                    "critical_points", "low_rank", "landscapes",
                     "fibers", "fiber_search", "conservation", "singular_versus_critical",
                     "linear_networks"}
 

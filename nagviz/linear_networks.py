@@ -33,7 +33,8 @@ notebook 05 and the experiment that shows them together.
   seeds. For depth ``L >= 3`` the balanced flow ``a' = L a^(2 - 2/L)(s - a)`` from
   ``a_0 ~ eps^L`` needs a time ``~ eps^(-(L - 2))``: a power of ``1/eps``, not a logarithm.
 
-Pure mathematics (numpy, sympy): nothing here draws.
+Pure mathematics (numpy; sympy, imported when an exact rank is asked for): nothing
+here draws.
 
 Examples
 --------
@@ -50,11 +51,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-import sympy
 
 from ._results import LinesRepr
 from .cache import memoize
-from .critical_points import eckart_young
+from .low_rank import eckart_young
 from .statistics import Z_95, wilson_interval
 
 __all__ = [
@@ -142,7 +142,7 @@ def saddle_points(target, k: int) -> tuple:
     """The truncated SVDs ``P_0 = 0, P_1, ..., P_k`` of ``target`` (``P_i`` keeps ``i`` triples).
 
     ``P_k`` is the nearest matrix of rank ``<= k`` (Eckart-Young, taken from
-    :func:`nagviz.critical_points.eckart_young`); ``P_i`` with ``i < k`` are critical points
+    :func:`nagviz.low_rank.eckart_young`); ``P_i`` with ``i < k`` are critical points
     of the distance on ``M_i`` and, by :func:`lower_rank_improvement`, not minima on ``M_k``.
 
     Examples
@@ -185,10 +185,28 @@ def tangent_space_dimension(X, k: int) -> int:
         raise ValueError(f"k must be an integer with 1 <= k < min(m, n) = {min(m, n)} "
                          f"(for k = min(m, n), M_k is the whole space), got {k!r}")
     try:
-        Q = sympy.Matrix(m, n, lambda i, j: sympy.Rational(Fraction(A[i, j]).limit_denominator(
-            10**12)) if not isinstance(A[i, j], (int, np.integer)) else int(A[i, j]))
-    except (TypeError, ValueError):
-        raise ValueError("X must have finite numeric entries")
+        exact = tuple(tuple(_exact_entry(a) for a in row) for row in A)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError("X must have finite numeric entries") from None
+    return _tangent_space_dimension(exact, int(k))
+
+
+def _exact_entry(a):
+    """``a`` as an exact number: an int when it is one (also ``2.0``), else a Fraction."""
+    q = Fraction(int(a)) if isinstance(a, (int, np.integer)) else Fraction(a).limit_denominator(
+        10**12)
+    return int(q) if q.denominator == 1 else q
+
+
+# exact ranks with sympy (and sympy's import, 0.5 s): kept on disk, notebook 05 prints three
+@memoize("linear_networks.tangent_space_dimension", disk=True, maxsize=64)
+def _tangent_space_dimension(exact: tuple, k: int) -> int:
+    import sympy
+
+    m, n = len(exact), len(exact[0])
+    Q = sympy.Matrix(m, n, lambda i, j: sympy.Rational(exact[i][j].numerator,
+                                                       exact[i][j].denominator)
+                     if isinstance(exact[i][j], Fraction) else exact[i][j])
     rows = []
     for I in itertools.combinations(range(m), k + 1):
         for J in itertools.combinations(range(n), k + 1):

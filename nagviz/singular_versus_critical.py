@@ -276,6 +276,24 @@ def _cnn_symbolic(model: CNNArchitecture):
     return list(a) + list(u), xs, _coefficient_vector(f, xs, monomials), monomials
 
 
+def _node_record(r: NodeWithoutRankDrop) -> dict:
+    return {"filter_sizes": list(r.model.filter_sizes), "activation": str(r.model.activation),
+            "theta_1": _exact_text(r.theta_1), "theta_2": _exact_text(r.theta_2),
+            "function": _exact_text(r.function), "monomials": [list(m) for m in r.monomials],
+            "ranks": list(r.ranks), "generic_rank": r.generic_rank, "sum_rank": r.sum_rank}
+
+
+def _node_from_record(d: dict) -> NodeWithoutRankDrop:
+    return NodeWithoutRankDrop(
+        CNNArchitecture(tuple(d["filter_sizes"]), d["activation"]),
+        _exact_values(d["theta_1"]), _exact_values(d["theta_2"]),
+        tuple(map(Fraction, d["function"])), tuple(tuple(m) for m in d["monomials"]),
+        tuple(d["ranks"]), d["generic_rank"], d["sum_rank"])
+
+
+# exact ranks with sympy: 0.5 s in a fresh kernel, so kept on disk (notebook 05 shows them)
+@memoize("singular_versus_critical.cnn_node", disk=True, maxsize=8, encode=_node_record,
+         decode=_node_from_record)
 def cnn_node(s=1, u=1) -> NodeWithoutRankDrop:
     """The CNN (2, 2) with ``z^3 + z^2``: ``u sigma(s x_1)`` is a node of M without a rank drop.
 
@@ -299,7 +317,8 @@ def cnn_node(s=1, u=1) -> NodeWithoutRankDrop:
     model = CNNArchitecture((2, 2), "z^3 + z^2")
     params, _, coeffs, monomials = _cnn_symbolic(model)
     J = coeffs.jacobian(params)
-    theta_1, theta_2 = (0, s, u, 0), (s, 0, 0, u)
+    # as the disk record reads back: integers as int, the rest as Fraction
+    theta_1, theta_2 = (_exact_values(_exact_text(t)) for t in ((0, s, u, 0), (s, 0, 0, u)))
     subs = [dict(zip(params, _exact(t))) for t in (theta_1, theta_2)]
     f1, f2 = (coeffs.subs(d) for d in subs)
     if f1 != f2:
@@ -382,6 +401,25 @@ class CriticalExposureResult:
                 f"open set of targets around it has a critical dead-neuron point")
 
 
+def _exposure_record(r: CriticalExposureResult) -> dict:
+    return {"inner_product": r.inner_product, "stratum_dimension": r.stratum_dimension,
+            "normal_dimension": r.normal_dimension, "ambient_dimension": r.ambient_dimension,
+            "dead_neuron_rank": r.dead_neuron_rank, "theta": _exact_text(r.theta),
+            "target": _exact_text(r.target), "gradient": _exact_text(r.gradient),
+            "hessian_determinant": str(r.hessian_determinant)}
+
+
+def _exposure_from_record(d: dict) -> CriticalExposureResult:
+    return CriticalExposureResult(
+        d["inner_product"], d["stratum_dimension"], d["normal_dimension"],
+        d["ambient_dimension"], d["dead_neuron_rank"], tuple(map(Fraction, d["theta"])),
+        tuple(map(Fraction, d["target"])), tuple(map(Fraction, d["gradient"])),
+        Fraction(d["hessian_determinant"]))
+
+
+# sympy (its import alone is 0.5 s of a fresh kernel): kept on disk, notebook 05 shows both
+@memoize("singular_versus_critical.critical_exposure", disk=True, maxsize=8,
+         encode=_exposure_record, decode=_exposure_from_record)
 def critical_exposure_221(inner_product: str = "euclidean", theta_sub=(1, 1, 1),
                           normal=(1, 0, 0, 0)) -> CriticalExposureResult:
     """Critical exposure of the one-neuron subnetworks of (2, 2, 1) with ``z^3 + z^2``, exactly.
@@ -491,6 +529,22 @@ class SpanningResult:
                 f"{self.rank} of ambient {self.ambient_dimension} ({parts})")
 
 
+def _span_record(r: SpanningResult) -> dict:
+    return {"widths": list(r.architecture.widths), "activation": str(r.architecture.activation),
+            "n_directions": r.n_directions, "rank": r.rank,
+            "degree_ranks": [[k, v] for k, v in r.degree_ranks.items()],
+            "ambient_dimension": r.ambient_dimension, "seed": r.seed}
+
+
+def _span_from_record(d: dict) -> SpanningResult:
+    return SpanningResult(Architecture(tuple(d["widths"]), d["activation"]), d["n_directions"],
+                          d["rank"], {k: v for k, v in d["degree_ranks"]},
+                          d["ambient_dimension"], d["seed"])
+
+
+# exact ranks with sympy: kept on disk (notebook 05 shows them)
+@memoize("singular_versus_critical.neuron_directions_span", disk=True, maxsize=8,
+         encode=_span_record, decode=_span_from_record)
 def neuron_directions_span(arch=None, n_directions: int | None = None,
                            seed: int = 0) -> SpanningResult:
     """Exact rank of the functions ``sigma(u . x)`` one added neuron can contribute.

@@ -334,6 +334,9 @@ def cone_vertex_voronoi(kind: str = "double", inner_product="euclidean", n_sampl
     """
     if kind not in ("double", "nappe"):
         raise ValueError(f"kind must be 'double' or 'nappe', got {kind!r}")
+    if isinstance(n_angles, bool) or not isinstance(n_angles, (int, np.integer)) or n_angles < 1:
+        raise ValueError(f"n_angles must be a positive integer (720 is the default), got "
+                         f"{n_angles!r}")
     arch = Architecture((2, 1, 1), 2)
     G = inner_product_matrix(arch, inner_product)
     if targets is None:
@@ -343,13 +346,20 @@ def cone_vertex_voronoi(kind: str = "double", inner_product="euclidean", n_sampl
     phi = np.linspace(0, np.pi, int(n_angles), endpoint=False)
     U = np.stack([np.cos(phi) ** 2, 2 * np.cos(phi) * np.sin(phi), np.sin(phi) ** 2], axis=1)
     U = U / np.sqrt(np.einsum("ka,ab,kb->k", U, G, U))[:, None]
-    proj = t @ G @ U.T  # <t, u>_G for every direction
     scale = np.sqrt(np.einsum("na,ab,nb->n", t, G, t))
     tol = 1e-12 * np.maximum(scale, 1e-300)
-    if kind == "nappe":
-        is_vertex = proj.max(axis=1) <= tol
-    else:
-        is_vertex = np.abs(proj).max(axis=1) <= tol
+    tG = t @ G
+
+    def beyond(proj, bound):  # <t, u>_G above the bound in some direction: not the vertex
+        value = proj if kind == "nappe" else np.abs(proj)
+        return (value > bound[:, None]).any(axis=1)
+
+    # Eight of the directions first (with a margin for rounding) settle most targets;
+    # the rest are checked in every direction: the same answer in a fraction of the time.
+    few = np.arange(0, len(phi), max(len(phi) // 8, 1))
+    is_vertex = ~beyond(tG @ U[few].T, tol + 1e-9 * scale)
+    left = np.flatnonzero(is_vertex)
+    is_vertex[left] = ~beyond(tG[left] @ U.T, tol[left])
     exact = 0.0 if kind == "double" else (
         (2 - math.sqrt(2)) / 4 if isinstance(inner_product, str)
         and inner_product == "bombieri" else None)

@@ -182,3 +182,37 @@ def test_progress_bar_is_a_tqdm_widget_under_the_controls():
     assert (bar.tqdm.n, bar.widget.children[1].max) == (3, 5)
     bar(5, 5)
     assert bar.widget.layout.visibility == "hidden" and bar.shown
+
+
+def test_tqdm_progress_waits_then_redraws_at_most_every_interval(monkeypatch):
+    """Cached work shows no bar; long work redraws the bar a few times a second, not per call."""
+    from nagviz import _progress
+
+    clock = [100.0]
+    monkeypatch.setattr(_progress.time, "monotonic", lambda: clock[0])
+    with _progress.tqdm_progress("quick", delay=0.5, interval=0.2) as progress:
+        for done in range(151):                      # 150 cached answers in 0.15 s
+            progress(done, 150)
+            clock[0] += 0.001
+    assert progress.redraws == 0 and progress.bar.n == 0
+    with _progress.tqdm_progress("slow", delay=0.5, interval=0.2) as progress:
+        for done in range(101):                      # 100 steps of 0.05 s: 5 s of work
+            progress(done, 100)
+            clock[0] += 0.05
+    # shown from 0.5 s on, then at most every 0.2 s (4.5 s: about 20 redraws), and the last
+    assert 15 <= progress.redraws <= 25 and (progress.bar.n, progress.bar.total) == (100, 100)
+    with pytest.raises(ValueError, match="non-negative seconds"):
+        with _progress.tqdm_progress(delay=-1):
+            pass
+
+
+def test_explorer_view_has_a_one_line_text_form():
+    """Displaying a view formats no figure data: its text/plain names the explorer."""
+    import ipywidgets as widgets
+
+    view = ArchitectureExplorer().widget()
+    bundle = view._repr_mimebundle_()
+    assert isinstance(view, widgets.VBox) and "nagviz-explorer" in view._dom_classes
+    assert bundle["text/plain"] == ("ArchitectureExplorer: a live view (controls and figure), "
+                                    "drawn where widgets run")
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == view.model_id

@@ -34,6 +34,26 @@ def test_tangent_space_of_the_determinant_is_the_cofactor_kernel():
     assert tangent_space_dimension([[0.5, 0, 0], [0, 0, 0], [0, 0, 0]], 2) == 9
 
 
+def test_tangent_space_dimension_is_kept_on_disk(tmp_path, monkeypatch):
+    """Exact entries are the key: an int array, its list and its float copy share one entry."""
+    from nagviz import linear_networks as ln
+
+    monkeypatch.setenv("NAGVIZ_CACHE_DIR", str(tmp_path))
+    X = np.array([[1, 2, 3], [2, 4, 6], [0, 0, 0]])
+    ln._tangent_space_dimension.cache_clear()
+    assert tangent_space_dimension(X, 2) == 9                # rank 1 < 2: singular
+    ln._tangent_space_dimension.cache_clear()                # memory only: the disk stays
+    assert ln._tangent_space_dimension.cache_file(((1, 2, 3), (2, 4, 6), (0, 0, 0)), 2)
+    assert tangent_space_dimension(X.tolist(), 2) == tangent_space_dimension(X * 1.0, 2) == 9
+    assert ln._tangent_space_dimension.cache_info().misses == 0
+
+
+@pytest.mark.parametrize("entry", [float("nan"), float("inf"), "x", None])
+def test_tangent_space_dimension_rejects_non_numbers(entry):
+    with pytest.raises(ValueError, match="finite numeric entries"):
+        tangent_space_dimension([[1, 0, 0], [0, entry, 0], [0, 0, 0]], 2)
+
+
 # ----------------------------------------------------------------------------- Eckart-Young
 def test_saddles_are_truncated_svds_from_numpy():
     T = target_matrix(S, seed=3)

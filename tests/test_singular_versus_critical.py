@@ -200,3 +200,72 @@ def test_rank_drop_read_back_from_disk_is_the_computed_result(tmp_path, monkeypa
     svc.rank_drop_at_smooth_point.cache_clear()            # memory only: the disk entry stays
     assert svc.rank_drop_at_smooth_point.cache_file() is not None
     assert svc.rank_drop_at_smooth_point() == first == computed
+
+
+@pytest.mark.parametrize("args", [(), (Fraction(1, 2), -3)])
+def test_cnn_node_read_back_from_disk_is_the_computed_result(tmp_path, monkeypatch, args):
+    """cnn_node's disk record keeps the exact data: Fractions, monomials, ranks, the model."""
+    import json
+
+    from nagviz import singular_versus_critical as svc
+
+    computed = svc.cnn_node.uncached(*args)
+    record = json.loads(json.dumps(svc._node_record(computed)))
+    assert svc._node_from_record(record) == computed
+    assert repr(svc._node_from_record(record)) == repr(computed)
+    assert svc._node_from_record(record).theta_1 == computed.theta_1 == (0, *(args or (1, 1)), 0)
+    monkeypatch.setenv("NAGVIZ_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("NAGVIZ_NO_SHIPPED", "1")
+    svc.cnn_node.cache_clear()
+    first = svc.cnn_node(*args)
+    svc.cnn_node.cache_clear()                              # memory only: the disk entry stays
+    assert svc.cnn_node.cache_file(*args) is not None
+    again = svc.cnn_node(*args)
+    assert again == first == computed and again.is_node and again.sum_rank == 6
+
+
+@pytest.mark.parametrize("name, args", [
+    ("critical_exposure_221", ("euclidean",)),
+    ("critical_exposure_221", ("bombieri", (1, 2, Fraction(1, 3)), (1, -1, 0, 2))),
+    ("neuron_directions_span", ()),
+    ("neuron_directions_span", (nagviz.Architecture((3, 2, 1), 2), 9, 4)),
+])
+def test_sympy_results_read_back_from_disk_are_the_computed_ones(tmp_path, monkeypatch, name, args):
+    """The disk records keep every exact number, so notebook 05 needs no sympy when warm."""
+    import json
+
+    from nagviz import singular_versus_critical as svc
+
+    func = getattr(svc, name)
+    encode, decode = {"critical_exposure_221": (svc._exposure_record, svc._exposure_from_record),
+                      "neuron_directions_span": (svc._span_record, svc._span_from_record)}[name]
+    computed = func.uncached(*args)
+    back = decode(json.loads(json.dumps(encode(computed))))
+    assert back == computed and repr(back) == repr(computed)
+    monkeypatch.setenv("NAGVIZ_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("NAGVIZ_NO_SHIPPED", "1")
+    func.cache_clear()
+    first = func(*args)
+    func.cache_clear()                                      # memory only: the disk entry stays
+    assert func.cache_file(*args) is not None
+    assert func(*args) == first == computed
+
+
+def test_warm_notebook_05_results_need_no_sympy(tmp_path):
+    """With the disk cache filled, the exact results notebook 05 prints load without sympy."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; from nagviz.singular_versus_critical import *; "
+            "r = (rank_drop_at_smooth_point(), cnn_node(), critical_exposure_221('euclidean'), "
+            "critical_exposure_221('bombieri'), neuron_directions_span()); "
+            "from nagviz.linear_networks import tangent_space_dimension as tsd; "
+            "from nagviz.explorers import LinearIncrementalExplorer; "
+            "d = tsd([[1, 2, 3], [2, 4, 6], [0, 0, 0]], 2); "
+            "print('sympy' in sys.modules, r[1].sum_rank, r[3].normal_dimension, r[4].rank, d)")
+    env = {**os.environ, "NAGVIZ_CACHE_DIR": str(tmp_path), "NAGVIZ_NO_SHIPPED": "1"}
+    cold = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    warm = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert cold.stdout.split() == ["True", "6", "4", "7", "9"], cold.stderr[-2000:]
+    assert warm.stdout.split() == ["False", "6", "4", "7", "9"], warm.stderr[-2000:]

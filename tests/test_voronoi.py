@@ -53,6 +53,37 @@ def test_cone_vertex_voronoi_nappe_is_the_polar_cone():
     assert r.is_vertex.tolist() == [True, False]
 
 
+@pytest.mark.parametrize("kind", ["nappe", "double"])
+@pytest.mark.parametrize("inner_product", ["bombieri", "euclidean"])
+@pytest.mark.parametrize("n_angles", [720, 13, 1])
+def test_cone_vertex_voronoi_checks_every_direction(kind, inner_product, n_angles):
+    """The first pass over eight directions only saves time: the cell is, target by
+    target, the set where <t, u>_G <= tol in every one of the n_angles directions."""
+    from nagviz.architecture import Architecture
+    from nagviz.inner_products import inner_product_matrix
+
+    r = cone_vertex_voronoi(kind, inner_product, n_samples=3000, seed=7, n_angles=n_angles)
+    edges = np.array([[0, 0, 0], [-1, 0, 0], [-1, 2, -1], [-1, 1e-13, 0], [1e-300, 0, 0]])
+    t = np.vstack([r.targets, edges])
+    G = inner_product_matrix(Architecture((2, 1, 1), 2), inner_product)
+    phi = np.linspace(0, np.pi, n_angles, endpoint=False)
+    U = np.stack([np.cos(phi) ** 2, 2 * np.cos(phi) * np.sin(phi), np.sin(phi) ** 2], axis=1)
+    U /= np.sqrt(np.einsum("ka,ab,kb->k", U, G, U))[:, None]
+    proj = t @ G @ U.T
+    tol = 1e-12 * np.sqrt(np.einsum("na,ab,nb->n", t, G, t))
+    direct = (proj if kind == "nappe" else np.abs(proj)).max(axis=1) <= tol
+    got = cone_vertex_voronoi(kind, inner_product, n_angles=n_angles, targets=t).is_vertex
+    assert got.tolist() == direct.tolist()
+    assert got[:3000].tolist() == r.is_vertex.tolist()
+    assert direct[-5] and (kind == "nappe" or not direct[-4:].any())  # double: t = 0 alone
+
+
+@pytest.mark.parametrize("n_angles", [0, -3, 2.5, "720", True])
+def test_cone_vertex_voronoi_rejects_bad_direction_counts(n_angles):
+    with pytest.raises(ValueError, match="n_angles must be a positive integer"):
+        cone_vertex_voronoi("nappe", n_samples=10, n_angles=n_angles)
+
+
 def test_corner_is_one_nappe_with_a_fat_cell():
     grid = singular_voronoi_grid(CORNER, resolution=101)
     assert abs(grid.fraction - 0.25) < 0.02          # the quadrant x, y <= 0

@@ -451,7 +451,9 @@ def _voronoi(curve):
     """The cell of :func:`nagviz.experiments.voronoi_cell` and the curve, as plot lists."""
     c = VORONOI_CURVES[curve][0]
     grid = voronoi_cell(curve)
-    region = np.where(grid.mask, 1.0, None).tolist()
+    # an array (NaN: not in the cell, a gap in the heat map), not nested lists: plotly
+    # checks, copies and prints lists element by element (0.5 s a figure for 161 x 161)
+    region = np.where(grid.mask, 1.0, np.nan).astype(np.float32)  # as rows of 4-byte floats
     t = np.linspace(-2.2, 2.2, 441)
     xs, ys = [], []
     for pts in c.sample(t):

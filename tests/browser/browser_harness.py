@@ -1050,7 +1050,7 @@ def _frame_message(payload):
         offsets = [int.from_bytes(payload[8 * (i + 1): 8 * (i + 2)], "little") for i in range(count)]
         channel = payload[offsets[0]: offsets[1]].decode()
         msg_type = json.loads(payload[offsets[1]: offsets[2]]).get("msg_type")
-        decoded = ("status", "comm_msg")
+        decoded = ("status", "comm_msg", "comm_open", "comm_close", "comm_info_reply")
         content = json.loads(payload[offsets[4]: offsets[5]]) if msg_type in decoded else {}
         return channel, msg_type, content
     except (ValueError, IndexError, UnicodeDecodeError, AttributeError):
@@ -1076,6 +1076,13 @@ class KernelActivity:
         self.state = None
         self.changed_at = time.monotonic()
         self.widget_updates = 0  # widget state updates sent by the kernel
+        # how the page's widget manager got its models, for a failure report
+        self.websockets = []      # [url, closed?] of every kernel connection
+        self.opened = set()       # widget comms the kernel opened while the page listened
+        self.closed = set()       # widget comms the kernel closed
+        self.restored = None      # model ids in the "update_states" reply, once it came
+        self.comm_info = 0        # comm_info replies: the manager's fallback when that was late
+        self.lifecycle = []       # "restarting", "dead" or "starting" statuses seen
 
     def attach(self, page):
         page.on("websocket", self._on_websocket)
@@ -1083,19 +1090,47 @@ class KernelActivity:
 
     def _on_websocket(self, websocket):
         if "/api/kernels/" in websocket.url:
+            entry = [websocket.url.split("?")[0].rsplit("/", 2)[-2][:8], False]
+            self.websockets.append(entry)
+            websocket.on("close", lambda _ws: entry.__setitem__(1, True))
             websocket.on("framereceived", self._on_frame)
 
     def _on_frame(self, payload):
         channel, msg_type, content = _frame_message(payload)
+        if msg_type == "comm_info_reply":
+            self.comm_info += 1
         if channel != "iopub":
             return
         if msg_type == "comm_msg":
+            data = content.get("data") or {}
             # "update" changes a widget's state; "echo_update" only confirms a
             # value the page itself sent (ipywidgets 8), e.g. the slider's.
-            if (content.get("data") or {}).get("method") == "update":
+            if data.get("method") == "update":
                 self.widget_updates += 1
+            elif data.get("method") == "update_states":
+                self.restored = set(data.get("states") or ())
+        elif msg_type == "comm_open":
+            self.opened.add(content.get("comm_id"))
+        elif msg_type == "comm_close":
+            self.closed.add(content.get("comm_id"))
         elif msg_type == "status" and content.get("execution_state"):
             self.state, self.changed_at = content["execution_state"], time.monotonic()
+            if self.state in ("restarting", "dead", "starting"):
+                self.lifecycle.append(self.state)
+
+    def report(self, model_ids=()):
+        """What the frames say about how the widget models reached the page."""
+        restored = ("no update_states reply (the manager fell back to comm_info)"
+                    if self.restored is None else f"update_states named {len(self.restored)} models")
+        lines = [f"kernel websockets: {self.websockets or 'none'}; {restored}; "
+                 f"comm_info replies: {self.comm_info}; comm_open: {len(self.opened)}, "
+                 f"comm_close: {sorted(self.closed) or 'none'}; kernel lifecycle: "
+                 f"{self.lifecycle or 'no restart'}"]
+        for mid in model_ids:
+            lines.append(f"model {mid}: in update_states: "
+                         f"{None if self.restored is None else mid in self.restored}, "
+                         f"closed: {mid in self.closed}")
+        return "\n  ".join(lines)
 
     def wait_idle(self, page, quiet=0.3, timeout=60):
         """Wait until the kernel reported idle and stayed so for ``quiet`` seconds."""
@@ -1143,11 +1178,14 @@ def voila_errors(page):
     )
 
 
-def voila_wait_for_widgets(page, timeout=WIDGET_RENDER_TIMEOUT):
+def voila_wait_for_widgets(page, timeout=WIDGET_RENDER_TIMEOUT, kernel=None, console=None,
+                           model_ids=()):
     """Like :func:`lab_wait_for_widgets`, without cell models to count the widget outputs.
 
     Outputs drawn by the widget renderer carry no ``data-mime-type`` (every
-    other renderer sets one); each of them must show a view.
+    other renderer sets one); each of them must show a view. A failure names the
+    page's console errors and, given the page's :class:`KernelActivity` (and the
+    outputs' ``model_ids``, :func:`voila_output_model_ids`), how the models reached it.
     """
     deadline = time.monotonic() + timeout
     while True:
@@ -1158,8 +1196,23 @@ def voila_wait_for_widgets(page, timeout=WIDGET_RENDER_TIMEOUT):
         if not health["failures"]:
             return health
         if time.monotonic() > deadline:
-            raise AssertionError("Voila: widgets did not render:\n  " + "\n  ".join(health["failures"]))
+            lines = list(health["failures"])
+            if console is not None and console.errors:
+                lines += ["console errors:"] + [f"  {e[:600]}" for e in console.errors]
+            if kernel is not None:
+                lines.append(kernel.report(model_ids[:3]))
+            raise AssertionError("Voila: widgets did not render:\n  " + "\n  ".join(lines))
         time.sleep(0.25)
+
+
+def voila_output_model_ids(response):
+    """Model ids of the widget views in a Voila page's HTML (its main ``response``), in order."""
+    import re
+
+    try:
+        return re.findall(r'"model_id":\s*"([0-9a-f]{32})"', response.text())
+    except Exception:  # noqa: BLE001 - a report must not hide the failure it reports
+        return []
 
 
 def voila_command(notebook, port):
@@ -1313,6 +1366,7 @@ class NotebookCheck:
     moves: list = field(default_factory=list)
     figures: list = field(default_factory=list)  # plotly state before any slider moved
     timings: dict = field(default_factory=dict)
+    reloads: list = field(default_factory=list)  # Voila: failures a fresh page did not repeat
 
     def summary(self):
         return (
@@ -1374,14 +1428,37 @@ def check_notebook_in_voila(page, console, url, where, screenshot, *, lab_result
     result = NotebookCheck()
     kernel = KernelActivity().attach(page)  # before loading: the websocket opens early
     start = time.monotonic()
-    page.goto(url, wait_until="domcontentloaded")
+    response = page.goto(url, wait_until="domcontentloaded")
     try:
         voila_wait_rendered(page)
         result.timings["render"] = time.monotonic() - start
         errors = voila_errors(page)
         assert not errors, f"{where}: error outputs:\n  " + "\n  ".join(errors)
         start = time.monotonic()
-        health = voila_wait_for_widgets(page)
+        try:
+            health = voila_wait_for_widgets(page, kernel=kernel, console=console,
+                                            model_ids=voila_output_model_ids(response))
+        except AssertionError as first:
+            if "Error displaying widget" not in str(first):
+                raise
+            # Once in CI (1 run of about 20, never in 33 loads on a laptop, loaded or not)
+            # Voila's widget manager reported its models restored without the first
+            # explorer's: "model not found". The report above says how the models came;
+            # a fresh page (a new kernel runs the notebook again) must then render, and
+            # the test output says that it was needed.
+            print(f"  [{where}] RELOADED once, widgets did not render the first time:\n  {first}")
+            result.reloads.append(str(first))
+            import warnings  # shown in pytest's warnings summary, also when the test passes
+
+            warnings.warn(f"{where}: the page was loaded again: {first}", UserWarning, stacklevel=1)
+            console.errors.clear()
+            kernel = KernelActivity().attach(page)
+            response = page.reload(wait_until="domcontentloaded")
+            voila_wait_rendered(page)
+            # the old page asked Voila to shut its kernel down as it unloaded: refused (403)
+            console.errors[:] = [e for e in console.errors if "/voila/api/shutdown/" not in e]
+            health = voila_wait_for_widgets(page, kernel=kernel, console=console,
+                                            model_ids=voila_output_model_ids(response))
         result.timings["widgets"] = time.monotonic() - start
         result.widgets, result.sliders, result.plots = health["widgets"], health["sliders"], health["plots"]
         result.figures = voila_figure_states(page)

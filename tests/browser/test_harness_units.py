@@ -94,6 +94,28 @@ def test_kernel_activity_counts_state_updates_not_echoes():
     assert activity.widget_updates == 2
 
 
+def test_kernel_activity_reports_how_widget_models_arrived():
+    from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+
+    def frame(msg_type, content, channel="iopub"):
+        parts = [json.dumps(p).encode() for p in ({"msg_type": msg_type}, {}, {}, content)]
+        return serialize_msg_to_ws_v1(parts, channel)
+
+    activity = KernelActivity()
+    assert "no update_states reply" in activity.report()
+    activity._on_frame(frame("comm_msg", {"comm_id": "c", "data": {
+        "method": "update_states", "states": {"a" * 32: {}, "b" * 32: {}}}}))
+    activity._on_frame(frame("comm_close", {"comm_id": "b" * 32, "data": {}}))
+    activity._on_frame(frame("comm_info_reply", {"comms": {}}, channel="shell"))
+    activity._on_frame(frame("status", {"execution_state": "restarting"}))
+    report = activity.report(["a" * 32, "b" * 32, "c" * 32])
+    assert "update_states named 2 models" in report and "comm_info replies: 1" in report
+    assert f"comm_close: ['{'b' * 32}']" in report and "['restarting']" in report
+    assert f"model {'a' * 32}: in update_states: True, closed: False" in report
+    assert f"model {'b' * 32}: in update_states: True, closed: True" in report
+    assert f"model {'c' * 32}: in update_states: False, closed: False" in report
+
+
 def test_compare_figure_states():
     lab = [{"data": "[1]", "title": "null", "width": 600, "height": 360}]
     assert compare_figure_states(lab, [dict(lab[0])]) == []
