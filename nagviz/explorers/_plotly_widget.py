@@ -20,7 +20,8 @@ carrier's module asks its kernel for the bundle, unless the page already has it
 answer in a registry on ``globalThis``, under its key; the first figure that asks
 has it decompressed (``DecompressionStream``) and imported, once per page, and every
 figure, whether its model arrives before or after the carrier's, awaits that one
-import and then hands its model to plotly's own widget code, unchanged. Nothing is
+import and then hands its model to plotly's own widget code, with one change: after an
+update from Python its deltas go back after the next paint (:func:`deltas_after_paint`). Nothing is
 fetched from any URL, so this works the same offline, in JupyterLab, in Voila and in
 any front end that runs anywidget with a live kernel. Should the import take long (a
 slow machine, a kernel still busy with a cell when the request comes), a figure
@@ -56,6 +57,7 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import re
 
 import anywidget
 import numpy as np
@@ -69,8 +71,48 @@ from ..cache import memoize
 __all__ = ["FigureWidget", "PlotlyBundle", "plotly_bundle", "compressed_bundle",
            "shared_bundle_available", "BUNDLE_REQUEST", "BUNDLE_REPLY"]
 
-# plotly's own front-end module (text), as its FigureWidget would send it.
-_PLOTLY_ESM = str(getattr(go.FigureWidget, "_esm", "") or "")
+# plotly's view applies an update from Python and then, in the same task, merges the full
+# data of every trace to send its defaults back to Python (``_sendTraceDeltas``) and the
+# layout's (``_sendLayoutDelta``): the browser paints the new figure only after that.
+_UPDATE_THEN_DELTAS = re.compile(
+    r"(\w+)\.default\.update\(this\.el,(\w+),(\w+),(\w+)\),"
+    r"this\._sendTraceDeltas\((\w+)\.trace_edit_id\);"
+    r"var (\w+)=\5\.layout_edit_id;this\._sendLayoutDelta\(\6\)")
+
+
+def deltas_after_paint(esm: str) -> str:
+    """plotly's widget module with the deltas of a Python update sent after the next paint.
+
+    The same messages, with the same edit ids, reach Python one frame later (plotly's
+    Python side already ignores deltas of an edit that a newer one replaced). A module
+    without exactly one such spot (another plotly version) is returned unchanged.
+
+    Examples
+    --------
+    >>> view = ("ge._doNotReportToPy=!0,Md.default.update(this.el,ge,je,mt),"
+    ...         "this._sendTraceDeltas(ne.trace_edit_id);var Lt=ne.layout_edit_id;"
+    ...         "this._sendLayoutDelta(Lt)")
+    >>> patched = deltas_after_paint(view)
+    >>> patched.startswith("ge._doNotReportToPy=!0,Md.default.update(this.el,ge,je,mt);")
+    True
+    >>> "requestAnimationFrame" in patched, deltas_after_paint("no such code")
+    (True, 'no such code')
+    """
+    if len(_UPDATE_THEN_DELTAS.findall(esm)) != 1:
+        return esm
+    return _UPDATE_THEN_DELTAS.sub(
+        lambda m: (f"{m[1]}.default.update(this.el,{m[2]},{m[3]},{m[4]});"
+                   f"var {m[6]}={m[5]}.layout_edit_id,nagvizTraceEdit={m[5]}.trace_edit_id,"
+                   f"nagvizDeltas=()=>{{this._sendTraceDeltas(nagvizTraceEdit);"
+                   f"this._sendLayoutDelta({m[6]})}},"
+                   f"nagvizLater=()=>setTimeout(nagvizDeltas,0);"
+                   f"typeof requestAnimationFrame==='function'&&!document.hidden"
+                   f"?requestAnimationFrame(nagvizLater):nagvizLater()"), esm)
+
+
+# plotly's own front-end module (text), as its FigureWidget would send it, with
+# deltas_after_paint applied.
+_PLOTLY_ESM = deltas_after_paint(str(getattr(go.FigureWidget, "_esm", "") or ""))
 _BUNDLE_KEY = hashlib.sha256(_PLOTLY_ESM.encode("utf-8")).hexdigest()
 
 
