@@ -193,8 +193,9 @@ def tangent_space_dimension(X, k: int) -> int:
 
 def _exact_entry(a):
     """``a`` as an exact number: an int when it is one (also ``2.0``), else a Fraction."""
-    q = Fraction(int(a)) if isinstance(a, (int, np.integer)) else Fraction(a).limit_denominator(
-        10**12)
+    if isinstance(a, (int, np.integer)):
+        return int(a)
+    q = Fraction(a).limit_denominator(10**12)
     return int(q) if q.denominator == 1 else q
 
 
@@ -204,9 +205,8 @@ def _tangent_space_dimension(exact: tuple, k: int) -> int:
     import sympy
 
     m, n = len(exact), len(exact[0])
-    Q = sympy.Matrix(m, n, lambda i, j: sympy.Rational(exact[i][j].numerator,
-                                                       exact[i][j].denominator)
-                     if isinstance(exact[i][j], Fraction) else exact[i][j])
+    Q = sympy.Matrix(m, n, lambda i, j: sympy.Rational(exact[i][j].numerator,   # int or Fraction
+                                                       exact[i][j].denominator))
     rows = []
     for I in itertools.combinations(range(m), k + 1):
         for J in itertools.combinations(range(n), k + 1):

@@ -769,10 +769,10 @@ def _explorer_view(explorer, children):
     its data (measured: 12-22 ms for notebook 05's explorers, 140 ms while the Voronoi
     heat map was nested lists). The view's own ``__repr__`` names the explorer instead.
     """
+    import ipywidgets as widgets
+
     global _VIEW_CLASS
     if _VIEW_CLASS is None:
-        import ipywidgets as widgets
-
         class ExplorerView(widgets.VBox):
             """An explorer's live view (a ``VBox``: title, controls, figure, info line)."""
 
@@ -781,8 +781,6 @@ def _explorer_view(explorer, children):
                 return f"{name}: a live view (controls and figure), drawn where widgets run"
 
         _VIEW_CLASS = ExplorerView
-    import ipywidgets as widgets
-
     view = _VIEW_CLASS(children, layout=widgets.Layout(width="100%"))
     view._nagviz_explorer = type(explorer).__name__
     view.add_class("nagviz-explorer")

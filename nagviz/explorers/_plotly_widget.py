@@ -21,9 +21,9 @@ answer in a registry on ``globalThis``, under its key; the first figure that ask
 has it decompressed (``DecompressionStream``) and imported, once per page, and every
 figure, whether its model arrives before or after the carrier's, awaits that one
 import and then hands its model to plotly's own widget code, with one change: after an
-update from Python its deltas go back after the next paint (:func:`deltas_after_paint`). Nothing is
-fetched from any URL, so this works the same offline, in JupyterLab, in Voila and in
-any front end that runs anywidget with a live kernel. Should the import take long (a
+update from Python its deltas go back after the next paint (:func:`deltas_after_paint`).
+Nothing is fetched from any URL, so this works the same offline, in JupyterLab, in Voila
+and in any front end that runs anywidget with a live kernel. Should the import take long (a
 slow machine, a kernel still busy with a cell when the request comes), a figure
 stops waiting before anywidget's deadline; see ``_LOADER_ESM``.
 

@@ -451,8 +451,8 @@ def _voronoi(curve):
     """The cell of :func:`nagviz.experiments.voronoi_cell` and the curve, as plot lists."""
     c = VORONOI_CURVES[curve][0]
     grid = voronoi_cell(curve)
-    # an array (NaN: not in the cell, a gap in the heat map), not nested lists: plotly
-    # checks, copies and prints lists element by element (0.5 s a figure for 161 x 161)
+    # an array (NaN: not in the cell, a gap in the heat map), not nested lists, which
+    # plotly checks and copies element by element (a second show(): 0.19 s -> 0.04 s)
     region = np.where(grid.mask, 1.0, np.nan).astype(np.float32)  # as rows of 4-byte floats
     t = np.linspace(-2.2, 2.2, 441)
     xs, ys = [], []
