@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 
 pytest.importorskip("anywidget")
@@ -27,9 +28,9 @@ from nagviz.cache import CacheWarning
 from nagviz.explorers import _plotly_widget as pw
 
 # plotly's widget bundle as it ships, read from the file (not from the class), with the one
-# documented change (deltas_after_paint)
+# documented change (without_deltas)
 PLOTLY_FILE = (Path(plotly.__file__).parent / "package_data" / "widgetbundle.js").read_bytes()
-PLOTLY_BUNDLE = pw.deltas_after_paint(PLOTLY_FILE.decode("utf-8")).encode("utf-8")
+PLOTLY_BUNDLE = pw.without_deltas(PLOTLY_FILE.decode("utf-8")).encode("utf-8")
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
@@ -192,22 +193,47 @@ def test_a_kernel_sends_the_bundle_to_each_front_end_that_asks(tmp_path):
 
 
 
-def test_the_installed_plotly_sends_its_deltas_after_the_paint():
-    """The one change to plotly's widget code applies to this plotly, exactly once.
+def test_the_installed_plotly_reports_no_deltas():
+    """The one change to plotly's widget code applies to this plotly, once per method.
 
-    Measured in JupyterLab (notebook 04, 9 slider moves): median 208 -> 176 and 205 ms,
-    worst 612 -> 249 and 284 ms. If plotly's code changes shape, this fails: then look
-    for the new spot, or accept the slower round trips.
+    If plotly's code changes shape, this fails: then look for the new methods, or
+    accept the deltas (and check that Python's handler of them does not fail).
     """
     import plotly.graph_objects as go
 
     original = str(go.FigureWidget._esm)
     assert original.encode("utf-8") == PLOTLY_FILE
-    (m,) = pw._update_then_deltas(original)
-    assert len(pw._UPDATE_THEN_DELTAS.findall(original)) == 1       # the slow, plain scan agrees
-    assert pw._PLOTLY_ESM == pw.deltas_after_paint(original) != original
-    assert "this._sendTraceDeltas(nagvizTraceEdit)" in pw._PLOTLY_ESM
-    assert not pw._update_then_deltas(pw._PLOTLY_ESM)                # no synchronous send left
-    tail = len(original) - m.end()                                 # nothing else touched
-    assert pw._PLOTLY_ESM[:m.start()] == original[:m.start()]
-    assert pw._PLOTLY_ESM[-tail:] == original[-tail:]
+    spots = [pw._method_definitions(original, name) for name in pw._DELTA_SENDERS]
+    assert [len(found) for found in spots] == [1, 1]
+    for found in spots:                                             # the plain scan agrees
+        assert len(re.findall(found[0].re.pattern, original)) == 1
+    assert pw._PLOTLY_ESM == pw.without_deltas(original) != original
+    first, second = sorted(found[0].end() for found in spots)
+    assert pw._PLOTLY_ESM == (original[:first] + "return;" + original[first:second]
+                              + "return;" + original[second:])    # nothing else touched
+    # the senders are still called where plotly calls them (after every update)
+    assert "this._sendTraceDeltas(ne.trace_edit_id)" in pw._PLOTLY_ESM
+
+
+def test_trace_deltas_from_another_front_end_are_dropped_without_error():
+    """plotly's own handler raises on a trace holding a NumPy array (plotly.py #4160).
+
+    The delta is the shape plotly.js 7.1 sent for notebook 04's first trace: its typed
+    array ``x`` diffed into an object keyed by index.
+    """
+    import plotly.graph_objects as go
+
+    data = [go.Scatter(x=np.arange(3.0), y=np.arange(3.0))]
+    delta = {"trace_deltas": [{"uid": None, "x": {"0": 0.0, "1": 1.0, "2": 2.0}}],
+             "trace_edit_id": 1}
+    plain = go.FigureWidget(data)
+    delta["trace_deltas"][0]["uid"] = plain.data[0].uid
+    plain._last_trace_edit_id = 1
+    with pytest.raises(ValueError, match="ambiguous"):
+        plain._js2py_traceDeltas = delta
+    ours = pw.FigureWidget(data)
+    delta["trace_deltas"][0]["uid"] = ours.data[0].uid
+    ours._last_trace_edit_id = 1
+    ours._js2py_traceDeltas = delta
+    assert ours._js2py_traceDeltas is None and not ours._trace_edit_in_process
+    assert list(ours.data[0].x) == [0, 1, 2]                      # Python's own data kept

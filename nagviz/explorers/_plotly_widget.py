@@ -20,8 +20,8 @@ carrier's module asks its kernel for the bundle, unless the page already has it
 answer in a registry on ``globalThis``, under its key; the first figure that asks
 has it decompressed (``DecompressionStream``) and imported, once per page, and every
 figure, whether its model arrives before or after the carrier's, awaits that one
-import and then hands its model to plotly's own widget code, with one change: after an
-update from Python its deltas go back after the next paint (:func:`deltas_after_paint`).
+import and then hands its model to plotly's own widget code, with one change: the view
+reports no defaults back to Python (:func:`without_deltas`).
 Nothing is fetched from any URL, so this works the same offline, in JupyterLab, in Voila
 and in any front end that runs anywidget with a live kernel. Should the import take long (a
 slow machine, a kernel still busy with a cell when the request comes), a figure
@@ -71,68 +71,61 @@ from ..cache import memoize
 __all__ = ["FigureWidget", "PlotlyBundle", "plotly_bundle", "compressed_bundle",
            "shared_bundle_available", "BUNDLE_REQUEST", "BUNDLE_REPLY"]
 
-# where plotly's view sends the deltas of an update from Python (see deltas_after_paint)
-_UPDATE_THEN_DELTAS = re.compile(
-    r"([\w$]+)\.default\.update\(this\.el,([\w$]+),([\w$]+),([\w$]+)\),"
-    r"this\._sendTraceDeltas\(([\w$]+)\.trace_edit_id\);"
-    r"var ([\w$]+)=\5\.layout_edit_id;this\._sendLayoutDelta\(\6\)")
-_ANCHOR = ".default.update(this.el,"
+# the methods of plotly's view that report the figure's defaults back to Python
+_DELTA_SENDERS = ("_sendTraceDeltas", "_sendLayoutDelta")
 
 
-def _update_then_deltas(esm: str) -> list:
-    """The matches of :data:`_UPDATE_THEN_DELTAS`, found from a literal anchor (a regex
-    scan of the 5 MB module from every position took 0.6 s at import; this, 20 ms)."""
-    found, at = [], esm.find(_ANCHOR)
+def _method_definitions(esm: str, name: str) -> list:
+    """Where ``esm`` defines the class method ``name``: a ``}`` (the end of the method
+    before it), the name, one parameter and ``{``; found from a literal anchor (a regex
+    scan of the 5 MB module from every position takes half a second, this 10 ms)."""
+    pattern = re.compile(r"\}" + re.escape(name) + r"\([\w$]+\)\{")
+    found, at = [], esm.find("}" + name + "(")
     while at >= 0:
-        start = at
-        while start > 0 and (esm[start - 1].isalnum() or esm[start - 1] in "_$"):
-            start -= 1
-        match = _UPDATE_THEN_DELTAS.match(esm, start, at + 400)
+        match = pattern.match(esm, at)
         if match:
             found.append(match)
-        at = esm.find(_ANCHOR, at + 1)
+        at = esm.find("}" + name + "(", at + 1)
     return found
 
 
-def deltas_after_paint(esm: str) -> str:
-    """plotly's widget module with the deltas of a Python update sent after the next paint.
+def without_deltas(esm: str) -> str:
+    """plotly's widget module with the defaults it reports back to Python left unsent.
 
-    plotly's view applies an update from Python and then, in the same task, merges the
-    full data of every trace to send its defaults back to Python (``_sendTraceDeltas``)
-    and the layout's (``_sendLayoutDelta``): the browser paints the new figure only after
-    that. Here the same messages, with the same edit ids, go one frame later (plotly's
-    Python side already ignores deltas of an edit that a newer one replaced). A module
-    without exactly one such spot (another plotly version) is returned unchanged.
+    After every change to a figure (the first draw, an update from Python, a resize)
+    plotly's view merges the full data and layout of the figure, diffs them against
+    what Python sent and sends the difference ("deltas") to Python. With plotly 7.1 this
+    never helps and costs much. The layout's deltas go to a trait that plotly's Python side
+    does not have (``_js2py_widget_layoutDelta``; Python observes ``_js2py_layoutDelta``),
+    so they are dropped on arrival; the traces' deltas make Python fail with "The truth
+    value of an array ... is ambiguous" whenever a trace holds a NumPy array (plotly.py
+    issue 4160): in notebook 04 the kernel then spent 0.1 to 0.8 s on each update's deltas
+    and their traceback, during which it took no slider value. Here both methods return
+    at once, which also spares the browser the merge. The one thing lost: Python learns no
+    defaults that plotly.js filled in (``fig.layout.xaxis.range`` after an autorange stays
+    unset in Python, as without a browser). A module without exactly one definition of each
+    method (another plotly version) is returned unchanged.
 
     Examples
     --------
-    >>> view = ("ge._doNotReportToPy=!0,Md.default.update(this.el,ge,je,mt),"
-    ...         "this._sendTraceDeltas(ne.trace_edit_id);var Lt=ne.layout_edit_id;"
-    ...         "this._sendLayoutDelta(Lt)")
-    >>> patched = deltas_after_paint(view)
-    >>> patched.startswith("ge._doNotReportToPy=!0,Md.default.update(this.el,ge,je,mt);")
-    True
-    >>> "requestAnimationFrame" in patched, deltas_after_paint("no such code")
-    (True, 'no such code')
+    >>> view = ("_sendLayoutDelta(ne){var ge=1;this.touch()}"
+    ...         "_sendTraceDeltas(ne){for(;;){}}},x=1")
+    >>> without_deltas("}" + view)
+    '}_sendLayoutDelta(ne){return;var ge=1;this.touch()}_sendTraceDeltas(ne){return;for(;;){}}},x=1'
+    >>> without_deltas("no such code")
+    'no such code'
     """
-    found = _update_then_deltas(esm)
-    if len(found) != 1:
+    spots = [_method_definitions(esm, name) for name in _DELTA_SENDERS]
+    if any(len(found) != 1 for found in spots):
         return esm
-    m = found[0]
-    return (esm[:m.start()]
-            + f"{m[1]}.default.update(this.el,{m[2]},{m[3]},{m[4]});"
-              f"var {m[6]}={m[5]}.layout_edit_id,nagvizTraceEdit={m[5]}.trace_edit_id,"
-              f"nagvizDeltas=()=>{{this._sendTraceDeltas(nagvizTraceEdit);"
-              f"this._sendLayoutDelta({m[6]})}},"
-              f"nagvizLater=()=>setTimeout(nagvizDeltas,0);"
-              f"typeof requestAnimationFrame==='function'&&!document.hidden"
-              f"?requestAnimationFrame(nagvizLater):nagvizLater()"
-            + esm[m.end():])
+    for at in sorted((found[0].end() for found in spots), reverse=True):
+        esm = esm[:at] + "return;" + esm[at:]
+    return esm
 
 
 # plotly's own front-end module (text), as its FigureWidget would send it, with
-# deltas_after_paint applied.
-_PLOTLY_ESM = deltas_after_paint(str(getattr(go.FigureWidget, "_esm", "") or ""))
+# without_deltas applied.
+_PLOTLY_ESM = without_deltas(str(getattr(go.FigureWidget, "_esm", "") or ""))
 _BUNDLE_KEY = hashlib.sha256(_PLOTLY_ESM.encode("utf-8")).hexdigest()
 
 
@@ -392,7 +385,9 @@ class FigureWidget(go.FigureWidget):
 
     Same constructor, properties and behaviour as plotly's class; see the module
     docstring for what differs in the browser. Numeric arrays of two dimensions (a
-    heatmap's ``z``) travel as rows of binary buffers (:func:`_rows_to_js`).
+    heatmap's ``z``) travel as rows of binary buffers (:func:`_rows_to_js`). The browser
+    reports no defaults back (:func:`without_deltas`), so callbacks registered with
+    ``on_edit_completed`` wait for ever: nagviz uses none.
     """
 
     _esm = _LOADER_ESM
@@ -407,3 +402,13 @@ class FigureWidget(go.FigureWidget):
     @traitlets.default("_nagviz_bundle")
     def _default_bundle(self):
         return plotly_bundle()
+
+    @traitlets.observe("_js2py_traceDeltas")
+    def _handler_js2py_traceDeltas(self, change):
+        """Drop the trace defaults a front end reports (none does with this module's
+        bundle, see :func:`without_deltas`; a page holding another plotly's code might):
+        plotly's own handler fails on traces that hold NumPy arrays (plotly.py issue 4160).
+        """
+        if change["new"]:
+            self._trace_edit_in_process = False
+            self._js2py_traceDeltas = None

@@ -576,6 +576,13 @@ def lab_cell_report(page, relpath):
     )
 
 
+def assert_no_kernel_errors(kernel, where):
+    """No error published by the kernel: a widget callback's exception shows in no cell."""
+    assert not kernel.errors, (
+        f"{where}: the kernel published {len(kernel.errors)} error(s) that no cell shows "
+        f"(an exception in a widget callback, e.g. a slider's): " + "; ".join(kernel.errors[:3]))
+
+
 def assert_no_cell_errors(cells, where):
     """Fail on any ``error`` output, and on code cells that never ran."""
     problems = [f"cell {c['index']}: {e}" for c in cells for e in c["errors"]]
@@ -1040,7 +1047,8 @@ def _frame_message(payload):
     Frames are JSON text (the legacy protocol) or the binary
     ``v1.kernel.websocket.jupyter.org`` layout: a count n, n little-endian
     offsets, then channel, header, parent header, metadata, content, buffers.
-    Only status and comm_msg contents are decoded (binary buffers never are).
+    Only the contents of status, comm, comm_info_reply and error messages are decoded
+    (binary buffers never are).
     """
     try:
         if isinstance(payload, str):
@@ -1050,7 +1058,7 @@ def _frame_message(payload):
         offsets = [int.from_bytes(payload[8 * (i + 1): 8 * (i + 2)], "little") for i in range(count)]
         channel = payload[offsets[0]: offsets[1]].decode()
         msg_type = json.loads(payload[offsets[1]: offsets[2]]).get("msg_type")
-        decoded = ("status", "comm_msg", "comm_open", "comm_close", "comm_info_reply")
+        decoded = ("status", "comm_msg", "comm_open", "comm_close", "comm_info_reply", "error")
         content = json.loads(payload[offsets[4]: offsets[5]]) if msg_type in decoded else {}
         return channel, msg_type, content
     except (ValueError, IndexError, UnicodeDecodeError, AttributeError):
@@ -1066,7 +1074,8 @@ def _execution_state(payload):
 
 
 class KernelActivity:
-    """Busy/idle of the kernels a page talks to, and the widget updates they send.
+    """Busy/idle of the kernels a page talks to, the widget updates they send, and the
+    errors they publish (an exception in a widget callback reaches no cell's output).
 
     Read from the page's kernel websocket frames, so it works in Voila too,
     which keeps its kernel connection private.
@@ -1083,6 +1092,7 @@ class KernelActivity:
         self.restored = None      # model ids in the "update_states" reply, once it came
         self.comm_info = 0        # comm_info replies: the manager's fallback when that was late
         self.lifecycle = []       # "restarting", "dead" or "starting" statuses seen
+        self.errors = []          # "ename: evalue" of every error the kernel published
 
     def attach(self, page):
         page.on("websocket", self._on_websocket)
@@ -1109,6 +1119,8 @@ class KernelActivity:
                 self.widget_updates += 1
             elif data.get("method") == "update_states":
                 self.restored = set(data.get("states") or ())
+        elif msg_type == "error":  # also from a widget callback, which no cell shows
+            self.errors.append(f"{content.get('ename')}: {content.get('evalue')}")
         elif msg_type == "comm_open":
             self.opened.add(content.get("comm_id"))
         elif msg_type == "comm_close":
@@ -1407,6 +1419,7 @@ def check_notebook_in_lab(page, console, lab, relpath, screenshot, *, sliders=Tr
             report_slider_moves(result.moves, where)
             assert_round_trips(result.moves, where)
             assert_no_cell_errors(lab_cell_report(page, relpath), where + " after moving sliders")
+            assert_no_kernel_errors(kernel, where)
             console.assert_clean(where + " after moving sliders")
     except (AssertionError, TimeoutError) as error:
         xfail_if_known_issue(console, where, error)
@@ -1477,6 +1490,7 @@ def check_notebook_in_voila(page, console, url, where, screenshot, *, lab_result
         assert_round_trips(result.moves, where)
         errors = voila_errors(page)
         assert not errors, f"{where}: error outputs after moving sliders:\n  " + "\n  ".join(errors)
+        assert_no_kernel_errors(kernel, where)
         console.assert_clean(where + " after moving sliders")
     except (AssertionError, TimeoutError) as error:
         worked = [m.label for m in lab_result.moves] if lab_result is not None else []

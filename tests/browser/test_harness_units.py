@@ -14,6 +14,7 @@ import pytest
 from browser_harness import (
     ConsoleLog,
     KernelActivity,
+    assert_no_kernel_errors,
     WidgetIgnoresUpdates,
     xfail_if_known_issue,
     _execution_state,
@@ -114,6 +115,20 @@ def test_kernel_activity_reports_how_widget_models_arrived():
     assert f"model {'a' * 32}: in update_states: True, closed: False" in report
     assert f"model {'b' * 32}: in update_states: True, closed: True" in report
     assert f"model {'c' * 32}: in update_states: False, closed: False" in report
+
+
+def test_kernel_activity_records_errors_no_cell_shows():
+    from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+
+    activity = KernelActivity()
+    parts = [json.dumps(p).encode() for p in (
+        {"msg_type": "error"}, {"msg_type": "comm_msg"}, {},
+        {"ename": "ValueError", "evalue": "ambiguous", "traceback": []})]
+    activity._on_frame(serialize_msg_to_ws_v1(parts, "iopub"))
+    assert activity.errors == ["ValueError: ambiguous"]
+    with pytest.raises(AssertionError, match="1 error.*ValueError: ambiguous"):
+        assert_no_kernel_errors(activity, "here")
+    assert_no_kernel_errors(KernelActivity(), "here")
 
 
 def test_compare_figure_states():
