@@ -188,7 +188,6 @@ def rank_drop_at_smooth_point() -> RankDropAtSmoothPoint:
     >>> r.is_filling, r.ranks
     (True, (2, 2, 3))
     """
-    sp = _sympy()
     arch = Architecture((2, 2, 1), 2)
     params, _, coeffs, _ = _shallow_symbolic(arch)
     J = coeffs.jacobian(params)
@@ -310,7 +309,6 @@ def cnn_node(s=1, u=1) -> NodeWithoutRankDrop:
     >>> r.ranks, r.generic_rank, r.sum_rank, r.is_node
     ((4, 4), 4, 6, True)
     """
-    sp = _sympy()
     s, u = Fraction(s), Fraction(u)
     if s == 0 or u == 0:
         raise ValueError("s and u must be nonzero (otherwise the function is zero)")

@@ -8,7 +8,7 @@ import pytest
 from scipy.optimize import root
 
 import nagviz
-from nagviz.cnn import CNNArchitecture, cnn_coefficients
+from nagviz.cnn import cnn_coefficients
 from nagviz.inner_products import inner_product_matrix
 from nagviz.jacobian_rank import jacobian_mod_p, rank_mod_p
 from nagviz.loss_landscape import loss_gradient, loss_hessian
