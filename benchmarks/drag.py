@@ -81,10 +81,10 @@ def drag(page, frames, label, presses, gap_ms, direction):
             page.wait_for_timeout(gap_ms)
         handle.press(direction)
         last_key = time.monotonic()
-    while True:  # until the kernel's frames stop for 1.5 s
+    while True:  # until the kernel's frames stop for 1.5 s (none come: 1.5 s after the keys)
         page.wait_for_timeout(250)
         recent = frames.since(start)
-        if recent and time.monotonic() - recent[-1][0] > 1.5:
+        if time.monotonic() - (recent[-1][0] if recent else last_key) > 1.5:
             break
     log = frames.since(start)
     values = sum(1 for _t, way, _m, state in log if way == "sent" and "value" in state)

@@ -205,8 +205,6 @@ def test_the_installed_plotly_reports_no_deltas():
     assert original.encode("utf-8") == PLOTLY_FILE
     spots = [pw._method_definitions(original, name) for name in pw._DELTA_SENDERS]
     assert [len(found) for found in spots] == [1, 1]
-    for found in spots:                                             # the plain scan agrees
-        assert len(re.findall(found[0].re.pattern, original)) == 1
     assert pw._PLOTLY_ESM == pw.without_deltas(original) != original
     first, second = sorted(found[0].end() for found in spots)
     assert pw._PLOTLY_ESM == (original[:first] + "return;" + original[first:second]

@@ -77,16 +77,8 @@ _DELTA_SENDERS = ("_sendTraceDeltas", "_sendLayoutDelta")
 
 def _method_definitions(esm: str, name: str) -> list:
     """Where ``esm`` defines the class method ``name``: a ``}`` (the end of the method
-    before it), the name, one parameter and ``{``; found from a literal anchor (a regex
-    scan of the 5 MB module from every position takes half a second, this 10 ms)."""
-    pattern = re.compile(r"\}" + re.escape(name) + r"\([\w$]+\)\{")
-    found, at = [], esm.find("}" + name + "(")
-    while at >= 0:
-        match = pattern.match(esm, at)
-        if match:
-            found.append(match)
-        at = esm.find("}" + name + "(", at + 1)
-    return found
+    before it), the name, one parameter and ``{`` (7 ms for plotly's 5 MB module)."""
+    return list(re.finditer(r"\}" + re.escape(name) + r"\([\w$]+\)\{", esm))
 
 
 def without_deltas(esm: str) -> str:
