@@ -91,12 +91,12 @@ def without_deltas(esm: str) -> str:
     does not have (``_js2py_widget_layoutDelta``; Python observes ``_js2py_layoutDelta``),
     so they are dropped on arrival; the traces' deltas make Python fail with "The truth
     value of an array ... is ambiguous" whenever a trace holds a NumPy array (plotly.py
-    issue 4160): in notebook 04 the kernel then spent 0.1 to 0.8 s on each update's deltas
-    and their traceback, during which it took no slider value. Here both methods return
-    at once, which also spares the browser the merge. The one thing lost: Python learns no
-    defaults that plotly.js filled in (``fig.layout.xaxis.range`` after an autorange stays
-    unset in Python, as without a browser). A module without exactly one definition of each
-    method (another plotly version) is returned unchanged.
+    issue 4160): after every update the kernel formatted that traceback, and took no
+    slider value meanwhile (``benchmarks/drag.py`` counts the values a drag lost). Here
+    both methods return at once, which also spares the browser the merge. The one thing
+    lost: Python learns no defaults that plotly.js filled in (``fig.layout.xaxis.range``
+    after an autorange stays unset in Python, as without a browser). A module without
+    exactly one definition of each method (another plotly version) is returned unchanged.
 
     Examples
     --------
