@@ -107,6 +107,7 @@ bench: $(call stamp,$(TEST_EXTRAS)) ## run every benchmarks/*.py
 	@$(RUN) shopt -s nullglob; files=(benchmarks/*.py); \
 	  if [ $${#files[@]} -eq 0 ]; then echo "no benchmarks/*.py yet"; exit 0; fi; \
 	  failed=(); for f in "$${files[@]}"; do \
+	    case "$$(basename "$$f")" in _*) continue;; esac; \
 	    echo "== $$f"; "$(PYTHON)" "$$f" || failed+=("$$f"); echo; \
 	  done; \
 	  if [ $${#failed[@]} -gt 0 ]; then echo "failed: $${failed[*]}" >&2; exit 1; fi

@@ -31,10 +31,8 @@ import argparse
 import statistics
 import sys
 import time
-from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT / "tests" / "browser"))
+from _voila import browser_harness, load, voila_page
 
 #: (notebook, slider label): the slowest moves of the browser tests (issue 15)
 DRAGS = [("04_critical_points.ipynb", "target a"),
@@ -102,40 +100,19 @@ def main(argv=None):
     parser.add_argument("--gap", type=int, default=60, help="ms between key presses")
     parser.add_argument("--drags", type=int, default=3)
     args = parser.parse_args(argv)
-    try:
-        import browser_harness as bh
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        print(f"skipped: {exc}")
+    found = browser_harness("drag")
+    if found is None:
         return 0
-    if not bh.CHROMIUM.exists():
-        print(f"skipped: no Chromium at {bh.CHROMIUM}")
-        return 0
-    import tempfile
-
+    bh, sync_playwright = found
     print(f"{args.presses} key presses {args.gap} ms apart, {args.drags} drags per slider")
     for notebook, label in DRAGS:
-        with tempfile.TemporaryDirectory(prefix="nagviz-drag-bench-") as home:
-            server, url = bh.start_voila(REPO_ROOT / "notebooks" / notebook, Path(home))
-            try:
-                with sync_playwright() as pw:
-                    browser = pw.chromium.launch(executable_path=str(bh.CHROMIUM),
-                                                 args=bh.CHROMIUM_ARGS)
-                    try:
-                        page = browser.new_page(viewport=bh.VIEWPORT)
-                        frames = Frames(bh)
-                        frames.attach(page)
-                        page.goto(url, wait_until="domcontentloaded")
-                        bh.voila_wait_rendered(page)
-                        bh.voila_wait_for_widgets(page)
-                        page.wait_for_timeout(2000)
-                        rows = [drag(page, frames, label, args.presses, args.gap,
-                                     "ArrowRight" if k % 2 == 0 else "ArrowLeft")
-                                for k in range(args.drags)]
-                    finally:
-                        browser.close()
-            finally:
-                server.stop()
+        with voila_page(bh, sync_playwright, notebook, prefix="nagviz-drag-bench-") as (page, url):
+            frames = Frames(bh)
+            frames.attach(page)
+            load(bh, page, url)
+            rows = [drag(page, frames, label, args.presses, args.gap,
+                         "ArrowRight" if k % 2 == 0 else "ArrowLeft")
+                    for k in range(args.drags)]
         for k, row in enumerate(rows):
             last = ("n/a" if row["last_update_ms"] is None else
                     f"{row['last_update_ms']:.0f} ms after" if row["last_update_ms"] >= 0 else

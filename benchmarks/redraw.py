@@ -55,10 +55,10 @@ _APPLY = """async (messages) => {
   return [t1 - t0, performance.now() - t0];
 }"""
 
-_DRAW = """async ([data, layout]) => {
+_DRAW = """async ([data, layout, config]) => {
   const g = document.getElementById('g');
   Plotly.purge(g);
-  await Plotly.newPlot(g, data, layout);
+  await Plotly.newPlot(g, data, layout, config);
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
 }"""
 
@@ -110,6 +110,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="explorers whose class name contains this")
     parser.add_argument("--repeats", type=int, default=3, help="moves there and back (3)")
+    parser.add_argument("--pixel-ratio", type=float, default=None,
+                        help="plotly's plotGlPixelRatio (default: plotly's own, 2)")
     args = parser.parse_args(argv)
     try:
         from playwright.sync_api import sync_playwright
@@ -131,9 +133,10 @@ def main(argv=None):
         page.set_content("<html><body><div id='g'></div></body></html>")
         page.add_script_tag(path=str(plotly_js))
         worst = []
+        config = {} if args.pixel_ratio is None else {"plotGlPixelRatio": args.pixel_ratio}
         for cls in classes:
             initial, moves = record(cls)
-            page.evaluate(_DRAW, [initial["data"], initial["layout"]])
+            page.evaluate(_DRAW, [initial["data"], initial["layout"], config])
             cells = []
             for name, there_and_back in moves:
                 update, drawn = [], []

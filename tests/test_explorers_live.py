@@ -49,6 +49,22 @@ def test_only_changed_properties_and_layout_paths_are_sent():
     assert len(sent) == 1
 
 
+def test_arrays_with_gaps_are_resent_only_when_they_change():
+    """NaN marks a gap in a surface's grid: the same grid with the same gaps is unchanged
+    (NumPy's plain equality would call it changed, and resend it every move)."""
+    grid = np.array([[0.0, np.nan], [1.0, 2.0]])
+    live = go.FigureWidget(_figure([1, 2, 3], "a", big=grid))
+    remember_sent(live, _figure([1, 2, 3], "a", big=grid.copy()))
+    sent = _capture(live)
+    send_changes(live, _figure([1, 2, 3], "b", big=grid.copy()))
+    assert len(sent) == 1 and sent[0][0] == {} and sent[0][1] == {"title.text": "b"}
+    moved = grid.copy()
+    moved[1, 1] = 3.0
+    send_changes(live, _figure([1, 2, 3], "b", big=moved))
+    assert len(sent) == 2 and sent[1][2] == [1]
+    assert np.array_equal(np.asarray(live.data[1].z, dtype=float), moved, equal_nan=True)
+
+
 def test_static_traces_are_skipped_and_structure_changes_replace_the_traces():
     live = go.FigureWidget(_figure([1, 2, 3], "a"))
     remember_sent(live, live)

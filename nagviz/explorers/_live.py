@@ -45,7 +45,8 @@ def _same(a, b) -> bool:
     if hasattr(a, "shape") and hasattr(a, "dtype"):  # numpy arrays
         import numpy as np
 
-        return a.shape == b.shape and a.dtype == b.dtype and bool(np.array_equal(a, b))
+        return a.shape == b.shape and a.dtype == b.dtype and bool(
+            np.array_equal(a, b, equal_nan=a.dtype.kind in "fc"))  # NaN: a gap, the same
     try:
         return bool(a == b)
     except (ValueError, TypeError):  # lists holding arrays

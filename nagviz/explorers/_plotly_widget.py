@@ -20,8 +20,17 @@ carrier's module asks its kernel for the bundle, unless the page already has it
 answer in a registry on ``globalThis``, under its key; the first figure that asks
 has it decompressed (``DecompressionStream``) and imported, once per page, and every
 figure, whether its model arrives before or after the carrier's, awaits that one
-import and then hands its model to plotly's own widget code, with one change: the view
-reports no defaults back to Python (:func:`without_deltas`).
+import and then hands its model to plotly's own widget code, with two changes: the view
+reports no defaults back to Python (:func:`without_deltas`), and where the browser draws
+WebGL in software (no graphics driver: a virtual machine, a thin client, a headless
+browser; told by the WebGL renderer's name) 3-D scenes are drawn at the screen's
+resolution rather than at plotly's default of twice it (``plotGlPixelRatio``, 2). That
+default draws four times the pixels, which software WebGL does on the page's only thread:
+in headless Chromium notebook 01's cone explorer took 70 ms instead of 25 ms to apply a
+change of width, and notebook 03's fiber about 60 ms more to paint
+(``benchmarks/redraw.py --pixel-ratio 2`` and ``1``). The price: there, 3-D lines lose
+plotly's supersampling and look a little more jagged. A figure whose config sets
+``plotGlPixelRatio`` keeps it.
 Nothing is fetched from any URL, so this works the same offline, in JupyterLab, in Voila
 and in any front end that runs anywidget with a live kernel. Should the import take long (a
 slow machine, a kernel still busy with a cell when the request comes), a figure
@@ -48,7 +57,7 @@ Examples
 >>> w = FigureWidget(go.Figure(go.Bar(x=[1, 2], y=[3, 4])))
 >>> isinstance(w, go.FigureWidget), w.data[0].type
 (True, 'bar')
->>> len(w._esm) < 5_000, w._nagviz_bundle is plotly_bundle(), len(w._nagviz_bundle_key)
+>>> len(w._esm) < 10_000, w._nagviz_bundle is plotly_bundle(), len(w._nagviz_bundle_key)
 (True, True, 64)
 """
 
@@ -245,6 +254,45 @@ _LOADER_ESM = _REGISTRY_JS + """
 const WAIT_MS = 1200;  // anywidget gives up on a model after 2000 ms
 const NOTE_MS = 8000;  // a view still without plotly's code then says why
 
+// Whether this page's WebGL is drawn in software (no graphics driver: a virtual
+// machine, a thin client, a headless browser), asked once per page.
+const SOFTWARE_GL = /swiftshader|llvmpipe|softpipe|software|basic render/i;
+function softwareWebGL() {
+  const key = Symbol.for("nagviz.software-webgl");
+  if (globalThis[key] === undefined) {
+    let software = false;
+    try {
+      const gl = document.createElement("canvas").getContext("webgl");
+      if (gl) {
+        const info = gl.getExtension("WEBGL_debug_renderer_info");
+        const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+        software = SOFTWARE_GL.test(renderer);
+        gl.getExtension("WEBGL_lose_context")?.loseContext();
+      }
+    } catch (error) {
+      software = false;
+    }
+    globalThis[key] = software;
+  }
+  return globalThis[key];
+}
+
+// plotly draws 3-D scenes at twice the screen's resolution (its plotGlPixelRatio, 2),
+// four times the pixels. With software WebGL that costs tens of milliseconds per
+// update, on the page's only thread: there scenes are drawn at the screen's own
+// resolution instead, unless the figure's config says otherwise.
+function withPixelRatio(model) {
+  if (!softwareWebGL()) return model;
+  const ratio = Math.max(1, Math.min(2, globalThis.devicePixelRatio || 1));
+  return {
+    ...model,
+    get(name) {
+      const value = model.get(name);
+      return name === "_config" ? { plotGlPixelRatio: ratio, ...(value || {}) } : value;
+    },
+  };
+}
+
 export default () => {
   let figure = null;  // plotly's widget for this model, once initialized
   return {
@@ -254,7 +302,7 @@ export default () => {
       const entry = bundleEntry(context.model.get("_nagviz_bundle_key"));
       figure = entry.promise.then(async (bundle) => {
         const widget = typeof bundle.default === "function" ? await bundle.default() : bundle.default;
-        await widget.initialize?.(context);
+        await widget.initialize?.({ ...context, model: withPixelRatio(context.model) });
         return widget;
       });
       figure.catch((error) => console.error("[nagviz] plotly's widget failed to load", error));

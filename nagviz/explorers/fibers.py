@@ -202,12 +202,15 @@ class TwoNeuronFiberExplorer(Explorer):
         sl = data["slice"]
         flat = lambda color: [[0, color], [1, color]]
         p, m, o = data["point"], data["mirror"], data["orbit"]
+        # The grids go as NumPy arrays (NaN marks the gaps): a live figure sends them as
+        # binary rows, where nested lists cost plotly's validation and the serializer
+        # about 10 ms a slider move.
         traces = [
-            dict(type="surface", x=_list(sl["w1"]), y=_list(sl["w2"]),
-                 z=_list(sl["v1"]), colorscale=flat(COLORS["boundary"]), showscale=False,
+            dict(type="surface", x=_r(sl["w1"]), y=_r(sl["w2"]),
+                 z=_r(sl["v1"]), colorscale=flat(COLORS["boundary"]), showscale=False,
                  opacity=0.75, name="fiber (slice v₂ = s)", showlegend=True, hoverinfo="skip"),
-            dict(type="surface", x=_list(sl["plane"]["w1"]), y=_list(sl["plane"]["w2"]),
-                 z=_list(sl["plane"]["v1"]), colorscale=flat(COLORS["boundary"]),
+            dict(type="surface", x=_r(sl["plane"]["w1"]), y=_r(sl["plane"]["w2"]),
+                 z=_r(sl["plane"]["v1"]), colorscale=flat(COLORS["boundary"]),
                  showscale=False, opacity=0.45, name="fiber: the plane w₁ = 0",
                  showlegend=False, hoverinfo="skip"),
             dict(type="scatter3d", x=sl["critical"][:, 0].tolist(), y=sl["critical"][:, 1].tolist(),

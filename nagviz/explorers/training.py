@@ -408,7 +408,7 @@ class TrainingExplorer(_LiveUpdate):
                        xaxis=dict(title=_title("(a − c)/2"), **ax),
                        yaxis=dict(title=_title("b/2"), **ax),
                        zaxis=dict(title=_title("(a + c)/2"), **ax), aspectmode="cube",
-                       camera=dict(eye=dict(x=1.9, y=-1.75, z=0.8))),
+                       camera=dict(eye=dict(x=2.4, y=-2.2, z=1.0))),
             xaxis=dict(domain=[0.65, 1], anchor="y", title=_title(""), showticklabels=False),
             yaxis=dict(domain=[0.56, 1], type="log", range=[-12.5, 1], anchor="x",
                        title=_title("‖f − t‖² / ‖t‖²"), exponentformat="power"),
