@@ -26,11 +26,11 @@ WebGL in software (no graphics driver: a virtual machine, a thin client, a headl
 browser; told by the WebGL renderer's name) 3-D scenes are drawn at the screen's
 resolution rather than at plotly's default of twice it (``plotGlPixelRatio``, 2). That
 default draws four times the pixels, which software WebGL does on the page's only thread:
-in headless Chromium notebook 01's cone explorer took 70 ms instead of 25 ms to apply a
-change of width, and notebook 03's fiber about 60 ms more to paint
-(``benchmarks/redraw.py --pixel-ratio 2`` and ``1``). The price: there, 3-D lines lose
-plotly's supersampling and look a little more jagged. A figure whose config sets
-``plotGlPixelRatio`` keeps it.
+in headless Chromium, notebook 01's cone explorer took a median 70 ms instead of 25 ms to
+apply a change of width (16 moves each), and notebook 03's two-neuron fiber 50 to 75 ms
+more per control until painted (``benchmarks/redraw.py --pixel-ratio 2`` and ``1``). The
+price: there, 3-D lines lose plotly's supersampling and look a little more jagged. A
+figure whose config sets ``plotGlPixelRatio`` keeps it.
 Nothing is fetched from any URL, so this works the same offline, in JupyterLab, in Voila
 and in any front end that runs anywidget with a live kernel. Should the import take long (a
 slow machine, a kernel still busy with a cell when the request comes), a figure
