@@ -18,6 +18,11 @@ page's figure has changed by then, and this is what delays the next message) / *
 
     python benchmarks/redraw.py                  # every explorer
     python benchmarks/redraw.py --only Singular  # explorers whose name contains a string
+    python benchmarks/redraw.py --pixel-ratio 2  # 3-D scenes at plotly's default resolution
+
+3-D scenes are drawn at pixel ratio 1 unless ``--pixel-ratio`` says otherwise: that is what
+nagviz's live figures use where WebGL runs in software, as in this browser
+(``nagviz/explorers/_plotly_widget.py``).
 
 No target is asserted: the browser tests' round trips (``make test``, target 300 ms) are the
 measure that counts; this says where their time goes. Needs the ``playwright`` package and
@@ -110,8 +115,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="explorers whose class name contains this")
     parser.add_argument("--repeats", type=int, default=3, help="moves there and back (3)")
-    parser.add_argument("--pixel-ratio", type=float, default=None,
-                        help="plotly's plotGlPixelRatio (default: plotly's own, 2)")
+    parser.add_argument("--pixel-ratio", type=float, default=1,
+                        help="plotly's plotGlPixelRatio for 3-D scenes (1: what nagviz's live "
+                             "figures use in a browser with software WebGL, as here; plotly's "
+                             "own default is 2)")
     args = parser.parse_args(argv)
     try:
         from playwright.sync_api import sync_playwright
@@ -133,7 +140,7 @@ def main(argv=None):
         page.set_content("<html><body><div id='g'></div></body></html>")
         page.add_script_tag(path=str(plotly_js))
         worst = []
-        config = {} if args.pixel_ratio is None else {"plotGlPixelRatio": args.pixel_ratio}
+        config = {"plotGlPixelRatio": args.pixel_ratio}
         for cls in classes:
             initial, moves = record(cls)
             page.evaluate(_DRAW, [initial["data"], initial["layout"], config])
