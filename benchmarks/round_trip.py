@@ -44,9 +44,11 @@ SLIDERS = {
 _WIRE = """
 (() => {
   const wire = window.__nagvizWire = {sent: [], updates: []};
+  // a frame's first 4 KB hold its header and the names of the widget state it carries
   const decoder = new TextDecoder();
   const text = (data) => typeof data === 'string' ? data
-    : decoder.decode(data instanceof ArrayBuffer ? new Uint8Array(data).subarray(0, 4096) : new Uint8Array(0));
+    : decoder.decode(data instanceof ArrayBuffer ? new Uint8Array(data, 0, Math.min(4096, data.byteLength))
+                                                 : new Uint8Array(0));
   const Native = window.WebSocket;
   const send = Native.prototype.send;
   Native.prototype.send = function (data) {
@@ -57,12 +59,7 @@ _WIRE = """
     const ws = new Native(...args);
     ws.addEventListener('message', (event) => {
       const t = performance.now();
-      const body = typeof event.data === 'string' ? event.data : null;
-      if (body !== null ? body.includes('_py2js_update') : event.data.byteLength > 0) {
-        if (body !== null || decoder.decode(new Uint8Array(event.data)).includes('_py2js_update')) {
-          wire.updates.push(t);
-        }
-      }
+      if (text(event.data).includes('_py2js_update')) wire.updates.push(t);
     });
     return ws;
   };

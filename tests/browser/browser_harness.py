@@ -1325,10 +1325,12 @@ _GL3D_RATIOS = """
       const scene = full[id] && full[id]._scene;
       if (!scene) continue;
       const canvas = scene.glplot && scene.glplot.canvas;
+      // a canvas not laid out (width 0) says nothing about its resolution
       scenes.push({pixelRatio: scene.pixelRatio, config: el._context && el._context.plotGlPixelRatio,
-                   canvas: canvas ? canvas.width / Math.max(1, canvas.clientWidth) : null});
+                   canvas: canvas && canvas.clientWidth ? canvas.width / canvas.clientWidth : null});
     }
   }
+  if (gl && gl.getExtension('WEBGL_lose_context')) gl.getExtension('WEBGL_lose_context').loseContext();
   return {renderer, devicePixelRatio: window.devicePixelRatio, scenes};
 }
 """
@@ -1336,8 +1338,8 @@ _GL3D_RATIOS = """
 
 def gl3d_resolutions(page):
     """``{renderer, devicePixelRatio, scenes}``: the page's WebGL renderer and, per 3-D
-    scene of a live plotly figure (a ``FigureWidget``), the pixel ratio plotly draws it at (``pixelRatio``,
-    ``config``) and the canvas's pixels per CSS pixel (``canvas``)."""
+    scene of a live plotly figure (a ``FigureWidget``), the pixel ratio plotly draws it at
+    (``pixelRatio``, ``config``) and the canvas's pixels per CSS pixel (``canvas``)."""
     return page.evaluate(_GL3D_RATIOS)
 
 
