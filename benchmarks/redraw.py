@@ -38,12 +38,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _voila import browser_harness  # noqa: E402
 from widgets import _values, explorer_classes  # noqa: E402
-
-CHROMIUM = Path("/usr/bin/chromium")
-# as the browser tests launch it: no GPU, no network
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--no-first-run"]
 
 _APPLY = """async (messages) => {
   const g = document.getElementById('g');
@@ -120,14 +116,10 @@ def main(argv=None):
                              "figures use in a browser with software WebGL, as here; plotly's "
                              "own default is 2)")
     args = parser.parse_args(argv)
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        print("redraw: playwright is not installed (pip install -e '.[test]'); skipped")
+    found = browser_harness("redraw")  # Chromium launched as the browser tests launch it
+    if found is None:
         return 0
-    if not CHROMIUM.exists():
-        print(f"redraw: no Chromium at {CHROMIUM} (apt-get install chromium); skipped")
-        return 0
+    bh, sync_playwright = found
     import plotly
 
     plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -135,7 +127,7 @@ def main(argv=None):
     print("plotly.js redraw per slider move, headless Chromium without GPU, median ms "
           "update / drawn")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(bh.CHROMIUM), args=bh.CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_content("<html><body><div id='g'></div></body></html>")
         page.add_script_tag(path=str(plotly_js))

@@ -28,7 +28,8 @@ resolution rather than at plotly's default of twice it (``plotGlPixelRatio``, 2)
 default draws four times the pixels, which software WebGL does on the page's only thread:
 in headless Chromium, notebook 01's cone explorer took a median 70 ms instead of 25 ms to
 apply a change of width (16 moves each), and notebook 03's two-neuron fiber 50 to 75 ms
-more per control until painted (``benchmarks/redraw.py --pixel-ratio 2`` and ``1``). The
+more per control until painted (one run of ``benchmarks/redraw.py --pixel-ratio 2`` and one
+of ``--pixel-ratio 1``, medians of six moves per control). The
 price: there, 3-D lines lose plotly's supersampling and look a little more jagged. A
 figure whose config sets ``plotGlPixelRatio`` keeps it.
 Nothing is fetched from any URL, so this works the same offline, in JupyterLab, in Voila
